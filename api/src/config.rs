@@ -1,0 +1,94 @@
+//! Typed configuration, read from the environment (and flags) once at start, then passed
+//! down: nothing reads the environment later, so tests build their own `Settings`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use url::Url;
+
+use crate::db::DatabaseUrl;
+
+/// Server settings. Every flag also reads the environment variable named beside it.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database: `postgres://…` for PostgreSQL, `sqlite://path` or a file path for SQLite.
+    /// Absent: `ensemble.sqlite3` in the data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Where the server keeps its SQLite database and generated development secrets.
+    #[arg(long, env = "ENSEMBLE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Address and port to listen on (`0` as the port picks a free one).
+    #[arg(long, env = "ENSEMBLE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// The URL people and providers reach the server at (links, OAuth redirects).
+    /// Absent: `http://` + the listen address.
+    #[arg(long, env = "ENSEMBLE_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+
+    /// The built web app (index.html and its hashed assets).
+    #[arg(long, env = "ENSEMBLE_WEB_DIR", default_value = "web-client/dist")]
+    pub web_dir: PathBuf,
+
+    /// Origins of third-party web apps allowed to call the API from a browser, separated by
+    /// commas, or `*` for any. Absent: same-origin only.
+    #[arg(long, env = "ENSEMBLE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "ENSEMBLE_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Database connections kept in the pool.
+    #[arg(long, env = "ENSEMBLE_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: u32,
+
+    /// HTTP worker threads (absent: one per core).
+    #[arg(long, env = "ENSEMBLE_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Log as JSON lines (for log collectors) instead of human-readable text.
+    #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value_t = false)]
+    pub log_json: bool,
+
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Settings {
+    /// Settings for a server on `listen` with its data in `data_dir`, everything else default.
+    pub fn new(data_dir: PathBuf, listen: impl Into<String>) -> Self {
+        Self {
+            database_url: None,
+            data_dir,
+            listen: listen.into(),
+            public_url: None,
+            web_dir: PathBuf::from("web-client/dist"),
+            cors_origins: Vec::new(),
+            max_body_bytes: 64 * 1024,
+            db_pool_size: 16,
+            workers: None,
+            log_json: false,
+            shutdown_timeout_secs: 30,
+        }
+    }
+
+    /// The database to use, with the embedded default resolved.
+    pub fn database(&self) -> anyhow::Result<DatabaseUrl> {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => DatabaseUrl::parse(url),
+            _ => Ok(DatabaseUrl::Sqlite(self.data_dir.join("ensemble.sqlite3"))),
+        }
+    }
+
+    /// Creates the data directory if needed.
+    pub fn ensure_data_dir(&self) -> anyhow::Result<()> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))
+    }
+}

@@ -1,0 +1,141 @@
+//! Keyset pagination: the page size and the opaque cursor.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime};
+use ensemble_wire::FieldError;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// A page size between 1 and [`MAX_LIMIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(u32);
+
+impl Limit {
+    pub fn parse(value: Option<u32>) -> Result<Self, FieldError> {
+        match value {
+            None => Ok(Self(DEFAULT_LIMIT)),
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(Self(n)),
+            Some(_) => Err(FieldError {
+                field: "limit".into(),
+                code: "out_of_range".into(),
+                message: format!("limit must be between 1 and {MAX_LIMIT}"),
+            }),
+        }
+    }
+
+    pub fn get(self) -> i64 {
+        i64::from(self.0)
+    }
+}
+
+/// The position after which the next page starts: the (created_at, id) of the last item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeysetAfter {
+    pub created_at: NaiveDateTime,
+    pub id: i64,
+}
+
+const CURSOR_VERSION: &str = "1";
+
+impl KeysetAfter {
+    /// Opaque to clients: versioned, base64url. Times travel as microseconds, the precision
+    /// both backends store.
+    pub fn encode(&self) -> String {
+        let micros = self.created_at.and_utc().timestamp_micros();
+        URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}.{micros}.{}", self.id))
+    }
+
+    pub fn decode(cursor: &str) -> Result<Self, FieldError> {
+        let invalid = || FieldError {
+            field: "cursor".into(),
+            code: "invalid_cursor".into(),
+            message: "cursor is not one this server returned; start again without it".into(),
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        let mut parts = text.split('.');
+        let (Some(CURSOR_VERSION), Some(micros), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid());
+        };
+        let micros: i64 = micros.parse().map_err(|_| invalid())?;
+        let id: i64 = id.parse().map_err(|_| invalid())?;
+        let created_at = DateTime::from_timestamp_micros(micros)
+            .ok_or_else(invalid)?
+            .naive_utc();
+        Ok(Self { created_at, id })
+    }
+
+    pub fn decode_opt(cursor: Option<&str>) -> Result<Option<Self>, FieldError> {
+        cursor.map(Self::decode).transpose()
+    }
+}
+
+/// Splits a `limit + 1` result into the page and the cursor to the next one.
+pub fn split_page<T>(
+    mut rows: Vec<T>,
+    limit: Limit,
+    key: impl Fn(&T) -> KeysetAfter,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit.get()).unwrap_or(usize::MAX);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(|last| key(last).encode());
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips() {
+        let after = KeysetAfter {
+            created_at: DateTime::from_timestamp_micros(1_790_000_000_123_456)
+                .unwrap()
+                .naive_utc(),
+            id: 42,
+        };
+        assert_eq!(KeysetAfter::decode(&after.encode()).unwrap(), after);
+    }
+
+    #[test]
+    fn garbage_cursors_are_refused() {
+        for bad in ["", "x", "!!!", "MS4xMjM", "Mi4xLjE", "MS5hLjE"] {
+            assert_eq!(
+                KeysetAfter::decode(bad).unwrap_err().code,
+                "invalid_cursor",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn limit_bounds() {
+        assert_eq!(Limit::parse(None).unwrap().get(), 20);
+        assert_eq!(Limit::parse(Some(100)).unwrap().get(), 100);
+        assert!(Limit::parse(Some(0)).is_err());
+        assert!(Limit::parse(Some(101)).is_err());
+    }
+
+    #[test]
+    fn split_page_sets_cursor_only_when_more() {
+        let key = |n: &i64| KeysetAfter {
+            created_at: DateTime::from_timestamp_micros(0).unwrap().naive_utc(),
+            id: *n,
+        };
+        let limit = Limit::parse(Some(2)).unwrap();
+        let (items, next) = split_page(vec![3, 2, 1], limit, key);
+        assert_eq!(items, vec![3, 2]);
+        assert_eq!(KeysetAfter::decode(&next.unwrap()).unwrap().id, 2);
+        let (items, next) = split_page(vec![3, 2], limit, key);
+        assert_eq!(items, vec![3, 2]);
+        assert!(next.is_none());
+    }
+}

@@ -1,0 +1,20 @@
+//! Ensemble's server: a JSON REST API to find, follow and support charitable organisations,
+//! on SQLite or PostgreSQL, serving the web app too.
+//!
+//! Start at [`startup::Application`]; handlers are in [`routes`], rules in [`domain`],
+//! storage in [`db`], the error type in [`error`].
+
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod secrets;
+pub mod startup;
+pub mod telemetry;
+pub mod webapp;

@@ -1,0 +1,85 @@
+//! The `ensemble` binary: serves by default; subcommands for operators.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ensemble_api::config::Settings;
+use ensemble_api::db::Db;
+use ensemble_api::startup::Application;
+use ensemble_api::{openapi, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ensemble",
+    version,
+    about = "Ensemble: find, follow and support charitable organisations"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the web app (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Print the OpenAPI document as YAML (or write it to a file).
+    Openapi {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.settings.log_json);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = ?e, "stopped on an error");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.settings),
+        Command::Migrate => {
+            cli.settings.ensure_data_dir()?;
+            let database = cli.settings.database()?;
+            // Connecting applies pending migrations (each is logged).
+            Db::connect(&database, 1)?;
+            println!("database {database:?} is up to date");
+            Ok(())
+        }
+        Command::Openapi { output } => {
+            let yaml = openapi::yaml()?;
+            match output {
+                Some(path) => std::fs::write(&path, yaml)
+                    .with_context(|| format!("writing {}", path.display())),
+                None => {
+                    print!("{yaml}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}

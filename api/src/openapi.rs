@@ -1,0 +1,131 @@
+//! The OpenAPI document, generated from the handlers' annotations and the same registration
+//! that builds the router (`routes::configure`), so the two cannot disagree.
+
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ensemble API",
+        description = "Find, follow and support charitable organisations. JSON over HTTP; \
+errors are `application/problem+json` with a stable `code`; lists are keyset-paged \
+(`limit`, `cursor` → `{items, next_cursor}`).",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "organisations", description = "The directory of organisations"),
+        (name = "operations", description = "Health, readiness and metrics probes"),
+    ),
+    components(schemas(ensemble_wire::Problem, ensemble_wire::FieldError)),
+    modifiers(&BearerScheme),
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The whole document, as served at `/api/openapi.json` and written to `openapi.yaml`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    add_standard_errors(&mut doc);
+    doc
+}
+
+pub fn yaml() -> anyhow::Result<String> {
+    Ok(document().to_yaml()?)
+}
+
+/// The operations of a path item with their HTTP methods.
+pub fn operations(item: &PathItem) -> impl Iterator<Item = (&'static str, &Operation)> {
+    [
+        ("GET", &item.get),
+        ("PUT", &item.put),
+        ("POST", &item.post),
+        ("DELETE", &item.delete),
+        ("OPTIONS", &item.options),
+        ("HEAD", &item.head),
+        ("PATCH", &item.patch),
+        ("TRACE", &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+}
+
+/// Errors any operation can answer are documented once, here, rather than on each handler:
+/// 500 everywhere; 503 where the database is used; 400 where there are parameters; and
+/// 400/413/415/422 where there is a body.
+fn add_standard_errors(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let uses_db = path != "/healthz";
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let has_body = op.request_body.is_some();
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem_response(description));
+            };
+            if has_params || has_body {
+                add("400", "The request is malformed (see `code` and `errors`)");
+            }
+            if has_body {
+                add("413", "The body is too large");
+                add("415", "The body is not JSON");
+                add("422", "Some fields are invalid (see `errors`)");
+            }
+            add(
+                "500",
+                "Unexpected server error; the request id helps us find it",
+            );
+            if uses_db {
+                add(
+                    "503",
+                    "The database is unreachable; retry after a few seconds",
+                );
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
+}

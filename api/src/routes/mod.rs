@@ -1,0 +1,19 @@
+//! HTTP handlers, thin: extract, parse into domain types, call one function, respond.
+//! Each is annotated for OpenAPI and registered here, which builds both the router and
+//! the spec.
+
+pub mod health;
+pub mod organisations;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Registers every operation: the same call builds the router and the OpenAPI document.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(scope::scope(API_PREFIX).service(organisations::list));
+}

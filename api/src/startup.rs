@@ -1,0 +1,180 @@
+//! Builds the application the same way for the binary and for tests: bind (port 0 picks a
+//! free one), connect and migrate, then serve.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpServer};
+use anyhow::Context;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::extract::BodyLimit;
+use crate::metrics::Metrics;
+use crate::secrets::Secrets;
+use crate::webapp::Fallback;
+use crate::{middleware, openapi, routes, webapp};
+
+/// The web app runs WASM (hence 'wasm-unsafe-eval') and loads nothing from elsewhere.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; \
+object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.ensure_data_dir()?;
+        let secrets = Secrets::load(&settings.data_dir)?;
+        let database = settings.database()?;
+        let db = Db::connect(&database, settings.db_pool_size)?;
+        tracing::info!(database = ?database, "database ready");
+
+        let listener = TcpListener::bind(&settings.listen)
+            .with_context(|| format!("listening on {}", settings.listen))?;
+        let address = listener.local_addr()?;
+        let public_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => url::Url::parse(&format!("http://{address}"))?,
+        };
+
+        let doc = openapi::document();
+        let fallback = Data::new(Fallback::new(&doc, settings.web_dir.clone()));
+        let metrics = Data::new(Metrics::new()?);
+        let db_data = Data::new(db.clone());
+        let secrets = Data::new(secrets);
+        let body_limit = BodyLimit(settings.max_body_bytes);
+        let cors_origins = settings.cors_origins.clone();
+        let https = public_url.scheme() == "https";
+        let cors_public_url = public_url.clone();
+
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(db_data.clone())
+                .app_data(metrics.clone())
+                .app_data(fallback.clone())
+                .app_data(secrets.clone())
+                .app_data(body_limit)
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::NotFound("resource").into()),
+                )
+                .route("/api/docs", web::get().to(docs_redirect))
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
+                .default_service(web::to(webapp::fallback))
+                .wrap(Compress::default())
+                .wrap(security_headers(https))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins, &cors_public_url),
+                ))
+                .wrap(from_fn(middleware::request_context))
+        })
+        .listen(listener)?
+        .shutdown_timeout(settings.shutdown_timeout_secs);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers.max(1));
+        }
+        tracing::info!(%address, %public_url, "serving");
+        Ok(Self {
+            port: address.port(),
+            server: server.run(),
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Stops the server from outside (tests); SIGTERM and Ctrl-C do the same by default.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped; in-flight requests get the shutdown timeout to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY));
+    if https {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
+}
+
+/// Cross-origin access for third-party web apps; our own origin is always allowed, since
+/// browsers send `Origin` on same-origin writes too.
+fn cors(origins: &[String], public_url: &url::Url) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "accept-language",
+            "idempotency-key",
+            "x-request-id",
+        ])
+        .expose_headers([
+            "x-request-id",
+            "retry-after",
+            "location",
+            "www-authenticate",
+        ])
+        .max_age(3600);
+    if origins.iter().any(|o| o.trim() == "*") {
+        return cors.allow_any_origin().send_wildcard();
+    }
+    let own = public_url.origin().ascii_serialization();
+    origins
+        .iter()
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| !o.is_empty())
+        .chain(std::iter::once(own.as_str()))
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
+}
+
+/// Waits for the server with a deadline (tests and the command line).
+pub async fn stop(handle: ServerHandle, graceful: bool) {
+    let _ = tokio::time::timeout(Duration::from_secs(35), handle.stop(graceful)).await;
+}

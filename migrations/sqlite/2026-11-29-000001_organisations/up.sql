@@ -1,0 +1,16 @@
+-- Organisations: the NGOs, associations and charities supporters follow.
+-- Same shape as migrations/postgres; INTEGER PRIMARY KEY is SQLite's 64-bit rowid.
+-- Times are UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff', which sorts chronologically.
+CREATE TABLE organisations (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    mission    TEXT NOT NULL DEFAULT '',
+    country    TEXT,
+    created_at TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    updated_at TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    CONSTRAINT organisations_slug_key UNIQUE (slug),
+    CONSTRAINT organisations_country_format CHECK (country IS NULL OR (length(country) = 2 AND country = upper(country)))
+);
+
+CREATE INDEX organisations_recent_idx ON organisations (created_at DESC, id DESC);

@@ -1,0 +1,11 @@
+//! The JSON boundary of Ensemble: request and response bodies shared by the server, the web
+//! client and any Rust client. Only serde (and, behind the `openapi` feature, utoipa schemas),
+//! so it builds for `wasm32-unknown-unknown`.
+
+pub mod organisations;
+pub mod page;
+pub mod problem;
+
+pub use organisations::Organisation;
+pub use page::Page;
+pub use problem::{FieldError, Problem};
