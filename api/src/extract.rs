@@ -121,7 +121,8 @@ fn field_error(path: &str, message: &str) -> FieldError {
     let (field, code) = if message.starts_with("missing field") {
         (join_path(path, backticked.as_deref()), "required")
     } else if message.starts_with("unknown field") {
-        (join_path(path, backticked.as_deref()), "unknown_field")
+        // The path already ends with the unknown field's name.
+        (join_path(path, None), "unknown_field")
     } else if message.starts_with("invalid type") {
         (join_path(path, None), "invalid_type")
     } else if message.starts_with("invalid length") {
@@ -205,7 +206,7 @@ mod tests {
             (e[0].field.as_str(), e[0].code.as_str()),
             ("inner.flag", "invalid_type")
         );
-        let (_, e) = errors(r#"[1]"#);
+        let (_, e) = errors(r#""just a string""#);
         assert_eq!(e[0].field, "body");
     }
 

@@ -27,6 +27,19 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// Now, at the precision both backends store (microseconds). Every stored time goes
+/// through [`stored_time`]: SQLite keeps times as text, so a nanosecond that PostgreSQL
+/// would drop makes keyset comparisons against a cursor miss rows.
+pub fn now() -> chrono::NaiveDateTime {
+    stored_time(chrono::Utc::now().naive_utc())
+}
+
+/// `t` truncated to microseconds.
+pub fn stored_time(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(6)
+}
+
 /// Which database, parsed from `DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::organisations;
+use super::{DbConnection, stored_time};
 use crate::domain::pagination::KeysetAfter;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,7 +18,7 @@ pub struct OrganisationRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Copy, Insertable)]
 #[diesel(table_name = organisations)]
 pub struct NewOrganisation<'a> {
     pub slug: &'a str,
@@ -30,8 +30,13 @@ pub struct NewOrganisation<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewOrganisation<'_>) -> QueryResult<i64> {
+    let new = NewOrganisation {
+        created_at: stored_time(new.created_at),
+        updated_at: stored_time(new.updated_at),
+        ..*new
+    };
     diesel::insert_into(organisations::table)
-        .values(new)
+        .values(&new)
         .returning(organisations::id)
         .get_result(conn)
 }

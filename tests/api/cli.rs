@@ -1,0 +1,133 @@
+//! The binary itself: subcommands, configuration from the environment, SIGTERM.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ensemble");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn openapi_subcommand_prints_the_spec() {
+    let output = Command::new(BIN).arg("openapi").output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        ensemble_api::openapi::yaml().unwrap()
+    );
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_and_generated_secrets_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(BIN)
+            .arg("migrate")
+            .env_remove("DATABASE_URL")
+            .env("ENSEMBLE_DATA_DIR", dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(dir.path().join("ensemble.sqlite3").is_file());
+    let secrets = std::fs::read_to_string(dir.path().join("secrets.json"));
+    // `migrate` does not need secrets; serving creates them (see below).
+    assert!(secrets.is_err());
+    let second = run();
+    assert!(second.status.success());
+}
+
+#[test]
+fn serves_with_no_configuration_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ENSEMBLE_DATA_DIR")
+        .env("ENSEMBLE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    loop {
+        if let Ok(response) = reqwest::blocking_get(&url) {
+            assert_eq!(response, 200);
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Defaults: the data directory ./data, with the database and the generated secrets.
+    assert!(dir.path().join("data/ensemble.sqlite3").is_file());
+    let secrets_path = dir.path().join("data/secrets.json");
+    let secrets = std::fs::read_to_string(&secrets_path).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secrets_path)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    let secret_value = secrets.split('"').nth(3).unwrap();
+    assert!(!logs.contains(secret_value), "a secret was logged");
+    assert!(logs.contains("stopped"), "{logs}");
+}
+
+mod reqwest {
+    /// A tiny blocking GET over std, so this test needs no async runtime: the status code.
+    pub fn blocking_get(url: &str) -> std::io::Result<u16> {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").unwrap();
+        let (host, path) = rest.split_once('/').unwrap();
+        let mut stream = std::net::TcpStream::connect(host)?;
+        write!(
+            stream,
+            "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other("no status"))
+    }
+}

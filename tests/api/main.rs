@@ -1,0 +1,14 @@
+//! Black-box tests: each starts the real server on a free port with a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is a
+//! postgres URL) and talks HTTP to it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod cli;
+mod errors;
+mod health;
+mod http;
+mod openapi;
+mod organisations;
+mod webapp;
