@@ -1,1 +1,13 @@
-fn main() {}
+//! Ensemble's web app: a client-side rendered Leptos SPA talking to the JSON API.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+mod texts;
+
+fn main() {
+    // Panics show up in the browser console with their message instead of "unreachable".
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
