@@ -55,6 +55,18 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
 
+    /// Sign-in and registration attempts allowed per client IP per 10 minutes.
+    #[arg(long, env = "ENSEMBLE_AUTH_ATTEMPTS_PER_IP", default_value_t = 30)]
+    pub auth_attempts_per_ip: u32,
+
+    /// Failed sign-ins allowed per account per 10 minutes.
+    #[arg(long, env = "ENSEMBLE_AUTH_FAILURES_PER_ACCOUNT", default_value_t = 10)]
+    pub auth_failures_per_account: u32,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    #[arg(long, env = "ENSEMBLE_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
@@ -74,6 +86,9 @@ impl Settings {
             db_pool_size: 16,
             workers: None,
             log_json: false,
+            auth_attempts_per_ip: 30,
+            auth_failures_per_account: 10,
+            trust_proxy: false,
             shutdown_timeout_secs: 30,
         }
     }

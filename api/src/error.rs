@@ -24,6 +24,21 @@ pub enum ApiError {
     /// 400 `invalid_query`: query parameters that cannot be understood.
     #[error("invalid query parameters")]
     InvalidQuery(Vec<FieldError>),
+    /// 401: no credentials, or bad ones. Codes: `unauthorized` (none sent),
+    /// `invalid_token`, `token_expired`, `invalid_credentials`, `invalid_refresh_token`,
+    /// `refresh_token_reused`. Carries `WWW-Authenticate`.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    /// 403: signed in, but not allowed. Codes: `insufficient_scope` (a read-only API token
+    /// trying to write), `session_required`, `forbidden`.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// 409: the request conflicts with the current state (e.g. `email_taken`).
+    #[error("conflict: {0}")]
+    Conflict(&'static str, String),
+    /// 429 `rate_limited`, with `Retry-After` (seconds).
+    #[error("rate limited")]
+    TooManyRequests(u64),
     /// 404 `not_found`: the route exists, the resource does not.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -59,6 +74,8 @@ impl ApiError {
             Self::MalformedJson(_) => "malformed_json",
             Self::Validation(_) => "validation_failed",
             Self::InvalidQuery(_) => "invalid_query",
+            Self::Unauthorized(code) | Self::Forbidden(code) | Self::Conflict(code, _) => code,
+            Self::TooManyRequests(_) => "rate_limited",
             Self::NotFound(_) => "not_found",
             Self::RouteNotFound => "route_not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
@@ -73,6 +90,8 @@ impl ApiError {
         match self {
             Self::MalformedJson(detail) => Some(detail.clone()),
             Self::NotFound(what) => Some(format!("No {what} matches this address.")),
+            Self::Conflict(_, detail) => Some(detail.clone()),
+            Self::TooManyRequests(secs) => Some(format!("Try again in {secs} seconds.")),
             Self::MethodNotAllowed(allowed) => Some(format!("Allowed: {}.", allowed.join(", "))),
             Self::PayloadTooLarge(limit) => Some(format!("The body may be at most {limit} bytes.")),
             Self::UnsupportedMediaType => Some("Send the body as application/json.".into()),
@@ -84,7 +103,7 @@ impl ApiError {
         let code = self.code();
         Problem {
             kind: format!("urn:ensemble:problem:{code}"),
-            title: title(code, lang).to_owned(),
+            title: title(code, self.status_code().as_u16(), lang).to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
             code: code.to_owned(),
@@ -102,6 +121,10 @@ impl ResponseError for ApiError {
         match self {
             Self::MalformedJson(_) | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(..) => StatusCode::CONFLICT,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -126,6 +149,24 @@ impl ResponseError for ApiError {
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
+            Self::TooManyRequests(secs) => {
+                response.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            Self::Unauthorized(code) => {
+                let challenge = match *code {
+                    "invalid_token" | "token_expired" => {
+                        "Bearer realm=\"ensemble\", error=\"invalid_token\"".to_owned()
+                    }
+                    _ => "Bearer realm=\"ensemble\"".to_owned(),
+                };
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            Self::Forbidden("insufficient_scope") => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "Bearer realm=\"ensemble\", error=\"insufficient_scope\", scope=\"write\"",
+                ));
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&problem).unwrap_or_default())
@@ -133,7 +174,7 @@ impl ResponseError for ApiError {
 }
 
 /// Titles for people, in the request's language; `code` is what programs match on.
-fn title(code: &str, lang: Lang) -> &'static str {
+fn title(code: &str, status: u16, lang: Lang) -> &'static str {
     use Lang::*;
     match (code, lang) {
         ("malformed_json", En) => "The request body is not valid JSON",
@@ -168,6 +209,38 @@ fn title(code: &str, lang: Lang) -> &'static str {
         ("unsupported_media_type", Fr) => "Ce type de média n'est pas pris en charge",
         ("unsupported_media_type", Es) => "Este tipo de medio no es compatible",
         ("unsupported_media_type", Zh) => "不支持此媒体类型",
+        ("invalid_credentials", En) => "The email or the password is not right",
+        ("invalid_credentials", Fr) => "L'adresse e-mail ou le mot de passe est incorrect",
+        ("invalid_credentials", Es) => "El correo o la contraseña no son correctos",
+        ("invalid_credentials", Zh) => "邮箱或密码不正确",
+        ("token_expired", En) => "Your session has expired",
+        ("token_expired", Fr) => "Votre session a expiré",
+        ("token_expired", Es) => "Su sesión ha caducado",
+        ("token_expired", Zh) => "您的会话已过期",
+        ("email_taken", En) => "An account already uses this email",
+        ("email_taken", Fr) => "Un compte utilise déjà cette adresse e-mail",
+        ("email_taken", Es) => "Ya existe una cuenta con este correo",
+        ("email_taken", Zh) => "该邮箱已被注册",
+        ("insufficient_scope", En) => "This token may only read",
+        ("insufficient_scope", Fr) => "Ce jeton ne permet que la lecture",
+        ("insufficient_scope", Es) => "Este token solo permite leer",
+        ("insufficient_scope", Zh) => "此令牌仅可读取",
+        ("rate_limited", En) => "Too many attempts, wait a moment",
+        ("rate_limited", Fr) => "Trop de tentatives, patientez un instant",
+        ("rate_limited", Es) => "Demasiados intentos, espere un momento",
+        ("rate_limited", Zh) => "尝试次数过多，请稍候",
+        (_, En) if status == 401 => "Please sign in",
+        (_, Fr) if status == 401 => "Veuillez vous connecter",
+        (_, Es) if status == 401 => "Inicie sesión",
+        (_, Zh) if status == 401 => "请登录",
+        (_, En) if status == 403 => "You are not allowed to do this",
+        (_, Fr) if status == 403 => "Vous n'avez pas le droit de faire cela",
+        (_, Es) if status == 403 => "No tiene permiso para hacer esto",
+        (_, Zh) if status == 403 => "您无权执行此操作",
+        (_, En) if status == 409 => "This conflicts with the current state",
+        (_, Fr) if status == 409 => "Cela entre en conflit avec l'état actuel",
+        (_, Es) if status == 409 => "Esto entra en conflicto con el estado actual",
+        (_, Zh) if status == 409 => "与当前状态冲突",
         ("service_unavailable", En) => "The service is unavailable, try again shortly",
         ("service_unavailable", Fr) => "Le service est indisponible, réessayez dans un instant",
         ("service_unavailable", Es) => "El servicio no está disponible, inténtelo en un momento",

@@ -75,14 +75,28 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
 }
 
 /// Parses a JSON body, naming the offending field in errors.
+/// Every request body of this API is a JSON object: serde would also fill a struct from an
+/// array, by position, which no client means.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return Err(ApiError::MalformedJson("the body is empty".into())),
+        Some(b'{') => {}
+        Some(_) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
+            return Err(ApiError::Validation(vec![FieldError {
+                field: "body".into(),
+                code: "invalid_type".into(),
+                message: "the body must be a JSON object".into(),
+            }]));
+        }
+        Some(_) => {}
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                ApiError::Validation(vec![field_error(&path, &inner.to_string())])
+                ApiError::Validation(vec![field_error("body", &path, &inner.to_string())])
             }
             _ => ApiError::MalformedJson(without_position(&inner.to_string())),
         }
@@ -108,27 +122,31 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
                 .map(Query)
                 .map_err(|e| {
                     let path = e.path().to_string();
-                    ApiError::InvalidQuery(vec![field_error(&path, &e.into_inner().to_string())])
+                    ApiError::InvalidQuery(vec![field_error(
+                        "query",
+                        &path,
+                        &e.into_inner().to_string(),
+                    )])
                 }),
         )
     }
 }
 
 /// A field error from a serde message, with a stable code for the kinds serde reports.
-fn field_error(path: &str, message: &str) -> FieldError {
+fn field_error(root: &str, path: &str, message: &str) -> FieldError {
     let message = without_position(message);
     let backticked = message.split('`').nth(1).map(str::to_owned);
     let (field, code) = if message.starts_with("missing field") {
-        (join_path(path, backticked.as_deref()), "required")
+        (join_path(root, path, backticked.as_deref()), "required")
     } else if message.starts_with("unknown field") {
         // The path already ends with the unknown field's name.
-        (join_path(path, None), "unknown_field")
+        (join_path(root, path, None), "unknown_field")
     } else if message.starts_with("invalid type") {
-        (join_path(path, None), "invalid_type")
+        (join_path(root, path, None), "invalid_type")
     } else if message.starts_with("invalid length") {
-        (join_path(path, None), "invalid_length")
+        (join_path(root, path, None), "invalid_length")
     } else {
-        (join_path(path, None), "invalid_value")
+        (join_path(root, path, None), "invalid_value")
     };
     FieldError {
         field,
@@ -137,10 +155,10 @@ fn field_error(path: &str, message: &str) -> FieldError {
     }
 }
 
-fn join_path(path: &str, leaf: Option<&str>) -> String {
+fn join_path(root: &str, path: &str, leaf: Option<&str>) -> String {
     let path = if path == "." { "" } else { path };
     match (path.is_empty(), leaf) {
-        (true, None) => "body".to_owned(),
+        (true, None) => root.to_owned(),
         (true, Some(leaf)) => leaf.to_owned(),
         (false, None) => path.to_owned(),
         (false, Some(leaf)) => format!("{path}.{leaf}"),
@@ -207,7 +225,16 @@ mod tests {
             ("inner.flag", "invalid_type")
         );
         let (_, e) = errors(r#""just a string""#);
-        assert_eq!(e[0].field, "body");
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("body", "invalid_type")
+        );
+        let (_, e) = errors(r#"["a", 1]"#);
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("body", "invalid_type"),
+            "no struct from an array"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Start at [`startup::Application`]; handlers are in [`routes`], rules in [`domain`],
 //! storage in [`db`], the error type in [`error`].
 
+pub mod auth;
 pub mod config;
 pub mod context;
 pub mod db;

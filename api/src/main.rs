@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ensemble_api::config::Settings;
 use ensemble_api::db::Db;
+use ensemble_api::db::users;
 use ensemble_api::startup::Application;
 use ensemble_api::{openapi, telemetry};
 
@@ -29,12 +30,25 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Platform administration.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
     /// Print the OpenAPI document as YAML (or write it to a file).
     Openapi {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make the account with this email a platform administrator.
+    Grant { email: String },
+    /// Remove platform administration from the account with this email.
+    Revoke { email: String },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +73,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // Connecting applies pending migrations (each is logged).
             Db::connect(&database, 1)?;
             println!("database {database:?} is up to date");
+            Ok(())
+        }
+        Command::Admin { action } => {
+            let (email, admin) = match action {
+                AdminCommand::Grant { email } => (email, true),
+                AdminCommand::Revoke { email } => (email, false),
+            };
+            cli.settings.ensure_data_dir()?;
+            let db = Db::connect(&cli.settings.database()?, 1)?;
+            let key = email.trim().to_lowercase();
+            let mut conn = db.get()?;
+            if !users::set_admin(&mut conn, &key, admin)? {
+                anyhow::bail!("no account has the email {email}");
+            }
+            let verb = if admin { "is now" } else { "is no longer" };
+            println!("{email} {verb} a platform administrator");
             Ok(())
         }
         Command::Openapi { output } => {

@@ -19,6 +19,8 @@ errors are `application/problem+json` with a stable `code`; lists are keyset-pag
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     tags(
+        (name = "auth", description = "Registration, sign-in, tokens"),
+        (name = "me", description = "The signed-in person: profile, data, API tokens"),
         (name = "organisations", description = "The directory of organisations"),
         (name = "operations", description = "Health, readiness and metrics probes"),
     ),
@@ -71,21 +73,21 @@ pub fn operations(item: &PathItem) -> impl Iterator<Item = (&'static str, &Opera
 }
 
 /// Errors any operation can answer are documented once, here, rather than on each handler:
-/// 500 everywhere; 503 where the database is used; 400 where there are parameters; and
-/// 400/413/415/422 where there is a body.
+/// 500 everywhere; 503 where the database is used; 400 where there are parameters;
+/// 400/413/415/422 where there is a body; 401 where a token is required, and 403 where such
+/// an operation writes. Handlers document their specific ones (409, 404, …), which win.
 fn add_standard_errors(doc: &mut utoipa::openapi::OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         let uses_db = path != "/healthz";
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for (op, writes) in [
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
+        ] {
+            let Some(op) = op else { continue };
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
             let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
             let has_body = op.request_body.is_some();
             let mut add = |status: &str, description: &str| {
@@ -101,6 +103,15 @@ fn add_standard_errors(doc: &mut utoipa::openapi::OpenApi) {
                 add("413", "The body is too large");
                 add("415", "The body is not JSON");
                 add("422", "Some fields are invalid (see `errors`)");
+            }
+            if secured {
+                add(
+                    "401",
+                    "No token, or an invalid, expired or revoked one (see `WWW-Authenticate`)",
+                );
+            }
+            if secured && writes {
+                add("403", "`insufficient_scope`: a read-only API token");
             }
             add(
                 "500",

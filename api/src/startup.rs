@@ -13,11 +13,14 @@ use anyhow::Context;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
+use crate::routes::auth::AuthLimits;
 use crate::secrets::Secrets;
 use crate::webapp::Fallback;
 use crate::{middleware, openapi, routes, webapp};
@@ -53,7 +56,16 @@ impl Application {
         let fallback = Data::new(Fallback::new(&doc, settings.web_dir.clone()));
         let metrics = Data::new(Metrics::new()?);
         let db_data = Data::new(db.clone());
-        let secrets = Data::new(secrets);
+        let token_keys = Data::new(TokenKeys::new(
+            &secrets.token_signing_key,
+            public_url.as_str().trim_end_matches('/'),
+        )?);
+        let rate_limiter = Data::new(RateLimiter::default());
+        let auth_limits = Data::new(AuthLimits::new(
+            settings.auth_attempts_per_ip,
+            settings.auth_failures_per_account,
+            settings.trust_proxy,
+        ));
         let body_limit = BodyLimit(settings.max_body_bytes);
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
@@ -67,7 +79,9 @@ impl Application {
             app.app_data(db_data.clone())
                 .app_data(metrics.clone())
                 .app_data(fallback.clone())
-                .app_data(secrets.clone())
+                .app_data(token_keys.clone())
+                .app_data(rate_limiter.clone())
+                .app_data(auth_limits.clone())
                 .app_data(body_limit)
                 .app_data(
                     web::PathConfig::default()

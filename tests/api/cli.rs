@@ -131,3 +131,33 @@ mod reqwest {
             .ok_or_else(|| std::io::Error::other("no status"))
     }
 }
+
+#[tokio::test]
+async fn admin_grant_and_revoke_use_the_server_configuration() {
+    let app = crate::helpers::spawn_app().await;
+    let token = crate::helpers::access(&app.register("Chief@Example.org").await);
+    let admin = |verb: &str, email: &str| {
+        Command::new(BIN)
+            .args(["admin", verb, email])
+            .env("DATABASE_URL", &app.database_url)
+            .env("ENSEMBLE_DATA_DIR", app.dir.path().join("data"))
+            .output()
+            .unwrap()
+    };
+    let granted = admin("grant", "chief@example.org");
+    assert!(
+        granted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    let (_, me) = app.call("GET", "/api/v1/me", None, Some(&token)).await;
+    assert_eq!(me["is_admin"], true);
+
+    assert!(admin("revoke", "CHIEF@example.org").status.success());
+    let (_, me) = app.call("GET", "/api/v1/me", None, Some(&token)).await;
+    assert_eq!(me["is_admin"], false);
+
+    let unknown = admin("grant", "nobody@example.org");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
+}

@@ -52,3 +52,106 @@ async fn problems_are_titled_in_the_requested_language() {
         assert_eq!(body["title"], title, "{accept}");
     }
 }
+
+#[tokio::test]
+async fn json_bodies_malformed_mistyped_oversized_or_not_json_are_4xx() {
+    let app = crate::helpers::spawn_app_with(|s| s.max_body_bytes = 1024).await;
+    let url = app.url("/api/v1/auth/login");
+    let post = |body: &'static str, content_type: Option<&'static str>| {
+        let mut request = app.client.post(&url).body(body);
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        request.send()
+    };
+    let body = assert_problem(
+        post("{\"email\": ", Some("application/json"))
+            .await
+            .unwrap(),
+        400,
+        "malformed_json",
+    )
+    .await;
+    assert!(
+        !body["detail"].as_str().unwrap().contains("line"),
+        "no parser internals"
+    );
+    assert_problem(
+        post("", Some("application/json")).await.unwrap(),
+        400,
+        "malformed_json",
+    )
+    .await;
+    assert_problem(
+        post(
+            "{\"email\": \"a@example.org\", \"password\": \"b\"} {}",
+            Some("application/json"),
+        )
+        .await
+        .unwrap(),
+        400,
+        "malformed_json",
+    )
+    .await;
+    assert_problem(
+        post(
+            "{\"email\": 1, \"password\": \"x\"}",
+            Some("application/json"),
+        )
+        .await
+        .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        post("email=a", Some("application/x-www-form-urlencoded"))
+            .await
+            .unwrap(),
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    assert_problem(
+        post("{}", None).await.unwrap(),
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    let ok_type = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"email": "a@example.org", "password": "whatever it is"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok_type.status(), 401, "charset parameter accepted");
+
+    let big = format!(
+        "{{\"email\": \"{}\", \"password\": \"x\"}}",
+        "a".repeat(2000)
+    );
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 413, "payload_too_large").await;
+    // Without a Content-Length (chunked), the limit holds while reading.
+    let chunks: Vec<Result<String, std::io::Error>> =
+        (0..40).map(|_| Ok("x".repeat(100))).collect();
+    let stream = futures_util::stream::iter(chunks);
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 413, "payload_too_large").await;
+}

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub dir: TempDir,
+    /// What `DATABASE_URL` would be to reach this app's database from the command line.
+    pub database_url: String,
     handle: ServerHandle,
     /// Dropped with the app: the test database goes too.
     _postgres: Option<PgTestDb>,
@@ -33,6 +35,14 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let postgres = PgTestDb::create_if_configured();
     settings.database_url = postgres.as_ref().map(|pg| pg.url.clone());
     customise(&mut settings);
+    let database_url = match &settings.database_url {
+        Some(url) => url.clone(),
+        None => settings
+            .data_dir
+            .join("ensemble.sqlite3")
+            .display()
+            .to_string(),
+    };
 
     let app = tokio::task::spawn_blocking(move || Application::build(settings))
         .await
@@ -50,6 +60,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
             .unwrap(),
         db,
         dir,
+        database_url,
         handle,
         _postgres: postgres,
     }
@@ -64,6 +75,63 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// A request with a JSON body and, optionally, a bearer token.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method.parse().unwrap(), self.url(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Like `send`, answering the status and the JSON body (null when empty).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let response = self.send(method, path, body, token).await;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap()
+            },
+        )
+    }
+
+    /// Registers `email` with a good password; answers the auth response.
+    pub async fn register(&self, email: &str) -> Value {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/api/v1/auth/register",
+                Some(serde_json::json!({
+                    "email": email,
+                    "password": PASSWORD,
+                    "display_name": "Test Person",
+                })),
+                None,
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
@@ -76,6 +144,13 @@ impl Drop for TestApp {
         // Sends the stop command now; the database is dropped with FORCE regardless.
         drop(self.handle.stop(false));
     }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The access token of an auth response.
+pub fn access(auth: &Value) -> String {
+    auth["access_token"].as_str().unwrap().to_owned()
 }
 
 /// Asserts a problem+json answer and returns its body.
@@ -119,6 +194,11 @@ impl PgTestDb {
             .unwrap();
         let mut url = url::Url::parse(&admin_url).unwrap();
         url.set_path(&name);
+        // Loopback needs no TLS, and libpq's OpenSSL can crash the test process at exit
+        // while pool threads still hold TLS connections (seen intermittently here).
+        if !url.query_pairs().any(|(k, _)| k == "sslmode") {
+            url.query_pairs_mut().append_pair("sslmode", "disable");
+        }
         Some(Self {
             admin_url,
             name,
@@ -141,4 +221,20 @@ impl Drop for PgTestDb {
 pub fn write_file(path: &Path, contents: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, contents).unwrap();
+}
+
+/// Asserts a problem whose first field error is `field` with `code`.
+pub async fn assert_field_error(response: reqwest::Response, status: u16, field: &str, code: &str) {
+    let problem_code = if status == 400 {
+        "invalid_query"
+    } else {
+        "validation_failed"
+    };
+    let body = assert_problem(response, status, problem_code).await;
+    let first = &body["errors"][0];
+    assert_eq!(
+        (first["field"].as_str(), first["code"].as_str()),
+        (Some(field), Some(code)),
+        "{body}"
+    );
 }

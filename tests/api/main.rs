@@ -5,10 +5,12 @@
 
 mod helpers;
 
+mod auth;
 mod cli;
 mod errors;
 mod health;
 mod http;
+mod me;
 mod openapi;
 mod organisations;
 mod webapp;

@@ -2,10 +2,14 @@
 //! client and any Rust client. Only serde (and, behind the `openapi` feature, utoipa schemas),
 //! so it builds for `wasm32-unknown-unknown`.
 
+pub mod auth;
+pub mod codes;
+pub mod double_option;
 pub mod organisations;
 pub mod page;
 pub mod problem;
 
+pub use auth::*;
 pub use organisations::Organisation;
 pub use page::Page;
 pub use problem::{FieldError, Problem};

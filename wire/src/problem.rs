@@ -26,8 +26,8 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
-    /// Where the field is: a body field name (`display_name`), a query parameter
-    /// (`query.limit`) or `body` for the body as a whole.
+    /// Where the problem is: a body field (`display_name`, `address.city`), a query
+    /// parameter (`limit`), or `body` / `query` for the body or query string as a whole.
     pub field: String,
     /// Stable machine code, e.g. `required`, `too_long`, `invalid_type`.
     pub code: String,

@@ -6,6 +6,8 @@
 pub mod migrations;
 pub mod organisations;
 pub mod schema;
+pub mod sessions;
+pub mod users;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +40,38 @@ pub fn now() -> chrono::NaiveDateTime {
 pub fn stored_time(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     use chrono::SubsecRound;
     t.trunc_subsecs(6)
+}
+
+/// Runs `work` in a transaction that takes the write lock up front on SQLite
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads, then writes, fails with
+/// SQLITE_BUSY when another connection wrote in between, whatever the busy timeout.
+/// `work` must not open transactions of its own.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(work),
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => match conn.batch_execute("COMMIT") {
+                    Ok(()) => Ok(value),
+                    Err(e) => {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        Err(e.into())
+                    }
+                },
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+    }
 }
 
 /// Which database, parsed from `DATABASE_URL`.

@@ -1,5 +1,8 @@
 //! Validated types and rules: no actix, no diesel. Request values are parsed into these
 //! types before anything reaches the database.
 
+pub mod countries;
 pub mod lang;
 pub mod pagination;
+pub mod text;
+pub mod users;

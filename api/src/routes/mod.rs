@@ -2,7 +2,9 @@
 //! Each is annotated for OpenAPI and registered here, which builds both the router and
 //! the spec.
 
+pub mod auth;
 pub mod health;
+pub mod me;
 pub mod organisations;
 
 use utoipa_actix_web::scope;
@@ -15,5 +17,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)
-        .service(scope::scope(API_PREFIX).service(organisations::list));
+        .service(
+            scope::scope(API_PREFIX)
+                .service(auth::register)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::providers)
+                .service(me::get_me)
+                .service(me::update_me)
+                .service(me::delete_me)
+                .service(me::export_me)
+                .service(me::list_tokens)
+                .service(me::create_token)
+                .service(me::revoke_token)
+                .service(organisations::list),
+        );
 }

@@ -1,0 +1,9 @@
+//! Authentication: password hashing, access and refresh tokens, API tokens, the extractors
+//! that make a handler's signature its permission check, and rate limiting.
+
+pub mod extract;
+pub mod password;
+pub mod rate_limit;
+pub mod tokens;
+
+pub use extract::{Auth, Read, SessionOnly, Write};

@@ -1,0 +1,110 @@
+//! Users: rows and queries.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::schema::users;
+use super::{DbConnection, now};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub email_verified: bool,
+    pub password_hash: Option<String>,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub bio: String,
+    pub locale: String,
+    pub country: Option<String>,
+    pub follows_public: bool,
+    pub is_admin: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub email_verified: bool,
+    pub password_hash: Option<&'a str>,
+    pub display_name: &'a str,
+    pub locale: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Profile changes: `None` leaves a column alone; `Some(None)` clears a nullable one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct ProfileChanges {
+    pub display_name: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub bio: Option<String>,
+    pub locale: Option<String>,
+    pub country: Option<Option<String>>,
+    pub follows_public: Option<bool>,
+}
+
+/// Creates the user; 409 `email_taken` when the email (in any case) is in use.
+pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<i64, ApiError> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::id)
+        .get_result(conn)
+        .map_err(|e| match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict(
+                    "email_taken",
+                    "An account with this email exists: sign in instead.".into(),
+                )
+            }
+            other => other.into(),
+        })
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email_key: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email_key.eq(email_key))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn update_profile(
+    conn: &mut DbConnection,
+    id: i64,
+    changes: &ProfileChanges,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((changes, users::updated_at.eq(now())))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Deletes the user and, by cascade, everything that is only theirs.
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    diesel::delete(users::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// Grants or revokes platform administration; false when no account has this email.
+pub fn set_admin(conn: &mut DbConnection, email_key: &str, admin: bool) -> QueryResult<bool> {
+    diesel::update(users::table.filter(users::email_key.eq(email_key)))
+        .set((users::is_admin.eq(admin), users::updated_at.eq(now())))
+        .execute(conn)
+        .map(|n| n > 0)
+}

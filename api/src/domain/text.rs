@@ -1,0 +1,200 @@
+//! Validated text fields shared by several resources.
+
+use ensemble_wire::FieldError;
+
+use super::countries::is_country;
+use super::lang::Lang;
+
+pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A single line of text, `min..=max` characters as sent, no control characters; stored
+/// trimmed, and blank counts as empty. (The limits apply to the text as sent, as the
+/// OpenAPI schema states them.)
+pub fn single_line(field: &str, value: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    if value.chars().any(char::is_control) {
+        return Err(field_error(
+            field,
+            "control_characters",
+            "must not contain control characters",
+        ));
+    }
+    check_length(field, value, max)?;
+    let trimmed = value.trim();
+    let count = trimmed.chars().count();
+    if count < min {
+        let code = if count == 0 { "required" } else { "too_short" };
+        return Err(field_error(
+            field,
+            code,
+            format!("must be at least {min} characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Free text over several lines: at most `max` characters, no control characters but line
+/// breaks and tabs; stored trimmed.
+pub fn multi_line(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(field_error(
+            field,
+            "control_characters",
+            "must not contain control characters",
+        ));
+    }
+    check_length(field, value, max)?;
+    Ok(value.trim().to_owned())
+}
+
+fn check_length(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.chars().count() > max {
+        return Err(field_error(
+            field,
+            "too_long",
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// An `https://` URL on a DNS name (images, avatars), at most 2048 characters: exactly the
+/// pattern the OpenAPI schema gives (`the pattern of `avatar_url` in the wire crate), checked by hand.
+pub fn https_url(field: &str, value: &str) -> Result<String, FieldError> {
+    let invalid = || {
+        field_error(
+            field,
+            "invalid_url",
+            "must be an https:// URL on a domain name",
+        )
+    };
+    if value.chars().count() > 2048 {
+        return Err(field_error(
+            field,
+            "too_long",
+            "must be at most 2048 characters",
+        ));
+    }
+    let Some(rest) = value.strip_prefix("https://") else {
+        return Err(
+            if value.contains("://")
+                || value.starts_with("javascript:")
+                || value.starts_with("data:")
+            {
+                field_error(field, "invalid_scheme", "must be an https:// URL")
+            } else {
+                invalid()
+            },
+        );
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let labels: Vec<&str> = host.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let top_ok = labels
+        .last()
+        .is_some_and(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()));
+    let tail_ok = tail
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b));
+    if labels.len() < 2 || !labels.iter().all(label_ok) || !top_ok || !tail_ok {
+        return Err(invalid());
+    }
+    url::Url::parse(value).map_err(|_| invalid())?;
+    Ok(value.to_owned())
+}
+
+/// An ISO 3166-1 alpha-2 country code, in capitals as the standard writes them.
+pub fn country(field: &str, value: &str) -> Result<String, FieldError> {
+    if is_country(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(field_error(
+            field,
+            "unknown_country",
+            "must be an ISO 3166-1 alpha-2 code such as FR",
+        ))
+    }
+}
+
+/// One of the interface languages.
+pub fn locale(field: &str, value: &str) -> Result<Lang, FieldError> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.code() == value)
+        .ok_or_else(|| field_error(field, "unsupported_locale", "must be one of en, fr, es, zh"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_trims_counts_characters_and_refuses_controls() {
+        assert_eq!(single_line("f", "  Zoë  ", 1, 80).unwrap(), "Zoë");
+        assert_eq!(
+            single_line("f", &format!(" {} ", "a".repeat(79)), 1, 80)
+                .unwrap_err()
+                .code,
+            "too_long"
+        );
+        assert_eq!(single_line("f", "   ", 1, 80).unwrap_err().code, "required");
+        assert_eq!(
+            single_line("f", &"é".repeat(81), 1, 80).unwrap_err().code,
+            "too_long"
+        );
+        assert!(single_line("f", &"李".repeat(80), 1, 80).is_ok());
+        assert_eq!(
+            single_line("f", "a\u{0}b", 1, 80).unwrap_err().code,
+            "control_characters"
+        );
+        assert_eq!(
+            single_line("f", "a\nb", 1, 80).unwrap_err().code,
+            "control_characters"
+        );
+    }
+
+    #[test]
+    fn urls_must_be_https() {
+        assert!(https_url("f", "https://example.org/a.png").is_ok());
+        assert!(https_url("f", "https://cdn.example.org/a.png?size=200&v=2#x").is_ok());
+        assert_eq!(
+            https_url("f", "https://example.org/a<b>").unwrap_err().code,
+            "invalid_url"
+        );
+        assert_eq!(
+            https_url("f", "https://localhost/a.png").unwrap_err().code,
+            "invalid_url"
+        );
+        assert_eq!(
+            https_url("f", "https://1.2.3.4/a.png").unwrap_err().code,
+            "invalid_url"
+        );
+        assert!(
+            https_url("f", " https://example.org").is_err(),
+            "not trimmed: as the schema says"
+        );
+        assert_eq!(
+            https_url("f", "http://example.org/a.png").unwrap_err().code,
+            "invalid_scheme"
+        );
+        assert_eq!(
+            https_url("f", "javascript:alert(1)").unwrap_err().code,
+            "invalid_scheme"
+        );
+        assert_eq!(https_url("f", "not a url").unwrap_err().code, "invalid_url");
+    }
+}

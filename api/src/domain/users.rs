@@ -1,0 +1,215 @@
+//! Account rules: what a valid email, password and display name are.
+
+use ensemble_wire::FieldError;
+
+use super::text::{field_error, single_line};
+
+/// An email address as typed, with its case-insensitive key (lower case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub address: String,
+    pub key: String,
+}
+
+impl Email {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let address = value.trim();
+        let invalid = || {
+            field_error(
+                "email",
+                "invalid_email",
+                "must be an email address such as ana@example.org",
+            )
+        };
+        if address.is_empty() {
+            return Err(field_error(
+                "email",
+                "required",
+                "an email address is required",
+            ));
+        }
+        if address.chars().count() > 254
+            || address.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid());
+        }
+        let (local, domain) = address.rsplit_once('@').ok_or_else(invalid)?;
+        if local.is_empty()
+            || local.chars().count() > 64
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.starts_with(['.', '-'])
+            || domain.ends_with(['.', '-'])
+            || domain.contains("..")
+            || domain.contains('@')
+        {
+            return Err(invalid());
+        }
+        Ok(Self {
+            address: address.to_owned(),
+            key: address.to_lowercase(),
+        })
+    }
+}
+
+/// A password acceptable for a new account (never stored: only its hash is).
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 1024;
+
+/// The most common passwords of public breach lists that meet the length rule.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "0123456789",
+    "1234567891",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "qwertyuiop",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "iloveyou12",
+    "qwerty1234",
+    "qwerty12345",
+    "1111111111",
+    "0000000000",
+    "abcdefghij",
+    "abc1234567",
+    "a123456789",
+    "aa12345678",
+    "zxcvbnm123",
+    "asdfghjkl1",
+    "asdfghjkl;",
+    "qwertyuiop123",
+    "football123",
+    "baseball123",
+    "superman123",
+    "princess123",
+    "sunshine123",
+    "welcome123",
+    "letmein123",
+    "monkey1234",
+    "dragon1234",
+    "starwars123",
+    "trustno1234",
+    "changeme123",
+    "administrator",
+    "adminadmin",
+    "passwordpassword",
+    "motdepasse",
+    "contraseña",
+    "contrasena",
+    "1234qwerty",
+    "987654321a",
+    "9876543210",
+    "1122334455",
+    "1234512345",
+    "qazwsxedc123",
+    "q1w2e3r4t5",
+    "p@ssw0rd123",
+    "p@ssword123",
+    "iloveyou123",
+    "michael123",
+];
+
+impl NewPassword {
+    pub fn parse(value: &str, email: Option<&Email>) -> Result<Self, FieldError> {
+        let count = value.chars().count();
+        if count < PASSWORD_MIN {
+            return Err(field_error(
+                "password",
+                "too_short",
+                format!("must be at least {PASSWORD_MIN} characters"),
+            ));
+        }
+        if count > PASSWORD_MAX {
+            return Err(field_error(
+                "password",
+                "too_long",
+                format!("must be at most {PASSWORD_MAX} characters"),
+            ));
+        }
+        let lower = value.to_lowercase();
+        let repeated = value.chars().all(|c| value.starts_with(c));
+        if repeated
+            || COMMON_PASSWORDS.contains(&lower.as_str())
+            || email.is_some_and(|e| lower == e.key)
+        {
+            return Err(field_error(
+                "password",
+                "too_common",
+                "is too easy to guess: choose a less common password",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+pub fn display_name(value: &str) -> Result<String, FieldError> {
+    single_line("display_name", value, 1, 80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        let email = Email::parse("  Ana.Lopez@Example.ORG ").unwrap();
+        assert_eq!(email.address, "Ana.Lopez@Example.ORG");
+        assert_eq!(email.key, "ana.lopez@example.org");
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "a b@example.org",
+            "ana@.org",
+            "ana@ex..org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(NewPassword::parse("correct horse battery", None).is_ok());
+        assert_eq!(
+            NewPassword::parse("short", None).err().unwrap().code,
+            "too_short"
+        );
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(1025), None)
+                .err()
+                .unwrap()
+                .code,
+            "too_long"
+        );
+        assert_eq!(
+            NewPassword::parse("Password123", None).err().unwrap().code,
+            "too_common"
+        );
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaa", None).err().unwrap().code,
+            "too_common"
+        );
+        let email = Email::parse("someone@example.org").unwrap();
+        assert_eq!(
+            NewPassword::parse("Someone@Example.org", Some(&email))
+                .err()
+                .unwrap()
+                .code,
+            "too_common"
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! `/auth`: registration, sign-in, token refresh and logout.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::web::{self, Data};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+use ensemble_wire::{AuthProvider, AuthResponse, LoginRequest, RefreshRequest, RegisterRequest};
+
+use crate::auth::password;
+use crate::auth::rate_limit::{Limit, RateLimiter};
+use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
+use crate::context;
+use crate::db::sessions::{self, Rotation};
+use crate::db::users::{self, NewUser, UserRow};
+use crate::db::{Db, now};
+use crate::domain::text;
+use crate::domain::users::{Email, NewPassword, display_name};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::routes::me::to_me;
+
+/// Limits on sign-in and registration attempts, and whether to trust `X-Forwarded-For`.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthLimits {
+    /// Attempts (login and registration) per client IP.
+    pub per_ip: Limit,
+    /// Failed logins per account.
+    pub per_account: Limit,
+    pub trust_proxy: bool,
+}
+
+impl AuthLimits {
+    pub fn new(per_ip: u32, per_account: u32, trust_proxy: bool) -> Self {
+        let window = Duration::from_secs(10 * 60);
+        Self {
+            per_ip: Limit {
+                max: per_ip,
+                window,
+            },
+            per_account: Limit {
+                max: per_account,
+                window,
+            },
+            trust_proxy,
+        }
+    }
+}
+
+fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let address = if trust_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    address.unwrap_or("unknown").to_owned()
+}
+
+fn user_agent(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Opens a session for `user` and answers with its tokens.
+async fn sign_in(
+    db: &Db,
+    keys: &TokenKeys,
+    user: UserRow,
+    user_agent: String,
+) -> Result<AuthResponse, ApiError> {
+    let user_id = user.id;
+    let (session_id, refresh_token) = db
+        .run(move |conn| Ok(sessions::open(conn, user_id, &user_agent)?))
+        .await?;
+    answer(keys, user, &session_id, refresh_token)
+}
+
+/// The tokens of a session: a new access token, and the refresh token given.
+fn answer(
+    keys: &TokenKeys,
+    user: UserRow,
+    session_id: &str,
+    refresh_token: String,
+) -> Result<AuthResponse, ApiError> {
+    Ok(AuthResponse {
+        access_token: keys.issue(user.id, session_id)?,
+        refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: ACCESS_TTL_SECS,
+        user: to_me(user),
+    })
+}
+
+/// Create an account with an email and a password.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "register",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and signed in", body = AuthResponse),
+        (status = 409, description = "`email_taken`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register")]
+pub async fn register(
+    req: HttpRequest,
+    db: Data<Db>,
+    keys: Data<TokenKeys>,
+    limiter: Data<RateLimiter>,
+    limits: Data<AuthLimits>,
+    Json(body): Json<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    limiter.take(
+        &format!("ip:{}", client_ip(&req, limits.trust_proxy)),
+        limits.per_ip,
+    )?;
+    let email = Email::parse(&body.email);
+    let password = NewPassword::parse(&body.password, email.as_ref().ok());
+    let name = display_name(&body.display_name);
+    let locale = match &body.locale {
+        Some(code) => text::locale("locale", code),
+        None => Ok(context::current().map(|c| c.lang).unwrap_or_default()),
+    };
+    let (Ok(email), Ok(password), Ok(name), Ok(locale)) = (&email, &password, &name, &locale)
+    else {
+        let errors = [email.err(), password.err(), name.err(), locale.err()];
+        return Err(ApiError::Validation(errors.into_iter().flatten().collect()));
+    };
+    let secret = password.expose().to_owned();
+    let hash = web::block(move || password::hash(&secret))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+
+    let (email, name, locale) = (email.clone(), name.clone(), locale.code());
+    let user = db
+        .run(move |conn| {
+            let at = now();
+            let id = users::insert(
+                conn,
+                &NewUser {
+                    email: &email.address,
+                    email_key: &email.key,
+                    email_verified: false,
+                    password_hash: Some(&hash),
+                    display_name: &name,
+                    locale,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+            users::find(conn, id)?.ok_or(ApiError::NotFound("user"))
+        })
+        .await?;
+    let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
+    Ok(HttpResponse::Created().json(answer))
+}
+
+/// Sign in with an email and a password.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthResponse),
+        (status = 401, description = "`invalid_credentials`: the same answer whether or not the email exists",
+         body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    db: Data<Db>,
+    keys: Data<TokenKeys>,
+    limiter: Data<RateLimiter>,
+    limits: Data<AuthLimits>,
+    Json(body): Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    limiter.take(
+        &format!("ip:{}", client_ip(&req, limits.trust_proxy)),
+        limits.per_ip,
+    )?;
+    let email_key = body.email.trim().to_lowercase();
+    let account_key = format!("account:{email_key}");
+    limiter.check(&account_key, limits.per_account)?;
+
+    let user = db
+        .run(move |conn| Ok(users::find_by_email(conn, &email_key)?))
+        .await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password = body.password;
+    let valid = web::block(move || password::verify(&password, stored.as_deref()))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let Some(user) = user.filter(|_| valid) else {
+        limiter.hit(&account_key, limits.per_account);
+        return Err(ApiError::Unauthorized("invalid_credentials"));
+    };
+    let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// Trade a refresh token for new tokens. Each refresh token works once; presenting a used
+/// one again ends its whole session (it may have been stolen).
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "refresh",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = AuthResponse),
+        (status = 401, description = "`invalid_refresh_token` or `refresh_token_reused`",
+         body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    db: Data<Db>,
+    keys: Data<TokenKeys>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, session_id, refresh_token) = db
+        .run(
+            move |conn| match sessions::rotate(conn, &body.refresh_token)? {
+                Rotation::Rotated {
+                    user_id,
+                    session_id,
+                    refresh_token,
+                } => {
+                    let user = users::find(conn, user_id)?
+                        .ok_or(ApiError::Unauthorized("invalid_refresh_token"))?;
+                    Ok((user, session_id, refresh_token))
+                }
+                Rotation::Reused => Err(ApiError::Unauthorized("refresh_token_reused")),
+                Rotation::Invalid => Err(ApiError::Unauthorized("invalid_refresh_token")),
+            },
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(answer(&keys, user, &session_id, refresh_token)?))
+}
+
+/// End the session of a refresh token: it and the access tokens of its session stop working.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "logout",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out (also when the token was unknown)"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    db: Data<Db>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    db.run(move |conn| {
+        Ok(sessions::revoke_by_refresh_token(
+            conn,
+            &body.refresh_token,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The ways to sign in that this server offers.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "list_auth_providers",
+    responses((status = 200, description = "Sign-in methods", body = Vec<AuthProvider>))
+)]
+#[get("/auth/providers")]
+pub async fn providers() -> HttpResponse {
+    HttpResponse::Ok().json(vec![AuthProvider {
+        id: "password".into(),
+        name: "Email and password".into(),
+    }])
+}

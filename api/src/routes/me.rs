@@ -1,0 +1,298 @@
+//! `/me`: the signed-in person's profile, data export, account deletion and API tokens.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use ensemble_wire::{
+    ApiToken, CreatedApiToken, Export, Me, NewApiToken, Page, SessionInfo, TokenScope, UpdateMe,
+};
+
+use crate::auth::{Auth, Read, SessionOnly, Write};
+use crate::db::Db;
+use crate::db::sessions::{self, ApiTokenRow};
+use crate::db::users::{self, ProfileChanges, UserRow};
+use crate::domain::text;
+use crate::domain::users::display_name;
+use crate::error::ApiError;
+use crate::extract::Json;
+
+/// A person may hold this many live API tokens.
+pub const MAX_API_TOKENS: usize = 50;
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
+}
+
+pub fn to_me(row: UserRow) -> Me {
+    Me {
+        id: row.id.to_string(),
+        email: row.email,
+        email_verified: row.email_verified,
+        display_name: row.display_name,
+        avatar_url: row.avatar_url,
+        bio: row.bio,
+        locale: row.locale,
+        country: row.country,
+        follows_public: row.follows_public,
+        is_admin: row.is_admin,
+        created_at: utc(row.created_at),
+    }
+}
+
+fn to_api_token(row: ApiTokenRow) -> ApiToken {
+    ApiToken {
+        id: row.id,
+        name: row.name,
+        scope: scope(&row.scope),
+        created_at: utc(row.created_at),
+        last_used_at: row.last_used_at.map(utc),
+    }
+}
+
+fn scope(stored: &str) -> TokenScope {
+    if stored == "write" {
+        TokenScope::Write
+    } else {
+        TokenScope::Read
+    }
+}
+
+async fn load_me(db: &Db, user_id: i64) -> Result<UserRow, ApiError> {
+    db.run(move |conn| users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token")))
+        .await
+}
+
+/// The signed-in person.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "get_me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Your profile", body = Me))
+)]
+#[get("/me")]
+pub async fn get_me(auth: Auth<Read>, db: Data<Db>) -> Result<actix_web::web::Json<Me>, ApiError> {
+    Ok(actix_web::web::Json(to_me(
+        load_me(&db, auth.user_id).await?,
+    )))
+}
+
+/// Change one's profile. Absent fields are left as they are.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "update_me",
+    security(("bearer" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "The updated profile", body = Me),
+    )
+)]
+#[patch("/me")]
+pub async fn update_me(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    Json(body): Json<UpdateMe>,
+) -> Result<actix_web::web::Json<Me>, ApiError> {
+    let changes = parse_changes(body)?;
+    let user_id = auth.user_id;
+    db.run(move |conn| Ok(users::update_profile(conn, user_id, &changes)?))
+        .await?;
+    Ok(actix_web::web::Json(to_me(load_me(&db, user_id).await?)))
+}
+
+fn parse_changes(body: UpdateMe) -> Result<ProfileChanges, ApiError> {
+    let mut errors = Vec::new();
+    let mut keep = |result: Result<String, ensemble_wire::FieldError>| match result {
+        Ok(value) => Some(value),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let changes = ProfileChanges {
+        display_name: body
+            .display_name
+            .as_deref()
+            .and_then(|v| keep(display_name(v))),
+        avatar_url: body
+            .avatar_url
+            .map(|v| v.and_then(|url| keep(text::https_url("avatar_url", &url)))),
+        bio: body
+            .bio
+            .as_deref()
+            .and_then(|v| keep(text::multi_line("bio", v, 2000))),
+        locale: body
+            .locale
+            .as_deref()
+            .and_then(|v| keep(text::locale("locale", v).map(|l| l.code().to_owned()))),
+        country: body
+            .country
+            .map(|v| v.and_then(|c| keep(text::country("country", &c)))),
+        follows_public: body.follows_public,
+    };
+    if errors.is_empty() {
+        Ok(changes)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Delete one's account: the profile, sessions, tokens and follows are erased. Donation
+/// records stay with the organisations for their accounts, no longer linked to the person.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "delete_me",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`session_required`: API tokens cannot delete accounts", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me")]
+pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.user_id;
+    db.run(move |conn| Ok(users::delete(conn, user_id)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Everything Ensemble holds about you, as JSON.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "export_me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Your data", body = Export))
+)]
+#[get("/me/export")]
+pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.user_id;
+    let (user, sessions, tokens) = db
+        .run(move |conn| {
+            let user =
+                users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token"))?;
+            Ok((
+                user,
+                sessions::list_sessions(conn, user_id)?,
+                sessions::list_api_tokens(conn, user_id)?,
+            ))
+        })
+        .await?;
+    let export = Export {
+        exported_at: Utc::now(),
+        user: to_me(user),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionInfo {
+                id: s.id,
+                user_agent: s.user_agent,
+                created_at: utc(s.created_at),
+                last_used_at: utc(s.last_used_at),
+                revoked_at: s.revoked_at.map(utc),
+            })
+            .collect(),
+        api_tokens: tokens.into_iter().map(to_api_token).collect(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"ensemble-export.json\"",
+        ))
+        .json(export))
+}
+
+/// Your live API tokens (at most 50, so one page holds them all).
+#[utoipa::path(
+    tag = "me",
+    operation_id = "list_api_tokens",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Your tokens, newest first", body = Page<ApiToken>))
+)]
+#[get("/me/tokens")]
+pub async fn list_tokens(
+    auth: Auth<Read>,
+    db: Data<Db>,
+) -> Result<actix_web::web::Json<Page<ApiToken>>, ApiError> {
+    let user_id = auth.user_id;
+    let rows = db
+        .run(move |conn| Ok(sessions::list_api_tokens(conn, user_id)?))
+        .await?;
+    Ok(actix_web::web::Json(Page {
+        items: rows.into_iter().map(to_api_token).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Create a personal API token for a third-party client. Its secret is in this answer only.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "create_api_token",
+    security(("bearer" = [])),
+    request_body = NewApiToken,
+    responses(
+        (status = 201, description = "Created; store `token` now", body = CreatedApiToken),
+        (status = 403, description = "`session_required`: tokens cannot create tokens", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`too_many_tokens`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/tokens")]
+pub async fn create_token(
+    auth: Auth<SessionOnly>,
+    db: Data<Db>,
+    Json(body): Json<NewApiToken>,
+) -> Result<HttpResponse, ApiError> {
+    let name =
+        text::single_line("name", &body.name, 1, 80).map_err(|e| ApiError::Validation(vec![e]))?;
+    let scope = match body.scope {
+        TokenScope::Read => "read",
+        TokenScope::Write => "write",
+    };
+    let user_id = auth.user_id;
+    let (row, secret) = db
+        .run(move |conn| {
+            if sessions::list_api_tokens(conn, user_id)?.len() >= MAX_API_TOKENS {
+                return Err(ApiError::Conflict(
+                    "too_many_tokens",
+                    format!("At most {MAX_API_TOKENS} tokens: revoke one first."),
+                ));
+            }
+            Ok(sessions::create_api_token(conn, user_id, &name, scope)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedApiToken {
+        id: row.id,
+        name: row.name,
+        scope: body.scope,
+        created_at: utc(row.created_at),
+        token: secret,
+    }))
+}
+
+/// Revoke one of your API tokens; it stops working at once.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "revoke_api_token",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The token's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "`session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "You have no such token", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/tokens/{id}")]
+pub async fn revoke_token(
+    auth: Auth<SessionOnly>,
+    db: Data<Db>,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.user_id;
+    let id = id.into_inner();
+    let revoked = db
+        .run(move |conn| Ok(sessions::revoke_api_token(conn, user_id, &id)?))
+        .await?;
+    if revoked {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound("token"))
+    }
+}
