@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints, the web app build, unit tests, the
+# black-box API tests on SQLite and on PostgreSQL, and schemathesis against the live server
+# on both. PostgreSQL: TEST_DATABASE_URL (an admin URL; default the local server,
+# postgres://postgres@127.0.0.1:5432/postgres). Without a reachable PostgreSQL the
+# PostgreSQL half is skipped with a warning, except under CI=true, where it is an error.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+started=$SECONDS
+
+setup_all
+
+say "Formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+say "Lints (clippy, warnings denied)"
+cargo clippy --workspace --exclude ensemble-web --all-targets --locked -- -D warnings
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo clippy -p ensemble-web --target wasm32-unknown-unknown --locked -- -D warnings
+
+say "Building the web app"
+bash scripts/build-web.sh
+
+say "Tests on SQLite"
+cargo test --workspace --exclude ensemble-web --locked
+
+PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if psql "$PG_URL" -Atqc 'select 1' >/dev/null 2>&1; then
+    # Databases of an earlier run that was killed before it could drop them.
+    for db in $(psql "$PG_URL" -Atqc "select datname from pg_database where datname like 'ensemble\_test\_%' or datname like 'ensemble\_contract\_%'"); do
+        psql "$PG_URL" -qc "drop database if exists \"$db\" with (force)" >/dev/null
+    done
+    say "Tests on PostgreSQL"
+    TEST_DATABASE_URL="$PG_URL" cargo test -p ensemble-api --test api --locked
+    PG_OK=1
+elif [[ "${CI:-}" == "true" ]]; then
+    echo "error: PostgreSQL is not reachable at $PG_URL (CI tests both backends)" >&2
+    exit 1
+else
+    echo "warning: PostgreSQL is not reachable at $PG_URL: PostgreSQL tests skipped" >&2
+    PG_OK=0
+fi
+
+say "Contract tests (schemathesis) on SQLite"
+cargo build -p ensemble-api --locked
+ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh
+if ((PG_OK)); then
+    say "Contract tests (schemathesis) on PostgreSQL"
+    TEST_DATABASE_URL="$PG_URL" ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh
+fi
+
+say "All checks passed in $((SECONDS - started)) s"
