@@ -6,17 +6,20 @@ export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 say() { printf '\n==> %s\n' "$*" >&2; }
 
-# Debian packages: the PostgreSQL client library (the server links libpq), pkg-config,
-# psql and pg_isready (test databases), Python's venv (schemathesis), Node.js and npm
-# (wasm-opt from npm).
-APT_PACKAGES=(pkg-config libpq-dev postgresql-client python3-venv nodejs npm)
+# What the scripts need, each checked by what it provides (a command, a library), so that
+# tools installed some other way (Node.js from NodeSource, a newer PostgreSQL client)
+# are used as they are; only what is missing is installed from Debian's packages.
+missing_packages() {
+    command -v pkg-config >/dev/null || echo pkg-config
+    pkg-config --exists libpq 2>/dev/null || echo libpq-dev
+    command -v psql >/dev/null || echo postgresql-client
+    python3 -c 'import venv, ensurepip' 2>/dev/null || echo python3-venv
+    command -v node >/dev/null || echo nodejs
+    command -v npm >/dev/null || echo npm
+}
 
 ensure_apt_packages() {
-    local missing=() pkg
-    for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-            || missing+=("$pkg")
-    done
+    local missing=("$@")
     if ((${#missing[@]})); then
         say "Installing Debian packages: ${missing[*]}"
         local sudo=""
@@ -34,6 +37,8 @@ ensure_rust_components() {
 }
 
 setup_all() {
-    ensure_apt_packages "${APT_PACKAGES[@]}"
+    local missing
+    mapfile -t missing < <(missing_packages)
+    ensure_apt_packages "${missing[@]}"
     ensure_rust_components
 }
