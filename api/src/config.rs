@@ -7,7 +7,13 @@ use anyhow::Context;
 use clap::Args;
 use url::Url;
 
+use crate::auth::oauth::{Protocol, Provider};
 use crate::db::DatabaseUrl;
+use crate::secrets::Secret;
+
+fn default_url(url: &str) -> Url {
+    Url::parse(url).unwrap_or_else(|_| unreachable!("a valid constant URL"))
+}
 
 /// Server settings. Every flag also reads the environment variable named beside it.
 #[derive(Debug, Clone, Args)]
@@ -67,6 +73,51 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// Sign-in with Google (OpenID Connect): the OAuth client id and secret.
+    #[arg(long, env = "ENSEMBLE_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+    #[arg(long, env = "ENSEMBLE_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
+    pub google_client_secret: Option<String>,
+    /// Google's issuer; discovery finds its endpoints (override only to test).
+    #[arg(
+        long,
+        env = "ENSEMBLE_GOOGLE_ISSUER",
+        default_value = "https://accounts.google.com"
+    )]
+    pub google_issuer: Url,
+
+    /// Sign-in with Facebook Login: the app id and secret.
+    #[arg(long, env = "ENSEMBLE_FACEBOOK_CLIENT_ID")]
+    pub facebook_client_id: Option<String>,
+    #[arg(long, env = "ENSEMBLE_FACEBOOK_CLIENT_SECRET", hide_env_values = true)]
+    pub facebook_client_secret: Option<String>,
+    /// Facebook's login dialog (override only to test).
+    #[arg(
+        long,
+        env = "ENSEMBLE_FACEBOOK_DIALOG_URL",
+        default_value = "https://www.facebook.com/v21.0/dialog/oauth"
+    )]
+    pub facebook_dialog_url: Url,
+    /// Facebook's Graph API (override only to test).
+    #[arg(
+        long,
+        env = "ENSEMBLE_FACEBOOK_GRAPH_URL",
+        default_value = "https://graph.facebook.com/v21.0"
+    )]
+    pub facebook_graph_url: Url,
+
+    /// Sign-in with any OpenID Connect provider (e.g. a Keycloak realm): its issuer URL,
+    /// where `/.well-known/openid-configuration` is found.
+    #[arg(long, env = "ENSEMBLE_OIDC_ISSUER")]
+    pub oidc_issuer: Option<Url>,
+    #[arg(long, env = "ENSEMBLE_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    #[arg(long, env = "ENSEMBLE_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// The name the sign-in button shows for it.
+    #[arg(long, env = "ENSEMBLE_OIDC_NAME", default_value = "Single sign-on")]
+    pub oidc_name: String,
+
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
@@ -89,6 +140,17 @@ impl Settings {
             auth_attempts_per_ip: 30,
             auth_failures_per_account: 10,
             trust_proxy: false,
+            google_client_id: None,
+            google_client_secret: None,
+            google_issuer: default_url("https://accounts.google.com"),
+            facebook_client_id: None,
+            facebook_client_secret: None,
+            facebook_dialog_url: default_url("https://www.facebook.com/v21.0/dialog/oauth"),
+            facebook_graph_url: default_url("https://graph.facebook.com/v21.0"),
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_name: "Single sign-on".into(),
             shutdown_timeout_secs: 30,
         }
     }
@@ -99,6 +161,65 @@ impl Settings {
             Some(url) if !url.trim().is_empty() => DatabaseUrl::parse(url),
             _ => Ok(DatabaseUrl::Sqlite(self.data_dir.join("ensemble.sqlite3"))),
         }
+    }
+
+    /// The sign-in providers configured: each needs its client id and secret (one without
+    /// the other is a configuration error, reported at start).
+    pub fn oauth_providers(&self) -> anyhow::Result<Vec<Provider>> {
+        let mut providers = Vec::new();
+        let mut add = |id: &'static str,
+                       name: &str,
+                       client: (&Option<String>, &Option<String>),
+                       protocol: Protocol| {
+            match client {
+                (Some(client_id), Some(secret)) if !client_id.is_empty() && !secret.is_empty() => {
+                    providers.push(Provider {
+                        id,
+                        name: name.to_owned(),
+                        client_id: client_id.clone(),
+                        client_secret: Secret::new(secret.clone()),
+                        protocol,
+                    });
+                    Ok(())
+                }
+                (None, None) => Ok(()),
+                _ => Err(anyhow::anyhow!(
+                    "the {id} sign-in needs both a client id and a client secret"
+                )),
+            }
+        };
+        add(
+            "google",
+            "Google",
+            (&self.google_client_id, &self.google_client_secret),
+            Protocol::Oidc {
+                issuer: self.google_issuer.clone(),
+            },
+        )?;
+        add(
+            "facebook",
+            "Facebook",
+            (&self.facebook_client_id, &self.facebook_client_secret),
+            Protocol::Facebook {
+                dialog_url: self.facebook_dialog_url.clone(),
+                graph_url: self.facebook_graph_url.clone(),
+            },
+        )?;
+        match &self.oidc_issuer {
+            Some(issuer) => add(
+                "oidc",
+                &self.oidc_name,
+                (&self.oidc_client_id, &self.oidc_client_secret),
+                Protocol::Oidc {
+                    issuer: issuer.clone(),
+                },
+            )?,
+            None if self.oidc_client_id.is_some() => {
+                anyhow::bail!("ENSEMBLE_OIDC_CLIENT_ID is set but ENSEMBLE_OIDC_ISSUER is not")
+            }
+            None => {}
+        }
+        Ok(providers)
     }
 
     /// Creates the data directory if needed.

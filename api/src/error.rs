@@ -54,6 +54,10 @@ pub enum ApiError {
     /// 415 `unsupported_media_type`.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// 502: an outside service we depend on (a sign-in provider) failed, e.g.
+    /// `provider_unavailable`.
+    #[error("bad gateway: {0}")]
+    BadGateway(&'static str),
     /// 503 `service_unavailable`: the database cannot be reached; retry later.
     #[error("service unavailable")]
     Unavailable,
@@ -74,7 +78,10 @@ impl ApiError {
             Self::MalformedJson(_) => "malformed_json",
             Self::Validation(_) => "validation_failed",
             Self::InvalidQuery(_) => "invalid_query",
-            Self::Unauthorized(code) | Self::Forbidden(code) | Self::Conflict(code, _) => code,
+            Self::Unauthorized(code)
+            | Self::Forbidden(code)
+            | Self::Conflict(code, _)
+            | Self::BadGateway(code) => code,
             Self::TooManyRequests(_) => "rate_limited",
             Self::NotFound(_) => "not_found",
             Self::RouteNotFound => "route_not_found",
@@ -129,6 +136,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -241,6 +249,14 @@ fn title(code: &str, status: u16, lang: Lang) -> &'static str {
         (_, Fr) if status == 409 => "Cela entre en conflit avec l'état actuel",
         (_, Es) if status == 409 => "Esto entra en conflicto con el estado actual",
         (_, Zh) if status == 409 => "与当前状态冲突",
+        ("provider_unavailable", En) => "The sign-in service did not answer, try again later",
+        ("provider_unavailable", Fr) => {
+            "Le service de connexion n'a pas répondu, réessayez plus tard"
+        }
+        ("provider_unavailable", Es) => {
+            "El servicio de inicio de sesión no respondió, inténtelo más tarde"
+        }
+        ("provider_unavailable", Zh) => "登录服务无响应，请稍后重试",
         ("service_unavailable", En) => "The service is unavailable, try again shortly",
         ("service_unavailable", Fr) => "Le service est indisponible, réessayez dans un instant",
         ("service_unavailable", Es) => "El servicio no está disponible, inténtelo en un momento",

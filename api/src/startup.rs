@@ -13,6 +13,7 @@ use anyhow::Context;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::oauth::OAuth;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
@@ -60,6 +61,7 @@ impl Application {
             &secrets.token_signing_key,
             public_url.as_str().trim_end_matches('/'),
         )?);
+        let oauth = Data::new(OAuth::new(settings.oauth_providers()?, public_url.clone())?);
         let rate_limiter = Data::new(RateLimiter::default());
         let auth_limits = Data::new(AuthLimits::new(
             settings.auth_attempts_per_ip,
@@ -81,6 +83,7 @@ impl Application {
                 .app_data(fallback.clone())
                 .app_data(token_keys.clone())
                 .app_data(rate_limiter.clone())
+                .app_data(oauth.clone())
                 .app_data(auth_limits.clone())
                 .app_data(body_limit)
                 .app_data(

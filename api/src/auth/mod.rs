@@ -2,6 +2,7 @@
 //! that make a handler's signature its permission check, and rate limiting.
 
 pub mod extract;
+pub mod oauth;
 pub mod password;
 pub mod rate_limit;
 pub mod tokens;

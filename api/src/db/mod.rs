@@ -4,6 +4,7 @@
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
 pub mod migrations;
+pub mod oauth;
 pub mod organisations;
 pub mod schema;
 pub mod sessions;

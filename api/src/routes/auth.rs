@@ -7,6 +7,7 @@ use actix_web::web::{self, Data};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use ensemble_wire::{AuthProvider, AuthResponse, LoginRequest, RefreshRequest, RegisterRequest};
 
+use crate::auth::oauth::OAuth;
 use crate::auth::password;
 use crate::auth::rate_limit::{Limit, RateLimiter};
 use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
@@ -272,9 +273,14 @@ pub async fn logout(
     responses((status = 200, description = "Sign-in methods", body = Vec<AuthProvider>))
 )]
 #[get("/auth/providers")]
-pub async fn providers() -> HttpResponse {
-    HttpResponse::Ok().json(vec![AuthProvider {
+pub async fn providers(oauth: Data<OAuth>) -> HttpResponse {
+    let password = AuthProvider {
         id: "password".into(),
         name: "Email and password".into(),
-    }])
+    };
+    HttpResponse::Ok().json(
+        std::iter::once(password)
+            .chain(oauth.list())
+            .collect::<Vec<_>>(),
+    )
 }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod oauth;
 pub mod organisations;
 
 use utoipa_actix_web::scope;
@@ -24,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::refresh)
                 .service(auth::logout)
                 .service(auth::providers)
+                .service(oauth::start)
+                .service(oauth::callback)
                 .service(me::get_me)
                 .service(me::update_me)
                 .service(me::delete_me)

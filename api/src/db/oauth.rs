@@ -1,0 +1,167 @@
+//! Sign-in states of provider logins, and the accounts linked to provider identities.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{api_tokens, oauth_states, sessions, user_identities, users};
+use super::users::{NewUser, UserRow};
+use super::{DbConnection, now, write_transaction};
+use crate::auth::oauth::Identity;
+use crate::error::ApiError;
+
+pub const STATE_TTL_MINUTES: i64 = 10;
+
+pub struct NewState<'a> {
+    pub state_hash: &'a str,
+    pub provider: &'a str,
+    pub code_verifier: &'a str,
+    pub nonce: &'a str,
+    pub return_to: &'a str,
+}
+
+/// Records a sign-in in progress (and forgets those that expired).
+pub fn save_state(conn: &mut DbConnection, state: &NewState<'_>) -> QueryResult<()> {
+    let at = now();
+    diesel::delete(oauth_states::table.filter(oauth_states::expires_at.lt(at))).execute(conn)?;
+    diesel::insert_into(oauth_states::table)
+        .values((
+            oauth_states::state_hash.eq(state.state_hash),
+            oauth_states::provider.eq(state.provider),
+            oauth_states::code_verifier.eq(state.code_verifier),
+            oauth_states::nonce.eq(state.nonce),
+            oauth_states::return_to.eq(state.return_to),
+            oauth_states::expires_at.eq(at + Duration::minutes(STATE_TTL_MINUTES)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub struct ClaimedState {
+    pub code_verifier: String,
+    pub nonce: String,
+    pub return_to: String,
+}
+
+/// Takes a sign-in state, once: of two callbacks with the same state, one gets it.
+pub fn claim_state(
+    conn: &mut DbConnection,
+    state_hash: &str,
+    provider: &str,
+) -> QueryResult<Option<ClaimedState>> {
+    write_transaction(conn, |conn| {
+        let found: Option<(String, String, String, NaiveDateTime)> = oauth_states::table
+            .filter(oauth_states::state_hash.eq(state_hash))
+            .filter(oauth_states::provider.eq(provider))
+            .select((
+                oauth_states::code_verifier,
+                oauth_states::nonce,
+                oauth_states::return_to,
+                oauth_states::expires_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let deleted = diesel::delete(oauth_states::table.find(state_hash)).execute(conn)?;
+        Ok(match found {
+            Some((code_verifier, nonce, return_to, expires_at))
+                if deleted == 1 && expires_at > now() =>
+            {
+                Some(ClaimedState {
+                    code_verifier,
+                    nonce,
+                    return_to,
+                })
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The user a provider identity signs in: the one already linked to it; else the account
+/// with the same (verified) email, now linked; else a new account.
+///
+/// Linking to an account whose email was never verified also removes its password and
+/// ends its sessions and API tokens: whoever registered that email without proving it owns
+/// it (perhaps to wait for its real owner) loses access; the provider just proved it.
+pub fn sign_in_with(
+    conn: &mut DbConnection,
+    provider: &str,
+    identity: &Identity,
+    locale: &str,
+) -> Result<UserRow, ApiError> {
+    write_transaction(conn, |conn| {
+        let linked: Option<i64> = user_identities::table
+            .find((provider, &identity.subject))
+            .select(user_identities::user_id)
+            .first(conn)
+            .optional()?;
+        if let Some(user_id) = linked {
+            return super::users::find(conn, user_id)?.ok_or(ApiError::NotFound("user"));
+        }
+        let email = identity
+            .email
+            .as_deref()
+            .ok_or(ApiError::Forbidden("email_required"))?;
+        if !identity.email_verified {
+            return Err(ApiError::Forbidden("email_not_verified"));
+        }
+        let key = email.trim().to_lowercase();
+        let at = now();
+        let user = match super::users::find_by_email(conn, &key)? {
+            Some(user) => {
+                if !user.email_verified {
+                    diesel::update(users::table.find(user.id))
+                        .set((
+                            users::email_verified.eq(true),
+                            users::password_hash.eq(None::<String>),
+                            users::updated_at.eq(at),
+                        ))
+                        .execute(conn)?;
+                    diesel::update(sessions::table.filter(sessions::user_id.eq(user.id)))
+                        .filter(sessions::revoked_at.is_null())
+                        .set(sessions::revoked_at.eq(at))
+                        .execute(conn)?;
+                    diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user.id)))
+                        .filter(api_tokens::revoked_at.is_null())
+                        .set(api_tokens::revoked_at.eq(at))
+                        .execute(conn)?;
+                }
+                user.id
+            }
+            None => {
+                let fallback = key.split('@').next().unwrap_or("Supporter").to_owned();
+                let name: String = identity
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty() && !n.chars().any(char::is_control))
+                    .unwrap_or(&fallback)
+                    .chars()
+                    .take(80)
+                    .collect();
+                super::users::insert(
+                    conn,
+                    &NewUser {
+                        email: email.trim(),
+                        email_key: &key,
+                        email_verified: true,
+                        password_hash: None,
+                        display_name: &name,
+                        locale,
+                        created_at: at,
+                        updated_at: at,
+                    },
+                )?
+            }
+        };
+        diesel::insert_into(user_identities::table)
+            .values((
+                user_identities::provider.eq(provider),
+                user_identities::subject.eq(&identity.subject),
+                user_identities::user_id.eq(user),
+                user_identities::email.eq(email),
+                user_identities::created_at.eq(at),
+            ))
+            .execute(conn)?;
+        super::users::find(conn, user)?.ok_or(ApiError::NotFound("user"))
+    })
+}
