@@ -116,6 +116,17 @@ async fn openid_connect_sign_in_creates_a_verified_account_then_finds_it_again()
     assert_eq!(me["email_verified"], true);
     assert_eq!(me["display_name"], "Ana Lopez");
 
+    let (_, export) = app
+        .call(
+            "GET",
+            "/api/v1/me/export",
+            None,
+            Some(&outcome["access_token"]),
+        )
+        .await;
+    assert_eq!(export["identities"][0]["provider"], "oidc");
+    assert_eq!(export["identities"][0]["email"], "Ana@Example.org");
+
     let (_, again) = sign_in(&app, "oidc", "/").await;
     let (_, me_again) = app
         .call("GET", "/api/v1/me", None, Some(&again["access_token"]))

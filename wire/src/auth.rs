@@ -198,6 +198,17 @@ pub struct SessionInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// An account at a sign-in provider linked to this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedIdentity {
+    /// `google`, `facebook` or `oidc`.
+    pub provider: String,
+    /// The email the provider gave when it was linked.
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Everything Ensemble holds about a person (`GET /me/export`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -206,6 +217,7 @@ pub struct Export {
     pub user: Me,
     pub sessions: Vec<SessionInfo>,
     pub api_tokens: Vec<ApiToken>,
+    pub identities: Vec<LinkedIdentity>,
 }
 
 /// A sign-in method offered by this server.

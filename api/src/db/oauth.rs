@@ -165,3 +165,19 @@ pub fn sign_in_with(
         super::users::find(conn, user)?.ok_or(ApiError::NotFound("user"))
     })
 }
+
+/// The provider accounts linked to a user: (provider, email, linked at).
+pub fn identities(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> QueryResult<Vec<(String, Option<String>, NaiveDateTime)>> {
+    user_identities::table
+        .filter(user_identities::user_id.eq(user_id))
+        .order((user_identities::created_at, user_identities::provider))
+        .select((
+            user_identities::provider,
+            user_identities::email,
+            user_identities::created_at,
+        ))
+        .load(conn)
+}

@@ -5,13 +5,14 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire::{
-    ApiToken, CreatedApiToken, Export, Me, NewApiToken, Page, SessionInfo, TokenScope, UpdateMe,
+    ApiToken, CreatedApiToken, Export, LinkedIdentity, Me, NewApiToken, Page, SessionInfo,
+    TokenScope, UpdateMe,
 };
 
 use crate::auth::{Auth, Read, SessionOnly, Write};
-use crate::db::Db;
 use crate::db::sessions::{self, ApiTokenRow};
 use crate::db::users::{self, ProfileChanges, UserRow};
+use crate::db::{Db, oauth};
 use crate::domain::text;
 use crate::domain::users::display_name;
 use crate::error::ApiError;
@@ -166,7 +167,7 @@ pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResp
 #[get("/me/export")]
 pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
-    let (user, sessions, tokens) = db
+    let (user, sessions, tokens, identities) = db
         .run(move |conn| {
             let user =
                 users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token"))?;
@@ -174,6 +175,7 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
                 user,
                 sessions::list_sessions(conn, user_id)?,
                 sessions::list_api_tokens(conn, user_id)?,
+                oauth::identities(conn, user_id)?,
             ))
         })
         .await?;
@@ -191,6 +193,14 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
             })
             .collect(),
         api_tokens: tokens.into_iter().map(to_api_token).collect(),
+        identities: identities
+            .into_iter()
+            .map(|(provider, email, created_at)| LinkedIdentity {
+                provider,
+                email,
+                created_at: utc(created_at),
+            })
+            .collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header((
