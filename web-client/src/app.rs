@@ -6,7 +6,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::ApiClient;
-use crate::pages::{NotFoundPage, OrganisationsPage};
+use crate::pages::{AuthCompletePage, NotFoundPage, OrganisationsPage};
 use crate::texts::texts;
 
 const MAIN_ID: &str = "main";
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
             <main id=MAIN_ID class="container" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=OrganisationsPage />
+                    <Route path=path!("/auth/complete") view=AuthCompletePage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod components;
 mod pages;
+mod session;
 mod texts;
 
 fn main() {

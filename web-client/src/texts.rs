@@ -31,6 +31,14 @@ pub struct Texts {
     pub error_reference: &'static str,
     pub retry: &'static str,
 
+    pub sign_in_done: &'static str,
+    pub sign_in_failed_title: &'static str,
+    pub sign_in_failed: &'static str,
+    pub sign_in_cancelled: &'static str,
+    pub sign_in_email_needed: &'static str,
+    pub sign_in_expired: &'static str,
+    pub sign_in_storage_refused: &'static str,
+
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub not_found_home: &'static str,
@@ -58,6 +66,14 @@ pub const EN: Texts = Texts {
     error_decode: "The server sent an answer this page does not understand.",
     error_reference: "Reference: {request_id}",
     retry: "Try again",
+
+    sign_in_done: "You are signed in.",
+    sign_in_failed_title: "Sign-in did not complete",
+    sign_in_failed: "Something went wrong while signing you in. Please try again.",
+    sign_in_cancelled: "You cancelled the sign-in at the provider. Nothing was shared.",
+    sign_in_email_needed: "The provider did not share a confirmed email address, which Ensemble needs for your account. Confirm your email there, or sign up with an email and a password.",
+    sign_in_expired: "This sign-in link has expired or was already used. Please start again.",
+    sign_in_storage_refused: "Your browser refused to keep the session (private browsing or full storage).",
 
     not_found_title: "Page not found",
     not_found_body: "There is nothing at this address. It may have moved, or the link may be wrong.",

@@ -1,0 +1,106 @@
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::session::{self, Session};
+use crate::texts::texts;
+
+/// Where the server sends the browser after a sign-in through a provider (Google,
+/// Facebook, …). The outcome is in the URL fragment, which browsers never send to any
+/// server: the tokens, or an `error` code.
+#[component]
+pub fn AuthCompletePage() -> impl IntoView {
+    let t = texts();
+    let fragment = window().location().hash().unwrap_or_default();
+    let params: Vec<(String, String)> = fragment
+        .trim_start_matches('#')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    // The tokens leave the address bar and the history at once.
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("/auth/complete"),
+        );
+    }
+
+    let outcome = match (get("access_token"), get("refresh_token"), get("error")) {
+        (Some(access_token), Some(refresh_token), None) => {
+            if session::save(&Session {
+                access_token,
+                refresh_token,
+            }) {
+                Ok(get("return_to")
+                    .filter(|p| is_local_path(p))
+                    .unwrap_or_else(|| "/".into()))
+            } else {
+                Err(t.sign_in_storage_refused)
+            }
+        }
+        (_, _, Some(code)) => Err(sign_in_error_text(&code)),
+        _ => Err(t.sign_in_failed),
+    };
+
+    match outcome {
+        Ok(return_to) => {
+            let navigate = use_navigate();
+            request_animation_frame(move || {
+                navigate(
+                    &return_to,
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                )
+            });
+            view! {
+                <section class="page" aria-labelledby="page-title">
+                    <h1 id="page-title">{t.sign_in_done}</h1>
+                </section>
+            }
+            .into_any()
+        }
+        Err(message) => view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title">{t.sign_in_failed_title}</h1>
+                <p role="alert">{message}</p>
+                <p>
+                    <A href="/">{t.not_found_home}</A>
+                </p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+fn sign_in_error_text(code: &str) -> &'static str {
+    let t = texts();
+    match code {
+        "access_denied" => t.sign_in_cancelled,
+        "email_required" | "email_not_verified" => t.sign_in_email_needed,
+        "invalid_state" => t.sign_in_expired,
+        _ => t.sign_in_failed,
+    }
+}
+
+/// A path of this site; never `//other.example`.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+fn decode(text: &str) -> String {
+    js_sys::decode_uri_component(&text.replace('+', " "))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}

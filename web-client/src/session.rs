@@ -1,0 +1,26 @@
+//! The signed-in session of this browser: the tokens the API gave, kept in `localStorage`
+//! so that a reload stays signed in. (Reading it back, with transparent refresh, comes with
+//! the sign-in pages.) (The server's CSP allows scripts from this site only,
+//! which is what keeps other scripts from reading them.)
+
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "ensemble.session";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+fn storage() -> Option<leptos::web_sys::Storage> {
+    leptos::prelude::window().local_storage().ok().flatten()
+}
+
+/// Keeps the session; false when the browser refuses (private mode, storage full).
+pub fn save(session: &Session) -> bool {
+    match (storage(), serde_json::to_string(session)) {
+        (Some(storage), Ok(text)) => storage.set_item(KEY, &text).is_ok(),
+        _ => false,
+    }
+}
