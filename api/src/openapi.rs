@@ -21,6 +21,7 @@ errors are `application/problem+json` with a stable `code`; lists are keyset-pag
     tags(
         (name = "auth", description = "Registration, sign-in, tokens"),
         (name = "me", description = "The signed-in person: profile, data, API tokens"),
+        (name = "causes", description = "The causes supporters follow and organisations serve"),
         (name = "organisations", description = "The directory of organisations"),
         (name = "operations", description = "Health, readiness and metrics probes"),
     ),

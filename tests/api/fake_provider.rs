@@ -157,24 +157,22 @@ async fn authorize(req: HttpRequest, state: Data<Mutex<State>>) -> HttpResponse 
         .finish()
 }
 
-/// Redeems a code, once, for the right client, redirect URI and PKCE verifier.
+/// Redeems a code, once, for the right client, redirect URI and PKCE verifier; else the
+/// OAuth error code to answer with.
 fn redeem(
     state: &mut State,
     params: &HashMap<String, String>,
-) -> Result<(Grant, Person), HttpResponse> {
+) -> Result<(Grant, Person), &'static str> {
     let get = |k: &str| params.get(k).cloned().unwrap_or_default();
     if get("client_id") != CLIENT_ID || get("client_secret") != CLIENT_SECRET {
-        return Err(HttpResponse::Unauthorized().json(json!({"error": "invalid_client"})));
+        return Err("invalid_client");
     }
-    let grant = state
-        .grants
-        .remove(&get("code"))
-        .ok_or_else(|| bad("invalid_grant"))?;
+    let grant = state.grants.remove(&get("code")).ok_or("invalid_grant")?;
     let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(get("code_verifier").as_bytes()));
     if grant.redirect_uri != get("redirect_uri") || grant.challenge != challenge {
-        return Err(bad("invalid_grant"));
+        return Err("invalid_grant");
     }
-    let person = state.person.clone().ok_or_else(|| bad("access_denied"))?;
+    let person = state.person.clone().ok_or("access_denied")?;
     Ok((grant, person))
 }
 
@@ -188,7 +186,7 @@ async fn token(
     let mut state = state.lock().unwrap();
     let (grant, person) = match redeem(&mut state, &form) {
         Ok(found) => found,
-        Err(response) => return response,
+        Err(error) => return bad(error),
     };
     let access_token = format!("at-{}-{}", person.subject, state.counter);
     state.tokens.insert(access_token.clone(), person.clone());
@@ -233,7 +231,7 @@ async fn facebook_token(req: HttpRequest, state: Data<Mutex<State>>) -> HttpResp
     let mut state = state.lock().unwrap();
     let (_, person) = match redeem(&mut state, &params) {
         Ok(found) => found,
-        Err(response) => return response,
+        Err(error) => return bad(error),
     };
     let access_token = format!("fb-{}-{}", person.subject, state.counter);
     state.tokens.insert(access_token.clone(), person);

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod auth;
+mod causes;
 mod cli;
 mod errors;
 mod fake_provider;

@@ -218,6 +218,8 @@ pub struct Export {
     pub sessions: Vec<SessionInfo>,
     pub api_tokens: Vec<ApiToken>,
     pub identities: Vec<LinkedIdentity>,
+    /// Slugs of the causes followed.
+    pub followed_causes: Vec<String>,
 }
 
 /// A sign-in method offered by this server.

@@ -3,6 +3,7 @@
 //! so it builds for `wasm32-unknown-unknown`.
 
 pub mod auth;
+pub mod causes;
 pub mod codes;
 pub mod double_option;
 pub mod organisations;
@@ -10,6 +11,7 @@ pub mod page;
 pub mod problem;
 
 pub use auth::*;
+pub use causes::Cause;
 pub use organisations::Organisation;
 pub use page::Page;
 pub use problem::{FieldError, Problem};

@@ -3,6 +3,7 @@
 //! [`Db::run`], which moves the work off the async workers. SQL that must differ between
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
+pub mod causes;
 pub mod migrations;
 pub mod oauth;
 pub mod organisations;
@@ -210,6 +211,7 @@ impl Db {
         };
         let mut conn = db.pool.get()?;
         migrations::run(&mut conn)?;
+        causes::sync_taxonomy(&mut conn)?;
         Ok(db)
     }
 

@@ -86,6 +86,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    causes (id) {
+        id -> BigInt,
+        slug -> Text,
+        parent_id -> Nullable<BigInt>,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    cause_translations (cause_id, lang) {
+        cause_id -> BigInt,
+        lang -> Text,
+        name -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    cause_follows (user_id, cause_id) {
+        user_id -> BigInt,
+        cause_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cause_translations -> causes (cause_id));
+diesel::joinable!(cause_follows -> causes (cause_id));
+diesel::joinable!(cause_follows -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -97,5 +126,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     api_tokens,
     oauth_states,
-    user_identities
+    user_identities,
+    causes,
+    cause_translations,
+    cause_follows
 );

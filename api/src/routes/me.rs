@@ -12,7 +12,7 @@ use ensemble_wire::{
 use crate::auth::{Auth, Read, SessionOnly, Write};
 use crate::db::sessions::{self, ApiTokenRow};
 use crate::db::users::{self, ProfileChanges, UserRow};
-use crate::db::{Db, oauth};
+use crate::db::{Db, causes, oauth};
 use crate::domain::text;
 use crate::domain::users::display_name;
 use crate::error::ApiError;
@@ -167,7 +167,7 @@ pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResp
 #[get("/me/export")]
 pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
-    let (user, sessions, tokens, identities) = db
+    let (user, sessions, tokens, identities, followed_causes) = db
         .run(move |conn| {
             let user =
                 users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token"))?;
@@ -176,6 +176,7 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
                 sessions::list_sessions(conn, user_id)?,
                 sessions::list_api_tokens(conn, user_id)?,
                 oauth::identities(conn, user_id)?,
+                causes::followed_by(conn, user_id)?,
             ))
         })
         .await?;
@@ -201,6 +202,7 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
                 created_at: utc(created_at),
             })
             .collect(),
+        followed_causes: followed_causes.into_iter().map(|(slug, _)| slug).collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header((

@@ -3,6 +3,7 @@
 //! the spec.
 
 pub mod auth;
+pub mod causes;
 pub mod health;
 pub mod me;
 pub mod oauth;
@@ -34,6 +35,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::list_tokens)
                 .service(me::create_token)
                 .service(me::revoke_token)
+                .service(causes::list)
+                .service(causes::get)
+                .service(causes::follow)
+                .service(causes::unfollow)
                 .service(organisations::list),
         );
 }

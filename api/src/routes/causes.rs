@@ -1,0 +1,149 @@
+//! `/causes`: the taxonomy, in the reader's language, and following causes.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, delete, get, put};
+use ensemble_wire::{Cause, Page};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{Auth, Write};
+use crate::context;
+use crate::db::Db;
+use crate::db::causes::{self as store, CauseView};
+use crate::domain::lang::Lang;
+use crate::domain::text;
+use crate::error::ApiError;
+use crate::extract::Query;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LangParams {
+    /// The language of names and descriptions; overrides `Accept-Language`.
+    #[param(value_type = Option<ensemble_wire::codes::Locale>)]
+    pub lang: Option<String>,
+}
+
+/// `?lang=` if given, else the `Accept-Language` choice.
+fn pick_lang(param: Option<&str>) -> Result<Lang, ApiError> {
+    match param {
+        Some(code) => text::locale("lang", code).map_err(|e| ApiError::InvalidQuery(vec![e])),
+        None => Ok(context::current().map(|c| c.lang).unwrap_or_default()),
+    }
+}
+
+fn to_wire(view: CauseView, lang: Lang) -> Cause {
+    Cause {
+        slug: view.slug,
+        parent: view.parent,
+        children: view.children,
+        name: view.name,
+        description: view.description,
+        lang: lang.code().to_owned(),
+        followers_count: view.followers_count,
+    }
+}
+
+fn localised(lang: Lang) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::CONTENT_LANGUAGE, lang.code()))
+        .insert_header((header::VARY, "Accept-Language"));
+    response
+}
+
+/// Every cause, each top-level one followed by its narrower ones. The taxonomy is small:
+/// one page holds it all.
+#[utoipa::path(
+    tag = "causes",
+    operation_id = "list_causes",
+    params(LangParams),
+    responses((status = 200, description = "The causes, in the requested language", body = Page<Cause>))
+)]
+#[get("/causes")]
+pub async fn list(
+    db: Data<Db>,
+    Query(params): Query<LangParams>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = pick_lang(params.lang.as_deref())?;
+    let causes = db.run(move |conn| Ok(store::list(conn, lang)?)).await?;
+    Ok(localised(lang).json(Page {
+        items: causes.into_iter().map(|c| to_wire(c, lang)).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// One cause.
+#[utoipa::path(
+    tag = "causes",
+    operation_id = "get_cause",
+    params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), LangParams),
+    responses(
+        (status = 200, description = "The cause", body = Cause),
+        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/causes/{slug}")]
+pub async fn get(
+    db: Data<Db>,
+    slug: Path<String>,
+    Query(params): Query<LangParams>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = pick_lang(params.lang.as_deref())?;
+    let slug = slug.into_inner();
+    let cause = db
+        .run(move |conn| {
+            store::list(conn, lang)?
+                .into_iter()
+                .find(|c| c.slug == slug)
+                .ok_or(ApiError::NotFound("cause"))
+        })
+        .await?;
+    Ok(localised(lang).json(to_wire(cause, lang)))
+}
+
+/// Follow a cause (again: no change).
+#[utoipa::path(
+    tag = "causes",
+    operation_id = "follow_cause",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The cause's slug")),
+    responses(
+        (status = 204, description = "Followed"),
+        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/causes/{slug}/follow")]
+pub async fn follow(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    slug: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (user_id, slug) = (auth.user_id, slug.into_inner());
+    db.run(move |conn| store::follow(conn, user_id, &slug))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Stop following a cause (not following it: no change).
+#[utoipa::path(
+    tag = "causes",
+    operation_id = "unfollow_cause",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The cause's slug")),
+    responses(
+        (status = 204, description = "Not followed"),
+        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/causes/{slug}/follow")]
+pub async fn unfollow(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    slug: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (user_id, slug) = (auth.user_id, slug.into_inner());
+    db.run(move |conn| store::unfollow(conn, user_id, &slug))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
