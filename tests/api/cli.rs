@@ -202,7 +202,7 @@ fn sigterm_lets_an_in_flight_request_finish() {
         child.try_wait().unwrap().is_none(),
         "the server waits for the request"
     );
-    stream.write_all(body[10..].as_bytes()).unwrap();
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");

@@ -16,4 +16,5 @@ mod me;
 mod oauth;
 mod openapi;
 mod organisations;
+mod teams;
 mod webapp;

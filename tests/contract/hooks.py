@@ -45,6 +45,17 @@ SEMANTIC_REJECTIONS = {
     # A password of 10+ characters can still be one of the most common ones, or a single
     # repeated character ("0000000000"): refused with `too_common`.
     "POST /api/v1/auth/register": (422, {("password", "too_common")}),
+    # References to other resources (a cause of the taxonomy, an existing user), and a
+    # founding year that must not be in the future (the schema's maximum is a constant).
+    "POST /api/v1/organisations": (
+        422,
+        {("causes", "unknown_cause"), ("founded_year", "out_of_range")},
+    ),
+    "PATCH /api/v1/organisations/{slug}": (
+        422,
+        {("causes", "unknown_cause"), ("founded_year", "out_of_range")},
+    ),
+    "POST /api/v1/organisations/{slug}/members": (422, {("user_id", "unknown_user")}),
 }
 
 

@@ -21,6 +21,27 @@ pub const COUNTRY_CODES: [&str; 249] = [
     "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
 ];
 
+/// ISO 639-1 language codes.
+pub const LANGUAGE_CODES: [&str; 184] = [
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Whether `code` is an ISO 639-1 code (lower case).
+pub fn is_language(code: &str) -> bool {
+    LANGUAGE_CODES.binary_search(&code).is_ok()
+}
+
 /// The interface languages.
 pub const LOCALES: [&str; 4] = ["en", "fr", "es", "zh"];
 
@@ -53,6 +74,17 @@ mod schemas {
 
     impl utoipa::ToSchema for CountryCode {}
 
+    /// Schema of an ISO 639-1 language code.
+    pub struct LanguageCode;
+
+    impl utoipa::PartialSchema for LanguageCode {
+        fn schema() -> RefOr<Schema> {
+            string_enum("ISO 639-1 language code", &super::LANGUAGE_CODES)
+        }
+    }
+
+    impl utoipa::ToSchema for LanguageCode {}
+
     /// Schema of an interface language.
     pub struct Locale;
 
@@ -66,7 +98,7 @@ mod schemas {
 }
 
 #[cfg(feature = "openapi")]
-pub use schemas::{CountryCode, Locale};
+pub use schemas::{CountryCode, LanguageCode, Locale};
 
 #[cfg(test)]
 mod tests {
@@ -75,5 +107,7 @@ mod tests {
         assert!(super::COUNTRY_CODES.windows(2).all(|w| w[0] < w[1]));
         assert!(super::is_country("FR") && super::is_country("ZW") && super::is_country("AD"));
         assert!(!super::is_country("XX") && !super::is_country("fr"));
+        assert!(super::LANGUAGE_CODES.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::is_language("fr") && super::is_language("zh") && !super::is_language("xx"));
     }
 }

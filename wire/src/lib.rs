@@ -9,9 +9,13 @@ pub mod double_option;
 pub mod organisations;
 pub mod page;
 pub mod problem;
+pub mod whole_number;
 
 pub use auth::*;
 pub use causes::Cause;
-pub use organisations::Organisation;
+pub use organisations::{
+    Member, MemberRole, NewMember, NewOrganisation, Organisation, OrganisationProfile,
+    Registration, Role, UpdateOrganisation,
+};
 pub use page::Page;
 pub use problem::{FieldError, Problem};

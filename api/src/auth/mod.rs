@@ -3,8 +3,10 @@
 
 pub mod extract;
 pub mod oauth;
+pub mod org;
 pub mod password;
 pub mod rate_limit;
 pub mod tokens;
 
 pub use extract::{Auth, Read, SessionOnly, Write};
+pub use org::{AtLeastAdmin, AtLeastEditor, OrgRole};

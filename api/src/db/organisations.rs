@@ -3,9 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::organisations;
-use super::{DbConnection, stored_time};
+use super::schema::{
+    causes, organisation_causes, organisation_languages, organisation_members, organisations, users,
+};
+use super::{DbConnection, now, stored_time, write_transaction};
+use crate::domain::organisations::{Role, slugify};
 use crate::domain::pagination::KeysetAfter;
+use crate::domain::text::field_error;
+use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations)]
@@ -62,4 +67,376 @@ pub fn list_recent(
         );
     }
     query.load(conn)
+}
+
+/// The whole profile of an organisation.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct ProfileRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub mission: String,
+    pub description: String,
+    pub website: Option<String>,
+    pub logo_url: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub founded_year: Option<i32>,
+    pub registry: Option<String>,
+    pub registration_number: Option<String>,
+    pub followers_count: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// A profile with its languages and cause slugs.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub row: ProfileRow,
+    pub languages: Vec<String>,
+    pub causes: Vec<String>,
+}
+
+/// The validated fields of a new organisation, or of changes to one (`None`: unchanged;
+/// `Some(None)`: cleared).
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = organisations)]
+pub struct ProfileChanges {
+    pub name: Option<String>,
+    pub mission: Option<String>,
+    pub description: Option<String>,
+    pub website: Option<Option<String>>,
+    pub logo_url: Option<Option<String>>,
+    pub country: Option<Option<String>>,
+    pub city: Option<Option<String>>,
+    pub founded_year: Option<Option<i32>>,
+    pub registry: Option<Option<String>>,
+    pub registration_number: Option<Option<String>>,
+}
+
+fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, ApiError> {
+    slugs
+        .iter()
+        .map(|slug| {
+            causes::table
+                .filter(causes::slug.eq(slug))
+                .select(causes::id)
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| {
+                    ApiError::Validation(vec![field_error(
+                        "causes",
+                        "unknown_cause",
+                        format!("{slug} is not a cause (see /causes)"),
+                    )])
+                })
+        })
+        .collect()
+}
+
+fn replace_languages(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    languages: &[String],
+) -> QueryResult<()> {
+    diesel::delete(
+        organisation_languages::table
+            .filter(organisation_languages::organisation_id.eq(organisation_id)),
+    )
+    .execute(conn)?;
+    for lang in languages {
+        diesel::insert_into(organisation_languages::table)
+            .values((
+                organisation_languages::organisation_id.eq(organisation_id),
+                organisation_languages::lang.eq(lang),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn replace_causes(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    cause_ids: &[i64],
+) -> QueryResult<()> {
+    diesel::delete(
+        organisation_causes::table.filter(organisation_causes::organisation_id.eq(organisation_id)),
+    )
+    .execute(conn)?;
+    for cause_id in cause_ids {
+        diesel::insert_into(organisation_causes::table)
+            .values((
+                organisation_causes::organisation_id.eq(organisation_id),
+                organisation_causes::cause_id.eq(cause_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Creates an organisation with `owner` as its owner; answers its slug. The slug comes
+/// from the name, made unique with a number (`rivers-alive-2`).
+pub fn create(
+    conn: &mut DbConnection,
+    owner: i64,
+    fields: ProfileChanges,
+    languages: &[String],
+    cause_slugs: &[String],
+) -> Result<String, ApiError> {
+    write_transaction(conn, |conn| {
+        let cause_ids = cause_ids(conn, cause_slugs)?;
+        let name = fields.name.clone().unwrap_or_default();
+        let base = slugify(&name);
+        let mut slug = base.clone();
+        let mut n = 1;
+        while organisations::table
+            .filter(organisations::slug.eq(&slug))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0
+        {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        let at = now();
+        let id: i64 = diesel::insert_into(organisations::table)
+            .values((
+                organisations::slug.eq(&slug),
+                organisations::name.eq(&name),
+                organisations::mission.eq(fields.mission.clone().unwrap_or_default()),
+                organisations::created_at.eq(at),
+                organisations::updated_at.eq(at),
+            ))
+            .returning(organisations::id)
+            .get_result(conn)?;
+        diesel::update(organisations::table.find(id))
+            .set(&fields)
+            .execute(conn)?;
+        replace_languages(conn, id, languages)?;
+        replace_causes(conn, id, &cause_ids)?;
+        diesel::insert_into(organisation_members::table)
+            .values((
+                organisation_members::organisation_id.eq(id),
+                organisation_members::user_id.eq(owner),
+                organisation_members::role.eq(Role::Owner.as_str()),
+                organisation_members::created_at.eq(at),
+            ))
+            .execute(conn)?;
+        Ok(slug)
+    })
+}
+
+/// Applies validated changes; `languages` and `causes` replace the lists when given.
+pub fn update(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    fields: ProfileChanges,
+    languages: Option<Vec<String>>,
+    cause_slugs: Option<Vec<String>>,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let cause_ids = cause_slugs
+            .map(|slugs| cause_ids(conn, &slugs))
+            .transpose()?;
+        diesel::update(organisations::table.find(organisation_id))
+            .set((&fields, organisations::updated_at.eq(now())))
+            .execute(conn)?;
+        if let Some(languages) = languages {
+            replace_languages(conn, organisation_id, &languages)?;
+        }
+        if let Some(cause_ids) = cause_ids {
+            replace_causes(conn, organisation_id, &cause_ids)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn find_profile(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Profile>> {
+    let Some(row) = organisations::table
+        .filter(organisations::slug.eq(slug))
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let languages = organisation_languages::table
+        .filter(organisation_languages::organisation_id.eq(row.id))
+        .order(organisation_languages::lang)
+        .select(organisation_languages::lang)
+        .load(conn)?;
+    let causes = organisation_causes::table
+        .inner_join(causes::table)
+        .filter(organisation_causes::organisation_id.eq(row.id))
+        .order(causes::position)
+        .select(causes::slug)
+        .load(conn)?;
+    Ok(Some(Profile {
+        row,
+        languages,
+        causes,
+    }))
+}
+
+/// The organisation's id and the user's role in it (`None`: not a member); `None` when
+/// there is no such organisation.
+pub fn role_of(
+    conn: &mut DbConnection,
+    slug: &str,
+    user_id: i64,
+) -> QueryResult<Option<(i64, Option<Role>)>> {
+    let Some(organisation_id) = organisations::table
+        .filter(organisations::slug.eq(slug))
+        .select(organisations::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let role: Option<String> = organisation_members::table
+        .find((organisation_id, user_id))
+        .select(organisation_members::role)
+        .first(conn)
+        .optional()?;
+    Ok(Some((
+        organisation_id,
+        role.as_deref().and_then(Role::parse),
+    )))
+}
+
+/// A team member: user id, display name, role, since.
+pub type MemberRow = (i64, String, Role, NaiveDateTime);
+
+pub fn members(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec<MemberRow>> {
+    let rows: Vec<(i64, String, String, NaiveDateTime)> = organisation_members::table
+        .inner_join(users::table)
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .order((
+            organisation_members::created_at,
+            organisation_members::user_id,
+        ))
+        .select((
+            users::id,
+            users::display_name,
+            organisation_members::role,
+            organisation_members::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, role, since)| {
+            Role::parse(&role).map(|role| (id, name, role, since))
+        })
+        .collect())
+}
+
+fn member_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<Role>> {
+    let role: Option<String> = organisation_members::table
+        .find((organisation_id, user_id))
+        .select(organisation_members::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.as_deref().and_then(Role::parse))
+}
+
+fn owners(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
+    organisation_members::table
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::role.eq(Role::Owner.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+fn last_owner() -> ApiError {
+    ApiError::Conflict(
+        "last_owner",
+        "An organisation keeps at least one owner: make someone else owner first.".into(),
+    )
+}
+
+/// Adds a member; 422 for an unknown user, 409 `already_member`.
+pub fn add_member(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    user_id: i64,
+    role: Role,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        if super::users::find(conn, user_id)?.is_none() {
+            return Err(ApiError::Validation(vec![field_error(
+                "user_id",
+                "unknown_user",
+                "no user has this id",
+            )]));
+        }
+        if member_role(conn, organisation_id, user_id)?.is_some() {
+            return Err(ApiError::Conflict(
+                "already_member",
+                "This person is already in the team.".into(),
+            ));
+        }
+        diesel::insert_into(organisation_members::table)
+            .values((
+                organisation_members::organisation_id.eq(organisation_id),
+                organisation_members::user_id.eq(user_id),
+                organisation_members::role.eq(role.as_str()),
+                organisation_members::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Changes a member's role if `actor` may manage both the old and the new role, keeping an
+/// owner.
+pub fn change_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor: Role,
+    user_id: i64,
+    role: Role,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let current =
+            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
+        if !actor.may_manage(current) || !actor.may_manage(role) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        if current == Role::Owner && role != Role::Owner && owners(conn, organisation_id)? <= 1 {
+            return Err(last_owner());
+        }
+        diesel::update(organisation_members::table.find((organisation_id, user_id)))
+            .set(organisation_members::role.eq(role.as_str()))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Removes a member: themselves, or someone whose role `actor` may manage; never the last
+/// owner.
+pub fn remove_member(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    actor: Role,
+    user_id: i64,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let current =
+            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
+        if actor_id != user_id && !actor.may_manage(current) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        if current == Role::Owner && owners(conn, organisation_id)? <= 1 {
+            return Err(last_owner());
+        }
+        diesel::delete(organisation_members::table.find((organisation_id, user_id)))
+            .execute(conn)?;
+        Ok(())
+    })
 }

@@ -9,6 +9,37 @@ diesel::table! {
         country -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        description -> Text,
+        website -> Nullable<Text>,
+        logo_url -> Nullable<Text>,
+        city -> Nullable<Text>,
+        founded_year -> Nullable<Integer>,
+        registry -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        followers_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    organisation_languages (organisation_id, lang) {
+        organisation_id -> BigInt,
+        lang -> Text,
+    }
+}
+
+diesel::table! {
+    organisation_causes (organisation_id, cause_id) {
+        organisation_id -> BigInt,
+        cause_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    organisation_members (organisation_id, user_id) {
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -115,6 +146,11 @@ diesel::table! {
 diesel::joinable!(cause_translations -> causes (cause_id));
 diesel::joinable!(cause_follows -> causes (cause_id));
 diesel::joinable!(cause_follows -> users (user_id));
+diesel::joinable!(organisation_languages -> organisations (organisation_id));
+diesel::joinable!(organisation_causes -> organisations (organisation_id));
+diesel::joinable!(organisation_causes -> causes (cause_id));
+diesel::joinable!(organisation_members -> organisations (organisation_id));
+diesel::joinable!(organisation_members -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -129,5 +165,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_identities,
     causes,
     cause_translations,
-    cause_follows
+    cause_follows,
+    organisation_languages,
+    organisation_causes,
+    organisation_members
 );

@@ -3,6 +3,8 @@
 
 pub mod countries;
 pub mod lang;
+pub mod markdown;
+pub mod organisations;
 pub mod pagination;
 pub mod text;
 pub mod users;

@@ -69,11 +69,20 @@ fn check_length(field: &str, value: &str, max: usize) -> Result<(), FieldError> 
 /// An `https://` URL on a DNS name (images, avatars), at most 2048 characters: exactly the
 /// pattern the OpenAPI schema gives (`the pattern of `avatar_url` in the wire crate), checked by hand.
 pub fn https_url(field: &str, value: &str) -> Result<String, FieldError> {
+    web_url(field, value, false)
+}
+
+/// Like [`https_url`], `http://` accepted too (organisations' own sites).
+pub fn http_url(field: &str, value: &str) -> Result<String, FieldError> {
+    web_url(field, value, true)
+}
+
+fn web_url(field: &str, value: &str, allow_http: bool) -> Result<String, FieldError> {
     let invalid = || {
         field_error(
             field,
             "invalid_url",
-            "must be an https:// URL on a domain name",
+            "must be a web address on a domain name",
         )
     };
     if value.chars().count() > 2048 {
@@ -83,7 +92,10 @@ pub fn https_url(field: &str, value: &str) -> Result<String, FieldError> {
             "must be at most 2048 characters",
         ));
     }
-    let Some(rest) = value.strip_prefix("https://") else {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://").filter(|_| allow_http));
+    let Some(rest) = rest else {
         return Err(
             if value.contains("://")
                 || value.starts_with("javascript:")

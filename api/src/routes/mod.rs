@@ -39,6 +39,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(causes::get)
                 .service(causes::follow)
                 .service(causes::unfollow)
-                .service(organisations::list),
+                .service(organisations::list)
+                .service(organisations::create)
+                .service(organisations::get)
+                .service(organisations::update)
+                .service(organisations::list_members)
+                .service(organisations::add_member)
+                .service(organisations::change_member_role)
+                .service(organisations::remove_member),
         );
 }

@@ -1,0 +1,11 @@
+DROP TABLE organisation_members;
+DROP TABLE organisation_causes;
+DROP TABLE organisation_languages;
+ALTER TABLE organisations DROP COLUMN followers_count;
+ALTER TABLE organisations DROP COLUMN registration_number;
+ALTER TABLE organisations DROP COLUMN registry;
+ALTER TABLE organisations DROP COLUMN founded_year;
+ALTER TABLE organisations DROP COLUMN city;
+ALTER TABLE organisations DROP COLUMN logo_url;
+ALTER TABLE organisations DROP COLUMN website;
+ALTER TABLE organisations DROP COLUMN description;
