@@ -37,7 +37,11 @@ pub async fn request_context(
         .and_then(|v| v.to_str().ok())
         .map_or(Lang::En, Lang::from_accept_language);
     let metrics = req.app_data::<Data<Metrics>>().cloned();
-    let method = req.method().to_string();
+    // Any other method would be a new metric series: memory for whoever sends `FOO1`, `FOO2`…
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m.to_owned(),
+        _ => "OTHER".to_owned(),
+    };
     let span = tracing::info_span!("request", id = %id, method = %method, path = %req.path());
     let start = Instant::now();
 

@@ -163,3 +163,68 @@ async fn json_bodies_malformed_mistyped_oversized_or_not_json_are_4xx() {
         .unwrap();
     assert_problem(response, 413, "payload_too_large").await;
 }
+
+/// PostgreSQL refuses text containing a NUL byte with an error; such input must be
+/// answered before it reaches a query, on both backends alike.
+#[tokio::test]
+async fn nul_bytes_and_impossible_times_never_reach_the_database() {
+    use serde_json::json;
+    let app = crate::helpers::spawn_app().await;
+    let token = crate::helpers::access(&app.register("ana@example.org").await);
+    let login = json!({"email": "a\u{0}@example.org", "password": "whatever it is"});
+    assert_problem(
+        app.send("POST", "/api/v1/auth/login", Some(login), None)
+            .await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/organisations/x%00").await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/organisations/x%00/members").await,
+        404,
+        "not_found",
+    )
+    .await;
+    let patch = app
+        .send(
+            "PATCH",
+            "/api/v1/organisations/x%00",
+            Some(json!({"city": "X"})),
+            Some(&token),
+        )
+        .await;
+    assert_problem(patch, 404, "not_found").await;
+    assert_problem(
+        app.send("PUT", "/api/v1/causes/x%00/follow", None, Some(&token))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.send("DELETE", "/api/v1/me/tokens/x%00", None, Some(&token))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let create = json!({"name": "A", "mission": "B", "causes": ["a\u{0}"]});
+    let create = app
+        .send("POST", "/api/v1/organisations", Some(create), Some(&token))
+        .await;
+    crate::helpers::assert_field_error(create, 422, "causes", "unknown_cause").await;
+
+    use base64::Engine;
+    let before_year_one =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("1.-1000000000000000000.1");
+    let response = app
+        .get(&format!("/api/v1/organisations?cursor={before_year_one}"))
+        .await;
+    crate::helpers::assert_field_error(response, 400, "cursor", "invalid_cursor").await;
+}

@@ -16,6 +16,10 @@ async fn metrics_count_requests_by_route_and_status() {
     app.get("/api/v1/organisations").await;
     app.get("/api/v1/organisations?limit=abc").await;
     app.get("/api/v1/no-such-thing").await;
+    let odd = app
+        .client
+        .request("FOO1".parse().unwrap(), app.url("/healthz"));
+    odd.send().await.unwrap();
 
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
@@ -32,6 +36,7 @@ async fn metrics_count_requests_by_route_and_status() {
         r#"ensemble_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
         r#"ensemble_http_request_duration_seconds_count{method="GET",route="/api/v1/organisations"} 2"#,
         r#"ensemble_db_pool_connections{state="max"} 4"#,
+        r#"ensemble_http_requests_total{method="OTHER",route="/healthz",status="405"} 1"#,
         r#"ensemble_db_pool_connections{state="in_use"} 0"#,
     ] {
         assert!(text.contains(expected), "missing {expected} in\n{text}");

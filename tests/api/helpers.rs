@@ -56,6 +56,8 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Like a browser: the OAuth sign-in is bound to a cookie.
+            .cookie_store(true)
             .build()
             .unwrap(),
         db,

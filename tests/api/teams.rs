@@ -287,12 +287,14 @@ async fn only_admins_and_owners_edit_the_profile() {
         )
         .await;
     assert_problem(missing, 404, "not_found").await;
-    let bad = patch(
+    let bad = patch(Some(team.owner.token.clone()), json!({"slug": "x"})).await;
+    assert_field_error(bad, 422, "slug", "unknown_field").await;
+    let future = patch(
         Some(team.owner.token.clone()),
-        json!({"founded_year": 3000, "slug": "x"}),
+        json!({"founded_year": 3000}),
     )
     .await;
-    assert_field_error(bad, 422, "slug", "unknown_field").await;
+    assert_field_error(future, 422, "founded_year", "out_of_range").await;
 }
 
 #[tokio::test]
@@ -472,4 +474,70 @@ async fn roles_are_managed_from_above_and_an_owner_always_remains() {
         "forbidden",
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_only_owner_cannot_delete_their_account() {
+    let app = spawn_app().await;
+    let team = team(&app).await;
+    let refused = app
+        .send("DELETE", "/api/v1/me", None, Some(&team.owner.token))
+        .await;
+    assert_problem(refused, 409, "sole_owner").await;
+    let promote = format!(
+        "/api/v1/organisations/mesa-abierta/members/{}",
+        team.admin.id
+    );
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &promote,
+            Some(json!({"role": "owner"})),
+            Some(&team.owner.token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.call("DELETE", "/api/v1/me", None, Some(&team.owner.token))
+            .await
+            .0,
+        204
+    );
+    let (_, list) = app
+        .get_json("/api/v1/organisations/mesa-abierta/members")
+        .await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        2,
+        "the membership went with the account"
+    );
+}
+
+#[tokio::test]
+async fn a_demoted_admin_loses_their_powers_at_once() {
+    let app = spawn_app().await;
+    let team = team(&app).await;
+    let demote = format!(
+        "/api/v1/organisations/mesa-abierta/members/{}",
+        team.admin.id
+    );
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &demote,
+            Some(json!({"role": "editor"})),
+            Some(&team.owner.token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let add = json!({"user_id": team.stranger.id, "role": "editor"});
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/mesa-abierta/members",
+            Some(add),
+            Some(&team.admin.token),
+        )
+        .await;
+    assert_eq!(status, 403);
 }

@@ -98,6 +98,11 @@ impl OAuth {
         })
     }
 
+    /// Whether cookies must be `Secure` (the server is reached over https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
     pub fn list(&self) -> Vec<AuthProvider> {
         self.providers
             .iter()
@@ -319,7 +324,8 @@ impl OAuth {
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| OAuthError::Provider(format!("unreachable: {e}")))?;
+            // Without the URL: Facebook's query strings carry the app secret and the code.
+            .map_err(|e| OAuthError::Provider(format!("unreachable: {}", e.without_url())))?;
         let status = response.status();
         if !status.is_success() {
             return Err(OAuthError::Provider(format!("answered {status}")));
@@ -327,7 +333,7 @@ impl OAuth {
         response
             .json()
             .await
-            .map_err(|e| OAuthError::InvalidResponse(e.to_string()))
+            .map_err(|e| OAuthError::InvalidResponse(e.without_url().to_string()))
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::schema::{cause_follows, cause_translations, causes};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::lang::Lang;
+use crate::domain::text::is_slug;
 use crate::error::ApiError;
 
 const TAXONOMY: &str = include_str!("../../data/causes.json");
@@ -171,6 +172,9 @@ pub fn list(conn: &mut DbConnection, lang: Lang) -> QueryResult<Vec<CauseView>> 
 }
 
 fn cause_id(conn: &mut DbConnection, slug: &str) -> Result<i64, ApiError> {
+    if !is_slug(slug) {
+        return Err(ApiError::NotFound("cause"));
+    }
     causes::table
         .filter(causes::slug.eq(slug))
         .select(causes::id)

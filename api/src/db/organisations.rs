@@ -1,7 +1,9 @@
 //! Organisation rows and their queries.
 
 use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::schema::{
     causes, organisation_causes, organisation_languages, organisation_members, organisations, users,
@@ -9,7 +11,7 @@ use super::schema::{
 use super::{DbConnection, now, stored_time, write_transaction};
 use crate::domain::organisations::{Role, slugify};
 use crate::domain::pagination::KeysetAfter;
-use crate::domain::text::field_error;
+use crate::domain::text::{field_error, is_slug};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -118,18 +120,22 @@ fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, ApiE
     slugs
         .iter()
         .map(|slug| {
+            let unknown = || {
+                ApiError::Validation(vec![field_error(
+                    "causes",
+                    "unknown_cause",
+                    format!("{slug} is not a cause (see /causes)"),
+                )])
+            };
+            if !is_slug(slug) {
+                return Err(unknown());
+            }
             causes::table
                 .filter(causes::slug.eq(slug))
                 .select(causes::id)
                 .first(conn)
                 .optional()?
-                .ok_or_else(|| {
-                    ApiError::Validation(vec![field_error(
-                        "causes",
-                        "unknown_cause",
-                        format!("{slug} is not a cause (see /causes)"),
-                    )])
-                })
+                .ok_or_else(unknown)
         })
         .collect()
 }
@@ -175,6 +181,27 @@ fn replace_causes(
     Ok(())
 }
 
+/// `base`, or `base-N` with the next free N: one query, whatever the number taken.
+fn free_slug(conn: &mut DbConnection, base: &str) -> QueryResult<String> {
+    let taken: Vec<String> = organisations::table
+        .filter(
+            organisations::slug
+                .eq(base)
+                .or(organisations::slug.like(format!("{base}-%"))),
+        )
+        .select(organisations::slug)
+        .load(conn)?;
+    if !taken.iter().any(|s| s == base) {
+        return Ok(base.to_owned());
+    }
+    let highest = taken
+        .iter()
+        .filter_map(|s| s.strip_prefix(base)?.strip_prefix('-')?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(1);
+    Ok(format!("{base}-{}", highest.saturating_add(1)))
+}
+
 /// Creates an organisation with `owner` as its owner; answers its slug. The slug comes
 /// from the name, made unique with a number (`rivers-alive-2`).
 pub fn create(
@@ -184,21 +211,29 @@ pub fn create(
     languages: &[String],
     cause_slugs: &[String],
 ) -> Result<String, ApiError> {
+    for _ in 0..3 {
+        match create_once(conn, owner, &fields, languages, cause_slugs) {
+            Err(ApiError::Conflict("slug_taken", _)) => continue,
+            other => return other,
+        }
+    }
+    Err(ApiError::Conflict(
+        "slug_taken",
+        "Several organisations of this name are being created at once: try again.".into(),
+    ))
+}
+
+fn create_once(
+    conn: &mut DbConnection,
+    owner: i64,
+    fields: &ProfileChanges,
+    languages: &[String],
+    cause_slugs: &[String],
+) -> Result<String, ApiError> {
     write_transaction(conn, |conn| {
         let cause_ids = cause_ids(conn, cause_slugs)?;
         let name = fields.name.clone().unwrap_or_default();
-        let base = slugify(&name);
-        let mut slug = base.clone();
-        let mut n = 1;
-        while organisations::table
-            .filter(organisations::slug.eq(&slug))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0
-        {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
+        let slug = free_slug(conn, &slugify(&name))?;
         let at = now();
         let id: i64 = diesel::insert_into(organisations::table)
             .values((
@@ -209,9 +244,16 @@ pub fn create(
                 organisations::updated_at.eq(at),
             ))
             .returning(organisations::id)
-            .get_result(conn)?;
+            .get_result(conn)
+            .map_err(|e| match e {
+                // Another creation took the slug since we looked: the caller tries again.
+                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                    ApiError::Conflict("slug_taken", "Try again.".into())
+                }
+                other => other.into(),
+            })?;
         diesel::update(organisations::table.find(id))
-            .set(&fields)
+            .set(fields)
             .execute(conn)?;
         replace_languages(conn, id, languages)?;
         replace_causes(conn, id, &cause_ids)?;
@@ -253,6 +295,9 @@ pub fn update(
 }
 
 pub fn find_profile(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Profile>> {
+    if !is_slug(slug) {
+        return Ok(None);
+    }
     let Some(row) = organisations::table
         .filter(organisations::slug.eq(slug))
         .select(ProfileRow::as_select())
@@ -286,6 +331,9 @@ pub fn role_of(
     slug: &str,
     user_id: i64,
 ) -> QueryResult<Option<(i64, Option<Role>)>> {
+    if !is_slug(slug) {
+        return Ok(None);
+    }
     let Some(organisation_id) = organisations::table
         .filter(organisations::slug.eq(slug))
         .select(organisations::id)
@@ -344,6 +392,18 @@ fn member_role(
     Ok(role.as_deref().and_then(Role::parse))
 }
 
+/// Serialises changes to one organisation's team: on PostgreSQL, a row lock taken before
+/// counting owners, so two owners leaving at once cannot both see the other stay. (SQLite
+/// write transactions already run one at a time.)
+fn lock_team(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(_) => conn.batch_execute(&format!(
+            "SELECT id FROM organisations WHERE id = {organisation_id} FOR UPDATE"
+        )),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 fn owners(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
     organisation_members::table
         .filter(organisation_members::organisation_id.eq(organisation_id))
@@ -359,14 +419,30 @@ fn last_owner() -> ApiError {
     )
 }
 
-/// Adds a member; 422 for an unknown user, 409 `already_member`.
+/// The actor's role now, inside the write: a role read before (by the extractor) may have
+/// changed since.
+fn actor_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+) -> Result<Role, ApiError> {
+    member_role(conn, organisation_id, actor_id)?.ok_or(ApiError::Forbidden("forbidden"))
+}
+
+/// Adds a member, if the actor may give that role; 422 for an unknown user, 409
+/// `already_member`.
 pub fn add_member(
     conn: &mut DbConnection,
     organisation_id: i64,
+    actor_id: i64,
     user_id: i64,
     role: Role,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
+        lock_team(conn, organisation_id)?;
+        if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
         if super::users::find(conn, user_id)?.is_none() {
             return Err(ApiError::Validation(vec![field_error(
                 "user_id",
@@ -374,11 +450,14 @@ pub fn add_member(
                 "no user has this id",
             )]));
         }
-        if member_role(conn, organisation_id, user_id)?.is_some() {
-            return Err(ApiError::Conflict(
+        let already = || {
+            ApiError::Conflict(
                 "already_member",
                 "This person is already in the team.".into(),
-            ));
+            )
+        };
+        if member_role(conn, organisation_id, user_id)?.is_some() {
+            return Err(already());
         }
         diesel::insert_into(organisation_members::table)
             .values((
@@ -387,21 +466,27 @@ pub fn add_member(
                 organisation_members::role.eq(role.as_str()),
                 organisation_members::created_at.eq(now()),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| match e {
+                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => already(),
+                other => other.into(),
+            })?;
         Ok(())
     })
 }
 
-/// Changes a member's role if `actor` may manage both the old and the new role, keeping an
-/// owner.
+/// Changes a member's role if the actor may manage both the old and the new role, keeping
+/// an owner.
 pub fn change_role(
     conn: &mut DbConnection,
     organisation_id: i64,
-    actor: Role,
+    actor_id: i64,
     user_id: i64,
     role: Role,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
+        lock_team(conn, organisation_id)?;
+        let actor = actor_role(conn, organisation_id, actor_id)?;
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
         if !actor.may_manage(current) || !actor.may_manage(role) {
@@ -417,16 +502,17 @@ pub fn change_role(
     })
 }
 
-/// Removes a member: themselves, or someone whose role `actor` may manage; never the last
-/// owner.
+/// Removes a member: themselves, or someone whose role the actor may manage; never the
+/// last owner.
 pub fn remove_member(
     conn: &mut DbConnection,
     organisation_id: i64,
     actor_id: i64,
-    actor: Role,
     user_id: i64,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
+        lock_team(conn, organisation_id)?;
+        let actor = actor_role(conn, organisation_id, actor_id)?;
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
         if actor_id != user_id && !actor.may_manage(current) {
@@ -439,4 +525,25 @@ pub fn remove_member(
             .execute(conn)?;
         Ok(())
     })
+}
+
+/// Refuses (409 `sole_owner`) when the user is the only owner of an organisation: deleting
+/// their account would leave it without anyone to run it. Call inside the deleting
+/// transaction.
+pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), ApiError> {
+    let owned: Vec<i64> = organisation_members::table
+        .filter(organisation_members::user_id.eq(user_id))
+        .filter(organisation_members::role.eq(Role::Owner.as_str()))
+        .select(organisation_members::organisation_id)
+        .load(conn)?;
+    for organisation_id in owned {
+        lock_team(conn, organisation_id)?;
+        if owners(conn, organisation_id)? <= 1 {
+            return Err(ApiError::Conflict(
+                "sole_owner",
+                "You are the only owner of an organisation: make someone else owner first.".into(),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -236,6 +236,9 @@ pub fn list_api_tokens(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec
 
 /// Revokes one of the user's tokens; false when they have no such (live) token.
 pub fn revoke_api_token(conn: &mut DbConnection, user_id: i64, id: &str) -> QueryResult<bool> {
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
     diesel::update(
         api_tokens::table
             .filter(api_tokens::id.eq(id))

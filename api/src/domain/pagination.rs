@@ -62,6 +62,10 @@ impl KeysetAfter {
             return Err(invalid());
         };
         let micros: i64 = micros.parse().map_err(|_| invalid())?;
+        // 0001-01-01 to 9999-12-31: chrono goes further than PostgreSQL's timestamp.
+        if !(-62_135_596_800_000_000..=253_402_300_799_999_999).contains(&micros) {
+            return Err(invalid());
+        }
         let id: i64 = id.parse().map_err(|_| invalid())?;
         let created_at = DateTime::from_timestamp_micros(micros)
             .ok_or_else(invalid)?
@@ -107,7 +111,16 @@ mod tests {
 
     #[test]
     fn garbage_cursors_are_refused() {
-        for bad in ["", "x", "!!!", "MS4xMjM", "Mi4xLjE", "MS5hLjE"] {
+        let too_old = URL_SAFE_NO_PAD.encode("1.-1000000000000000000.1");
+        for bad in [
+            "",
+            "x",
+            "!!!",
+            "MS4xMjM",
+            "Mi4xLjE",
+            "MS5hLjE",
+            too_old.as_str(),
+        ] {
             assert_eq!(
                 KeysetAfter::decode(bad).unwrap_err().code,
                 "invalid_cursor",

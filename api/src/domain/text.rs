@@ -129,6 +129,16 @@ fn web_url(field: &str, value: &str, allow_http: bool) -> Result<String, FieldEr
     Ok(value.to_owned())
 }
 
+/// Whether `value` can be a slug (lower-case letters, digits, dashes; 1 to 80). Anything
+/// else names nothing, and is answered as such before it reaches a query (PostgreSQL
+/// refuses text with a NUL byte with an error, not an empty result).
+pub fn is_slug(value: &str) -> bool {
+    (1..=80).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// An ISO 3166-1 alpha-2 country code, in capitals as the standard writes them.
 pub fn country(field: &str, value: &str) -> Result<String, FieldError> {
     if is_country(value) {

@@ -190,9 +190,12 @@ pub async fn login(
     let account_key = format!("account:{email_key}");
     limiter.check(&account_key, limits.per_account)?;
 
-    let user = db
-        .run(move |conn| Ok(users::find_by_email(conn, &email_key)?))
-        .await?;
+    let user = if email_key.chars().any(char::is_control) {
+        None
+    } else {
+        db.run(move |conn| Ok(users::find_by_email(conn, &email_key)?))
+            .await?
+    };
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let password = body.password;
     let valid = web::block(move || password::verify(&password, stored.as_deref()))

@@ -12,7 +12,7 @@ use ensemble_wire::{
 use crate::auth::{Auth, Read, SessionOnly, Write};
 use crate::db::sessions::{self, ApiTokenRow};
 use crate::db::users::{self, ProfileChanges, UserRow};
-use crate::db::{Db, causes, oauth};
+use crate::db::{Db, causes, oauth, organisations, write_transaction};
 use crate::domain::text;
 use crate::domain::users::display_name;
 use crate::error::ApiError;
@@ -152,8 +152,13 @@ fn parse_changes(body: UpdateMe) -> Result<ProfileChanges, ApiError> {
 #[delete("/me")]
 pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
-    db.run(move |conn| Ok(users::delete(conn, user_id)?))
-        .await?;
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            organisations::ensure_not_sole_owner(conn, user_id)?;
+            Ok(users::delete(conn, user_id)?)
+        })
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -261,13 +266,15 @@ pub async fn create_token(
     let user_id = auth.user_id;
     let (row, secret) = db
         .run(move |conn| {
-            if sessions::list_api_tokens(conn, user_id)?.len() >= MAX_API_TOKENS {
-                return Err(ApiError::Conflict(
-                    "too_many_tokens",
-                    format!("At most {MAX_API_TOKENS} tokens: revoke one first."),
-                ));
-            }
-            Ok(sessions::create_api_token(conn, user_id, &name, scope)?)
+            write_transaction(conn, |conn| {
+                if sessions::list_api_tokens(conn, user_id)?.len() >= MAX_API_TOKENS {
+                    return Err(ApiError::Conflict(
+                        "too_many_tokens",
+                        format!("At most {MAX_API_TOKENS} tokens: revoke one first."),
+                    ));
+                }
+                Ok(sessions::create_api_token(conn, user_id, &name, scope)?)
+            })
         })
         .await?;
     Ok(HttpResponse::Created().json(CreatedApiToken {

@@ -3,6 +3,8 @@
 //! an error code, in the URL fragment: browsers never send a fragment to any server, so
 //! the tokens cannot end up in an access log.
 
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get};
@@ -70,6 +72,7 @@ pub async fn start(
         None => "/".to_owned(),
     };
     let (state, verifier, nonce) = (new_secret(""), new_secret(""), new_secret(""));
+    let binding = new_secret("");
     let url = oauth
         .authorization_url(provider, &state, &verifier, &nonce)
         .await
@@ -78,11 +81,12 @@ pub async fn start(
             ApiError::BadGateway("provider_unavailable")
         })?;
     let provider_id = provider.id;
+    let state_hash = bound_state_hash(&state, &binding);
     db.run(move |conn| {
         Ok(store::save_state(
             conn,
             &NewState {
-                state_hash: &hash_secret(&state),
+                state_hash: &state_hash,
                 provider: provider_id,
                 code_verifier: &verifier,
                 nonce: &nonce,
@@ -94,7 +98,33 @@ pub async fn start(
     Ok(HttpResponse::Found()
         .insert_header((header::LOCATION, url.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        .cookie(binding_cookie(binding, oauth.secure_cookies(), false))
         .finish())
+}
+
+/// The browser that starts a sign-in keeps a random value in a cookie, and the stored state
+/// is hashed with it: a callback URL opened in another browser (an attacker's sign-in sent
+/// to a victim, to sign them into the attacker's account) matches nothing.
+const BINDING_COOKIE: &str = "ensemble_oauth";
+
+fn bound_state_hash(state: &str, binding: &str) -> String {
+    hash_secret(&format!("{state}.{binding}"))
+}
+
+fn binding_cookie(value: String, secure: bool, expire: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::build(BINDING_COOKIE, value)
+        .path("/api/v1/auth/oauth")
+        .http_only(true)
+        .secure(secure)
+        // Lax: sent on the provider's top-level redirect back to us, not on cross-site
+        // subrequests.
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::minutes(store::STATE_TTL_MINUTES))
+        .finish();
+    if expire {
+        cookie.make_removal();
+    }
+    cookie
 }
 
 /// Where the provider sends the browser back. Answers with a redirect to the web app's
@@ -122,7 +152,11 @@ pub async fn callback(
     let provider = oauth
         .provider(&provider)
         .ok_or(ApiError::NotFound("sign-in provider"))?;
-    let outcome = complete(&req, provider, params, &oauth, &keys, &db).await;
+    let binding = req
+        .cookie(BINDING_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let outcome = complete(&req, provider, params, &binding, &oauth, &keys, &db).await;
     let fragment = match outcome {
         Ok(pairs) => pairs,
         Err(code) => vec![("error", code.to_owned())],
@@ -134,6 +168,7 @@ pub async fn callback(
         .insert_header((header::LOCATION, format!("/auth/complete#{fragment}")))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .cookie(binding_cookie(String::new(), oauth.secure_cookies(), true))
         .finish())
 }
 
@@ -141,6 +176,7 @@ async fn complete(
     req: &HttpRequest,
     provider: &crate::auth::oauth::Provider,
     params: CallbackParams,
+    binding: &str,
     oauth: &OAuth,
     keys: &TokenKeys,
     db: &Db,
@@ -149,7 +185,10 @@ async fn complete(
         return Err("invalid_state");
     };
     let claimed = db
-        .run(move |conn| Ok(store::claim_state(conn, &hash_secret(&state), provider_id)?))
+        .run({
+            let hash = bound_state_hash(&state, binding);
+            move |conn| Ok(store::claim_state(conn, &hash, provider_id)?)
+        })
         .await
         .map_err(|_| "server_error")?
         .ok_or("invalid_state")?;

@@ -390,12 +390,9 @@ pub async fn add_member(
     Json(body): Json<NewMember>,
 ) -> Result<HttpResponse, ApiError> {
     let role = domain_role(body.role);
-    if !actor.role.may_manage(role) {
-        return Err(ApiError::Forbidden("forbidden"));
-    }
     let user = user_id("user_id", &body.user_id)?;
-    let organisation = actor.organisation_id;
-    db.run(move |conn| store::add_member(conn, organisation, user, role))
+    let (organisation, actor_id) = (actor.organisation_id, actor.user_id);
+    db.run(move |conn| store::add_member(conn, organisation, actor_id, user, role))
         .await?;
     Ok(HttpResponse::Created().json(member(&db, organisation, user).await?))
 }
@@ -428,9 +425,9 @@ pub async fn change_member_role(
         .1
         .parse::<i64>()
         .map_err(|_| ApiError::NotFound("member"))?;
-    let (organisation, actor_role, role) =
-        (actor.organisation_id, actor.role, domain_role(body.role));
-    db.run(move |conn| store::change_role(conn, organisation, actor_role, user, role))
+    let (organisation, actor_id, role) =
+        (actor.organisation_id, actor.user_id, domain_role(body.role));
+    db.run(move |conn| store::change_role(conn, organisation, actor_id, user, role))
         .await?;
     Ok(web::Json(member(&db, organisation, user).await?))
 }
@@ -461,8 +458,8 @@ pub async fn remove_member(
         .1
         .parse::<i64>()
         .map_err(|_| ApiError::NotFound("member"))?;
-    let (organisation, actor_id, actor_role) = (actor.organisation_id, actor.user_id, actor.role);
-    db.run(move |conn| store::remove_member(conn, organisation, actor_id, actor_role, user))
+    let (organisation, actor_id) = (actor.organisation_id, actor.user_id);
+    db.run(move |conn| store::remove_member(conn, organisation, actor_id, user))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
