@@ -118,6 +118,11 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_OIDC_NAME", default_value = "Single sign-on")]
     pub oidc_name: String,
 
+    /// Load the demo data (fictitious organisations and people) at start, if the database
+    /// has no organisations yet.
+    #[arg(long, env = "ENSEMBLE_DEMO", default_value_t = false)]
+    pub demo: bool,
+
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
@@ -151,6 +156,7 @@ impl Settings {
             oidc_client_id: None,
             oidc_client_secret: None,
             oidc_name: "Single sign-on".into(),
+            demo: false,
             shutdown_timeout_secs: 30,
         }
     }

@@ -30,6 +30,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Load data: `seed demo` loads the fictitious demo organisations and people into a
+    /// database that has no organisations yet.
+    Seed {
+        #[command(subcommand)]
+        what: SeedCommand,
+    },
     /// Platform administration.
     Admin {
         #[command(subcommand)]
@@ -41,6 +47,12 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum SeedCommand {
+    /// The demo data of api/data/demo.json.
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +85,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // Connecting applies pending migrations (each is logged).
             Db::connect(&database, 1)?;
             println!("database {database:?} is up to date");
+            Ok(())
+        }
+        Command::Seed {
+            what: SeedCommand::Demo,
+        } => {
+            cli.settings.ensure_data_dir()?;
+            let db = Db::connect(&cli.settings.database()?, 1)?;
+            let mut conn = db.get()?;
+            match ensemble_api::db::demo::load_if_empty(&mut conn)? {
+                0 => println!("the database already has organisations: demo data not loaded"),
+                n => println!("loaded {n} demo organisations"),
+            }
             Ok(())
         }
         Command::Admin { action } => {

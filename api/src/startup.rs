@@ -44,6 +44,10 @@ impl Application {
         let database = settings.database()?;
         let db = Db::connect(&database, settings.db_pool_size)?;
         tracing::info!(database = ?database, "database ready");
+        if settings.demo {
+            let loaded = crate::db::demo::load_if_empty(&mut *db.get()?)?;
+            tracing::info!(organisations = loaded, "demo data");
+        }
 
         let listener = TcpListener::bind(&settings.listen)
             .with_context(|| format!("listening on {}", settings.listen))?;

@@ -223,3 +223,48 @@ fn sigterm_lets_an_in_flight_request_finish() {
     // New connections are refused once shutting down.
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+#[tokio::test]
+async fn seed_demo_loads_a_living_directory_once() {
+    let app = crate::helpers::spawn_app().await;
+    let seed = || {
+        Command::new(BIN)
+            .args(["seed", "demo"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("ENSEMBLE_DATA_DIR", app.dir.path().join("data"))
+            .output()
+            .unwrap()
+    };
+    let first = seed();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("loaded 60 demo organisations"));
+    let second = seed();
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("not loaded"));
+
+    let (_, page) = app.get_json("/api/v1/organisations?limit=100").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 60);
+    let (status, profile) = app
+        .get_json("/api/v1/organisations/les-jardins-de-la-breche")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(profile["country"], "FR");
+    assert!(!profile["description_html"].as_str().unwrap().is_empty());
+    let (_, team) = app
+        .get_json("/api/v1/organisations/les-jardins-de-la-breche/members")
+        .await;
+    assert_eq!(team["items"][0]["role"], "owner");
+}
+
+#[tokio::test]
+async fn ensemble_demo_loads_the_demo_at_start_on_an_empty_database() {
+    let app = crate::helpers::spawn_app_with(|s| s.demo = true).await;
+    let (_, page) = app.get_json("/api/v1/organisations?limit=100").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 60);
+    let (_, causes) = app.get_json("/api/v1/causes/oceans").await;
+    assert_eq!(causes["slug"], "oceans");
+}

@@ -4,6 +4,7 @@
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
 pub mod causes;
+pub mod demo;
 pub mod migrations;
 pub mod oauth;
 pub mod organisations;

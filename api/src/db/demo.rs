@@ -1,0 +1,210 @@
+//! Demo data: fictitious people and organisations (`api/data/demo.json`), so that a fresh
+//! installation shows a living directory. Loaded by `ensemble seed demo`, or at start with
+//! `ENSEMBLE_DEMO=1`, and only into a database without organisations. Every record goes
+//! through the same rules as the API's input. (Followers and updates in the file wait for
+//! the tables that will hold them.)
+
+use std::collections::HashMap;
+
+use anyhow::{Context, anyhow};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::organisations::{self, ProfileChanges};
+use super::schema::organisations as organisations_table;
+use super::users::{self, NewUser};
+use super::{DbConnection, now};
+use crate::domain::organisations::{self as rules, Role};
+use crate::domain::text;
+
+const DEMO: &str = include_str!("../../data/demo.json");
+
+#[derive(Deserialize)]
+struct Demo {
+    people: Vec<Person>,
+    organisations: Vec<Organisation>,
+}
+
+#[derive(Deserialize)]
+struct Person {
+    key: String,
+    display_name: String,
+    email: String,
+    locale: String,
+    country: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Texts {
+    mission: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct Member {
+    person: String,
+    role: String,
+}
+
+#[derive(Deserialize)]
+struct Registration {
+    registry: String,
+    number: String,
+}
+
+#[derive(Deserialize)]
+struct Organisation {
+    name: String,
+    country: Option<String>,
+    city: Option<String>,
+    founded: Option<i32>,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    causes: Vec<String>,
+    website: Option<String>,
+    registration: Option<Registration>,
+    /// By language; the first is the organisation's main language.
+    texts: serde_json::Map<String, serde_json::Value>,
+    team: Vec<Member>,
+}
+
+/// Loads the demo data unless the database already has organisations; answers how many
+/// organisations were loaded.
+pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let existing: i64 = organisations_table::table.count().get_result(conn)?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let demo: Demo = serde_json::from_str(DEMO).context("api/data/demo.json")?;
+    let mut people = HashMap::new();
+    let at = now();
+    for person in &demo.people {
+        let email = crate::domain::users::Email::parse(&person.email)
+            .map_err(|e| anyhow!("{}: {}", person.key, e.message))?;
+        let name = crate::domain::users::display_name(&person.display_name)
+            .map_err(|e| anyhow!("{}: {}", person.key, e.message))?;
+        let locale = text::locale("locale", &person.locale)
+            .map_err(|e| anyhow!("{}: {}", person.key, e.message))?;
+        let id = users::insert(
+            conn,
+            &NewUser {
+                email: &email.address,
+                email_key: &email.key,
+                email_verified: true,
+                password_hash: None,
+                display_name: &name,
+                locale: locale.code(),
+                created_at: at,
+                updated_at: at,
+            },
+        )
+        .map_err(|e| anyhow!("{}: {e}", person.key))?;
+        if let Some(country) = &person.country {
+            let country = text::country("country", country)
+                .map_err(|e| anyhow!("{}: {}", person.key, e.message))?;
+            diesel::update(super::schema::users::table.find(id))
+                .set(super::schema::users::country.eq(country))
+                .execute(conn)?;
+        }
+        people.insert(person.key.clone(), id);
+    }
+    for organisation in &demo.organisations {
+        load_organisation(conn, organisation, &people)
+            .with_context(|| organisation.name.clone())?;
+    }
+    Ok(demo.organisations.len())
+}
+
+fn field(result: Result<String, ensemble_wire::FieldError>) -> anyhow::Result<String> {
+    result.map_err(|e| anyhow!("{}: {}", e.field, e.message))
+}
+
+fn load_organisation(
+    conn: &mut DbConnection,
+    o: &Organisation,
+    people: &HashMap<String, i64>,
+) -> anyhow::Result<()> {
+    let (_, main) = o.texts.iter().next().ok_or_else(|| anyhow!("no texts"))?;
+    let texts: Texts = serde_json::from_value(main.clone())?;
+    let this_year = {
+        use chrono::Datelike;
+        chrono::Utc::now().year()
+    };
+    let fields = ProfileChanges {
+        name: Some(field(rules::name(&o.name))?),
+        mission: Some(field(rules::mission(&texts.mission))?),
+        description: Some(field(rules::description(&texts.description))?),
+        website: Some(
+            o.website
+                .as_deref()
+                .map(|w| field(text::http_url("website", w)))
+                .transpose()?,
+        ),
+        logo_url: None,
+        country: Some(
+            o.country
+                .as_deref()
+                .map(|c| field(text::country("country", c)))
+                .transpose()?,
+        ),
+        city: Some(
+            o.city
+                .as_deref()
+                .map(|c| field(rules::city(c)))
+                .transpose()?,
+        ),
+        founded_year: Some(
+            o.founded
+                .map(|y| rules::founded_year(y, this_year).map_err(|e| anyhow!(e.message)))
+                .transpose()?,
+        ),
+        registry: Some(
+            o.registration
+                .as_ref()
+                .map(|r| field(rules::registry(&r.registry)))
+                .transpose()?,
+        ),
+        registration_number: Some(
+            o.registration
+                .as_ref()
+                .map(|r| field(rules::registration_number(&r.number)))
+                .transpose()?,
+        ),
+    };
+    let languages = rules::languages(&o.languages).map_err(|e| anyhow!(e.message))?;
+    let causes = rules::causes(&o.causes).map_err(|e| anyhow!(e.message))?;
+    let mut team = o.team.iter().map(|m| {
+        let user = people
+            .get(&m.person)
+            .copied()
+            .ok_or_else(|| anyhow!("unknown person {}", m.person))?;
+        let role = Role::parse(&m.role).ok_or_else(|| anyhow!("unknown role {}", m.role))?;
+        Ok::<_, anyhow::Error>((user, role))
+    });
+    let (owner, role) = team.next().ok_or_else(|| anyhow!("no team"))??;
+    if role != Role::Owner {
+        anyhow::bail!("the first member must be an owner");
+    }
+    let slug = organisations::create(conn, owner, fields, &languages, &causes)
+        .map_err(|e| anyhow!("{e}"))?;
+    let organisation_id = organisations::role_of(conn, &slug, owner)?
+        .ok_or_else(|| anyhow!("created but not found"))?
+        .0;
+    for member in team {
+        let (user, role) = member?;
+        organisations::add_member(conn, organisation_id, owner, user, role)
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_file_parses() {
+        let demo: super::Demo = serde_json::from_str(super::DEMO).unwrap();
+        assert_eq!(demo.organisations.len(), 60);
+        assert!(demo.people.len() >= 20);
+    }
+}
