@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Args;
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args};
 use url::Url;
 
 use crate::auth::oauth::{Protocol, Provider};
@@ -15,7 +16,8 @@ fn default_url(url: &str) -> Url {
     Url::parse(url).unwrap_or_else(|_| unreachable!("a valid constant URL"))
 }
 
-/// Server settings. Every flag also reads the environment variable named beside it.
+/// Server settings. Every flag also reads the environment variable named beside it; yes/no
+/// settings take `true`/`false`, `1`/`0`, `yes`/`no` or `on`/`off`.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database: `postgres://…` for PostgreSQL, `sqlite://path` or a file path for SQLite.
@@ -58,7 +60,7 @@ pub struct Settings {
     pub workers: Option<usize>,
 
     /// Log as JSON lines (for log collectors) instead of human-readable text.
-    #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value_t = false)]
+    #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub log_json: bool,
 
     /// Sign-in and registration attempts allowed per client IP per 10 minutes.
@@ -70,7 +72,7 @@ pub struct Settings {
     pub auth_failures_per_account: u32,
 
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    #[arg(long, env = "ENSEMBLE_TRUST_PROXY", default_value_t = false)]
+    #[arg(long, env = "ENSEMBLE_TRUST_PROXY", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub trust_proxy: bool,
 
     /// Sign-in with Google (OpenID Connect): the OAuth client id and secret.
@@ -120,7 +122,7 @@ pub struct Settings {
 
     /// Load the demo data (fictitious organisations and people) at start, if the database
     /// has no organisations yet.
-    #[arg(long, env = "ENSEMBLE_DEMO", default_value_t = false)]
+    #[arg(long, env = "ENSEMBLE_DEMO", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub demo: bool,
 
     /// Seconds in-flight requests get to finish after SIGTERM.

@@ -31,6 +31,10 @@ fn migrate_creates_the_embedded_database_and_generated_secrets_once() {
             .arg("migrate")
             .env_remove("DATABASE_URL")
             .env("ENSEMBLE_DATA_DIR", dir.path())
+            // Yes/no settings as people write them (scripts/run.sh sets ENSEMBLE_DEMO=1).
+            .env("ENSEMBLE_DEMO", "1")
+            .env("ENSEMBLE_TRUST_PROXY", "no")
+            .env("ENSEMBLE_LOG_JSON", "off")
             .output()
             .unwrap()
     };
