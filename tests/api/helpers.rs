@@ -240,3 +240,47 @@ pub async fn assert_field_error(response: reqwest::Response, status: u16, field:
         "{body}"
     );
 }
+
+/// A registered person: their user id and access token.
+pub struct Person {
+    pub id: String,
+    pub token: String,
+}
+
+/// Registers `email`.
+pub async fn person(app: &TestApp, email: &str) -> Person {
+    let auth = app.register(email).await;
+    Person {
+        id: auth["user"]["id"].as_str().unwrap().to_owned(),
+        token: access(&auth),
+    }
+}
+
+/// Creates an organisation as `owner`; answers its profile.
+pub async fn create(app: &TestApp, owner: &Person, body: Value) -> Value {
+    let response = app
+        .send(
+            "POST",
+            "/api/v1/organisations",
+            Some(body),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let profile: Value = response.json().await.unwrap();
+    assert_eq!(
+        location,
+        format!(
+            "/api/v1/organisations/{}",
+            profile["slug"].as_str().unwrap()
+        )
+    );
+    profile
+}
+
+/// Makes the person with this email a platform administrator.
+pub fn make_admin(app: &TestApp, email: &str) {
+    let mut conn = app.db.get().unwrap();
+    assert!(ensemble_api::db::users::set_admin(&mut conn, email, true).unwrap());
+}

@@ -2,42 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, access, assert_field_error, assert_problem, spawn_app};
-
-struct Person {
-    id: String,
-    token: String,
-}
-
-async fn person(app: &TestApp, email: &str) -> Person {
-    let auth = app.register(email).await;
-    Person {
-        id: auth["user"]["id"].as_str().unwrap().to_owned(),
-        token: access(&auth),
-    }
-}
-
-async fn create(app: &TestApp, owner: &Person, body: Value) -> Value {
-    let response = app
-        .send(
-            "POST",
-            "/api/v1/organisations",
-            Some(body),
-            Some(&owner.token),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let profile: Value = response.json().await.unwrap();
-    assert_eq!(
-        location,
-        format!(
-            "/api/v1/organisations/{}",
-            profile["slug"].as_str().unwrap()
-        )
-    );
-    profile
-}
+use crate::helpers::{
+    Person, TestApp, assert_field_error, assert_problem, create, person, spawn_app,
+};
 
 #[tokio::test]
 async fn creating_an_organisation_makes_you_its_owner() {

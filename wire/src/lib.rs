@@ -6,6 +6,7 @@ pub mod auth;
 pub mod causes;
 pub mod codes;
 pub mod double_option;
+pub mod follows;
 pub mod organisations;
 pub mod page;
 pub mod problem;
@@ -13,9 +14,11 @@ pub mod whole_number;
 
 pub use auth::*;
 pub use causes::Cause;
+pub use follows::{FollowState, Followed, Follower, Following};
 pub use organisations::{
-    Member, MemberRole, NewMember, NewOrganisation, Organisation, OrganisationProfile,
-    Registration, Role, UpdateOrganisation,
+    Member, MemberRole, NewMember, NewOrganisation, NewVerification, Organisation,
+    OrganisationProfile, Registration, Role, Translation, UpdateOrganisation, Verification,
+    VerificationActor, VerificationRecord, VerificationStatus,
 };
 pub use page::Page;
 pub use problem::{FieldError, Problem};

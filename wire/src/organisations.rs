@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -12,9 +14,53 @@ pub struct Organisation {
     pub name: String,
     /// One or two sentences on what the organisation does.
     pub mission: String,
+    /// The language `mission` is written in: the reader's (`Accept-Language` or `?lang=`)
+    /// when the organisation wrote it in theirs, else the organisation's main language.
+    pub language: String,
     /// ISO 3166-1 alpha-2 country code, when known.
     pub country: Option<String>,
+    pub logo_url: Option<String>,
+    pub followers_count: i64,
+    pub verification_status: VerificationStatus,
     pub created_at: DateTime<Utc>,
+}
+
+/// Where an organisation stands in the platform's verification of its registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    Unverified,
+    Pending,
+    Verified,
+    Rejected,
+    Revoked,
+}
+
+/// Mission and description in one more language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub mission: String,
+    /// Markdown, at most 20,000 characters.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 20000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub description: String,
 }
 
 /// How an organisation is registered with its country's authorities, e.g. registry
@@ -59,7 +105,14 @@ pub struct OrganisationProfile {
     pub description: String,
     /// `description` rendered to HTML, sanitised: safe to insert in a page.
     pub description_html: String,
+    /// The language of `mission` and `description` (also in `Content-Language`): the
+    /// reader's when the organisation wrote in it, else its main language.
+    pub language: String,
+    /// The languages it wrote its texts in, the main one first; `?lang=` picks one.
+    pub text_languages: Vec<String>,
     pub website: Option<String>,
+    /// Social and other links.
+    pub links: Vec<String>,
     pub logo_url: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
@@ -70,6 +123,7 @@ pub struct OrganisationProfile {
     /// Slugs of its causes.
     pub causes: Vec<String>,
     pub registration: Option<Registration>,
+    pub verification_status: VerificationStatus,
     pub followers_count: i64,
     pub created_at: DateTime<Utc>,
 }
@@ -108,6 +162,15 @@ pub struct NewOrganisation {
         )
     )]
     pub description: String,
+    /// The language of `mission` and `description`; by default the first of `languages`,
+    /// else English.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::codes::LanguageCode>))]
+    pub language: Option<String>,
+    /// Mission and description in other languages, by ISO 639-1 code.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = new_translations))]
+    pub translations: BTreeMap<String, Translation>,
     /// `http://` or `https://`.
     #[serde(default)]
     #[cfg_attr(
@@ -118,6 +181,10 @@ pub struct NewOrganisation {
         )
     )]
     pub website: Option<String>,
+    /// Social and other links, `http://` or `https://`, at most 5.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<WebLink>, max_items = 5))]
+    pub links: Vec<String>,
     /// `https://` image.
     #[serde(default)]
     #[cfg_attr(
@@ -219,6 +286,18 @@ pub struct UpdateOrganisation {
         )
     )]
     pub description: Option<String>,
+    /// Relabels the main texts' language (not allowed while a translation has it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::codes::LanguageCode>))]
+    pub language: Option<String>,
+    /// Adds or replaces translations; `null` removes one. Others stay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = translation_changes))]
+    pub translations: Option<BTreeMap<String, Option<Translation>>>,
+    /// Replaces the links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<WebLink>>, max_items = 5))]
+    pub links: Option<Vec<String>>,
     #[serde(
         default,
         with = "crate::double_option",
@@ -269,3 +348,126 @@ pub struct UpdateOrganisation {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Registration>, nullable))]
     pub registration: Option<Option<Registration>>,
 }
+
+/// One verification decision or request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerificationRecord {
+    pub status: VerificationStatus,
+    /// The registration checked (for `verified`) or given with the request.
+    pub registration: Option<Registration>,
+    pub note: String,
+    /// `platform` (an administrator of Ensemble) or `organisation` (its owners, asking for
+    /// review).
+    pub by: VerificationActor,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationActor {
+    Platform,
+    Organisation,
+}
+
+/// An organisation's verification: where it stands and how it got there, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verification {
+    pub status: VerificationStatus,
+    pub history: Vec<VerificationRecord>,
+}
+
+/// A verification decision (platform administrators: any status) or a request for review
+/// (the organisation's owners: `pending` only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVerification {
+    pub status: VerificationStatus,
+    /// The registration checked; by default the organisation's. Required to verify.
+    #[serde(default)]
+    pub registration: Option<Registration>,
+    /// At most 2,000 characters.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub note: String,
+}
+
+/// A map from language codes to a [`Translation`] or, if `nullable`, `null`.
+#[cfg(feature = "openapi")]
+fn translations_schema(nullable: bool, description: &str) -> utoipa::openapi::Object {
+    use utoipa::PartialSchema;
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type};
+    use utoipa::openapi::{Ref, RefOr};
+    let translation = Ref::from_schema_name("Translation");
+    let (value, types) = if nullable {
+        let one_of = OneOfBuilder::new()
+            .item(translation)
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .build();
+        (
+            Schema::OneOf(one_of),
+            SchemaType::from_iter([Type::Object, Type::Null]),
+        )
+    } else {
+        let value = utoipa::openapi::schema::AllOfBuilder::new()
+            .item(translation)
+            .build();
+        (Schema::AllOf(value), SchemaType::Type(Type::Object))
+    };
+    let keys = match crate::codes::LanguageCode::schema() {
+        RefOr::T(schema) => Some(schema),
+        RefOr::Ref(_) => None,
+    };
+    ObjectBuilder::new()
+        .schema_type(types)
+        .description(Some(description))
+        .property_names(keys)
+        .additional_properties(Some(value))
+        .build()
+}
+
+#[cfg(feature = "openapi")]
+fn new_translations() -> utoipa::openapi::Object {
+    translations_schema(
+        false,
+        "Mission and description in other languages, by ISO 639-1 code.",
+    )
+}
+
+#[cfg(feature = "openapi")]
+fn translation_changes() -> utoipa::openapi::Object {
+    translations_schema(
+        true,
+        "Adds or replaces translations, by ISO 639-1 code; `null` removes one. Others stay.",
+    )
+}
+
+/// Schema of a link: an `http://` or `https://` address on a domain name.
+#[cfg(feature = "openapi")]
+pub struct WebLink;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WebLink {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(2048))
+            .pattern(Some(
+                r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WebLink {}

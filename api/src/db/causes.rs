@@ -183,6 +183,27 @@ fn cause_id(conn: &mut DbConnection, slug: &str) -> Result<i64, ApiError> {
         .ok_or(ApiError::NotFound("cause"))
 }
 
+/// The ids of a cause and of its narrower causes; `None` when there is no such cause.
+pub fn with_children(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Vec<i64>>> {
+    if !is_slug(slug) {
+        return Ok(None);
+    }
+    let Some(id) = causes::table
+        .filter(causes::slug.eq(slug))
+        .select(causes::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut ids: Vec<i64> = causes::table
+        .filter(causes::parent_id.eq(id))
+        .select(causes::id)
+        .load(conn)?;
+    ids.insert(0, id);
+    Ok(Some(ids))
+}
+
 /// Follows a cause; following it again changes nothing.
 pub fn follow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(), ApiError> {
     let cause_id = cause_id(conn, slug)?;

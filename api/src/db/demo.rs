@@ -1,8 +1,8 @@
 //! Demo data: fictitious people and organisations (`api/data/demo.json`), so that a fresh
 //! installation shows a living directory. Loaded by `ensemble seed demo`, or at start with
 //! `ENSEMBLE_DEMO=1`, and only into a database without organisations. Every record goes
-//! through the same rules as the API's input. (Followers and updates in the file wait for
-//! the tables that will hold them.)
+//! through the same rules as the API's input. (The updates in the file wait for the table
+//! that will hold them.)
 
 use std::collections::HashMap;
 
@@ -10,12 +10,15 @@ use anyhow::{Context, anyhow};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::organisations::{self, ProfileChanges};
+use super::follows;
+use super::organisations::{self, ProfileChanges, ProfileLists};
 use super::schema::organisations as organisations_table;
 use super::users::{self, NewUser};
+use super::verification::{self, Decision};
 use super::{DbConnection, now};
 use crate::domain::organisations::{self as rules, Role};
 use crate::domain::text;
+use crate::domain::verification::{Authority, Status};
 
 const DEMO: &str = include_str!("../../data/demo.json");
 
@@ -67,6 +70,12 @@ struct Organisation {
     /// By language; the first is the organisation's main language.
     texts: serde_json::Map<String, serde_json::Value>,
     team: Vec<Member>,
+    #[serde(default)]
+    links: Vec<String>,
+    #[serde(default)]
+    followers: Vec<String>,
+    #[serde(default)]
+    verified: bool,
 }
 
 /// Loads the demo data unless the database already has organisations; answers how many
@@ -125,16 +134,25 @@ fn load_organisation(
     o: &Organisation,
     people: &HashMap<String, i64>,
 ) -> anyhow::Result<()> {
-    let (_, main) = o.texts.iter().next().ok_or_else(|| anyhow!("no texts"))?;
-    let texts: Texts = serde_json::from_value(main.clone())?;
+    let mut texts = o.texts.iter();
+    let (main_language, main) = texts.next().ok_or_else(|| anyhow!("no texts"))?;
+    let main: Texts = serde_json::from_value(main.clone())?;
+    let translations = texts
+        .map(|(lang, value)| {
+            let t: Texts = serde_json::from_value(value.clone())?;
+            let texts = rules::translation(lang, &t.mission, &t.description)
+                .map_err(|e| anyhow!("{}: {}", e.field, e.message))?;
+            Ok::<_, anyhow::Error>((lang.clone(), Some(texts)))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let this_year = {
         use chrono::Datelike;
         chrono::Utc::now().year()
     };
     let fields = ProfileChanges {
         name: Some(field(rules::name(&o.name))?),
-        mission: Some(field(rules::mission(&texts.mission))?),
-        description: Some(field(rules::description(&texts.description))?),
+        mission: Some(field(rules::mission(&main.mission))?),
+        description: Some(field(rules::description(&main.description))?),
         website: Some(
             o.website
                 .as_deref()
@@ -171,9 +189,14 @@ fn load_organisation(
                 .map(|r| field(rules::registration_number(&r.number)))
                 .transpose()?,
         ),
+        text_language: Some(field(rules::language("language", main_language))?),
     };
-    let languages = rules::languages(&o.languages).map_err(|e| anyhow!(e.message))?;
-    let causes = rules::causes(&o.causes).map_err(|e| anyhow!(e.message))?;
+    let lists = ProfileLists {
+        languages: Some(rules::languages(&o.languages).map_err(|e| anyhow!(e.message))?),
+        causes: Some(rules::causes(&o.causes).map_err(|e| anyhow!(e.message))?),
+        links: Some(rules::links(&o.links).map_err(|e| anyhow!(e.message))?),
+        translations,
+    };
     let mut team = o.team.iter().map(|m| {
         let user = people
             .get(&m.person)
@@ -186,14 +209,29 @@ fn load_organisation(
     if role != Role::Owner {
         anyhow::bail!("the first member must be an owner");
     }
-    let slug = organisations::create(conn, owner, fields, &languages, &causes)
-        .map_err(|e| anyhow!("{e}"))?;
+    let slug = organisations::create(conn, owner, fields, &lists).map_err(|e| anyhow!("{e}"))?;
     let organisation_id = organisations::role_of(conn, &slug, owner)?
         .ok_or_else(|| anyhow!("created but not found"))?
         .0;
     for member in team {
         let (user, role) = member?;
         organisations::add_member(conn, organisation_id, owner, user, role)
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    for key in &o.followers {
+        let user = people
+            .get(key)
+            .copied()
+            .ok_or_else(|| anyhow!("unknown follower {key}"))?;
+        follows::follow(conn, user, organisation_id).map_err(|e| anyhow!("{e}"))?;
+    }
+    if o.verified {
+        let decision = Decision {
+            status: Status::Verified,
+            registration: None,
+            note: "Registration checked against the public register (demo data).".into(),
+        };
+        verification::decide(conn, organisation_id, None, Authority::Platform, decision)
             .map_err(|e| anyhow!("{e}"))?;
     }
     Ok(())

@@ -5,12 +5,16 @@
 
 pub mod causes;
 pub mod demo;
+pub mod follows;
 pub mod migrations;
 pub mod oauth;
 pub mod organisations;
 pub mod schema;
+pub mod search;
 pub mod sessions;
+pub mod sql;
 pub mod users;
+pub mod verification;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::schema::{
-    causes, organisation_causes, organisation_languages, organisation_members, organisations, users,
+    causes, organisation_causes, organisation_languages, organisation_links, organisation_members,
+    organisation_translations, organisations, users,
 };
 use super::{DbConnection, now, stored_time, write_transaction};
-use crate::domain::organisations::{Role, slugify};
+use crate::domain::organisations::{self as rules, Role, slugify};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::{field_error, is_slug};
 use crate::error::ApiError;
@@ -88,15 +89,31 @@ pub struct ProfileRow {
     pub registry: Option<String>,
     pub registration_number: Option<String>,
     pub followers_count: i64,
+    pub text_language: String,
+    pub verification_status: String,
     pub created_at: NaiveDateTime,
 }
 
-/// A profile with its languages and cause slugs.
+/// A profile with its languages, cause slugs and links; `row.mission` and
+/// `row.description` are in `row.text_language`, the reader's where possible.
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub row: ProfileRow,
     pub languages: Vec<String>,
     pub causes: Vec<String>,
+    pub links: Vec<String>,
+    /// The main language first, then the translations'.
+    pub text_languages: Vec<String>,
+}
+
+/// The lists of a profile, replaced when given, and translations to write (`Some`) or
+/// remove (`None`).
+#[derive(Debug, Default)]
+pub struct ProfileLists {
+    pub languages: Option<Vec<String>>,
+    pub causes: Option<Vec<String>>,
+    pub links: Option<Vec<String>>,
+    pub translations: Vec<(String, Option<(String, String)>)>,
 }
 
 /// The validated fields of a new organisation, or of changes to one (`None`: unchanged;
@@ -114,6 +131,7 @@ pub struct ProfileChanges {
     pub founded_year: Option<Option<i32>>,
     pub registry: Option<Option<String>>,
     pub registration_number: Option<Option<String>>,
+    pub text_language: Option<String>,
 }
 
 fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, ApiError> {
@@ -208,11 +226,10 @@ pub fn create(
     conn: &mut DbConnection,
     owner: i64,
     fields: ProfileChanges,
-    languages: &[String],
-    cause_slugs: &[String],
+    lists: &ProfileLists,
 ) -> Result<String, ApiError> {
     for _ in 0..3 {
-        match create_once(conn, owner, &fields, languages, cause_slugs) {
+        match create_once(conn, owner, &fields, lists) {
             Err(ApiError::Conflict("slug_taken", _)) => continue,
             other => return other,
         }
@@ -227,11 +244,9 @@ fn create_once(
     conn: &mut DbConnection,
     owner: i64,
     fields: &ProfileChanges,
-    languages: &[String],
-    cause_slugs: &[String],
+    lists: &ProfileLists,
 ) -> Result<String, ApiError> {
     write_transaction(conn, |conn| {
-        let cause_ids = cause_ids(conn, cause_slugs)?;
         let name = fields.name.clone().unwrap_or_default();
         let slug = free_slug(conn, &slugify(&name))?;
         let at = now();
@@ -255,8 +270,7 @@ fn create_once(
         diesel::update(organisations::table.find(id))
             .set(fields)
             .execute(conn)?;
-        replace_languages(conn, id, languages)?;
-        replace_causes(conn, id, &cause_ids)?;
+        write_lists(conn, id, lists)?;
         diesel::insert_into(organisation_members::table)
             .values((
                 organisation_members::organisation_id.eq(id),
@@ -269,36 +283,146 @@ fn create_once(
     })
 }
 
-/// Applies validated changes; `languages` and `causes` replace the lists when given.
+/// Applies validated changes; the lists replace the current ones when given.
 pub fn update(
     conn: &mut DbConnection,
     organisation_id: i64,
     fields: ProfileChanges,
-    languages: Option<Vec<String>>,
-    cause_slugs: Option<Vec<String>>,
+    lists: &ProfileLists,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
-        let cause_ids = cause_slugs
-            .map(|slugs| cause_ids(conn, &slugs))
-            .transpose()?;
         diesel::update(organisations::table.find(organisation_id))
             .set((&fields, organisations::updated_at.eq(now())))
             .execute(conn)?;
-        if let Some(languages) = languages {
-            replace_languages(conn, organisation_id, &languages)?;
-        }
-        if let Some(cause_ids) = cause_ids {
-            replace_causes(conn, organisation_id, &cause_ids)?;
-        }
-        Ok(())
+        write_lists(conn, organisation_id, lists)
     })
 }
 
-pub fn find_profile(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Profile>> {
+/// Writes the lists and translations, checks that no translation is in the main
+/// language, and refreshes what search reads.
+fn write_lists(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    lists: &ProfileLists,
+) -> Result<(), ApiError> {
+    if let Some(slugs) = &lists.causes {
+        let ids = cause_ids(conn, slugs)?;
+        replace_causes(conn, organisation_id, &ids)?;
+    }
+    if let Some(languages) = &lists.languages {
+        replace_languages(conn, organisation_id, languages)?;
+    }
+    if let Some(links) = &lists.links {
+        diesel::delete(
+            organisation_links::table
+                .filter(organisation_links::organisation_id.eq(organisation_id)),
+        )
+        .execute(conn)?;
+        for (position, url) in (0..).zip(links) {
+            diesel::insert_into(organisation_links::table)
+                .values((
+                    organisation_links::organisation_id.eq(organisation_id),
+                    organisation_links::position.eq(position),
+                    organisation_links::url.eq(url),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for (lang, texts) in &lists.translations {
+        let existing = organisation_translations::table.find((organisation_id, lang));
+        diesel::delete(existing).execute(conn)?;
+        if let Some((mission, description)) = texts {
+            diesel::insert_into(organisation_translations::table)
+                .values((
+                    organisation_translations::organisation_id.eq(organisation_id),
+                    organisation_translations::lang.eq(lang),
+                    organisation_translations::mission.eq(mission),
+                    organisation_translations::description.eq(description),
+                ))
+                .execute(conn)?;
+        }
+    }
+    let main: String = organisations::table
+        .find(organisation_id)
+        .select(organisations::text_language)
+        .first(conn)?;
+    let clash = organisation_translations::table
+        .find((organisation_id, &main))
+        .select(organisation_translations::lang)
+        .first::<String>(conn)
+        .optional()?;
+    if clash.is_some() {
+        return Err(ApiError::Validation(vec![field_error(
+            &format!("translations.{main}"),
+            "main_language",
+            format!(
+                "{main} is the language of the main texts: edit mission and description instead"
+            ),
+        )]));
+    }
+    refresh_search(conn, organisation_id)?;
+    Ok(())
+}
+
+/// Rewrites the sort key and the searched text from the stored profile (and, on SQLite,
+/// the two FTS5 indexes; PostgreSQL derives its `tsvector` itself).
+fn refresh_search(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<()> {
+    let (name, city, mission, description): (String, Option<String>, String, String) =
+        organisations::table
+            .find(organisation_id)
+            .select((
+                organisations::name,
+                organisations::city,
+                organisations::mission,
+                organisations::description,
+            ))
+            .first(conn)?;
+    let translations: Vec<(String, String)> = organisation_translations::table
+        .filter(organisation_translations::organisation_id.eq(organisation_id))
+        .order(organisation_translations::lang)
+        .select((
+            organisation_translations::mission,
+            organisation_translations::description,
+        ))
+        .load(conn)?;
+    let body = rules::search_text(
+        city.as_deref(),
+        std::iter::once((mission.as_str(), description.as_str()))
+            .chain(translations.iter().map(|(m, d)| (m.as_str(), d.as_str()))),
+    );
+    diesel::update(organisations::table.find(organisation_id))
+        .set((
+            organisations::sort_name.eq(rules::sort_name(&name)),
+            organisations::search_text.eq(&body),
+        ))
+        .execute(conn)?;
+    if let DbConnection::Sqlite(_) = conn {
+        for table in ["organisation_search", "organisation_search_trigram"] {
+            diesel::sql_query(format!("DELETE FROM {table} WHERE rowid = ?"))
+                .bind::<diesel::sql_types::BigInt, _>(organisation_id)
+                .execute(conn)?;
+            diesel::sql_query(format!(
+                "INSERT INTO {table} (rowid, name, body) VALUES (?, ?, ?)"
+            ))
+            .bind::<diesel::sql_types::BigInt, _>(organisation_id)
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .bind::<diesel::sql_types::Text, _>(&body)
+            .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// The profile, with its texts in `reader_lang` where the organisation wrote them in it.
+pub fn find_profile(
+    conn: &mut DbConnection,
+    slug: &str,
+    reader_lang: &str,
+) -> QueryResult<Option<Profile>> {
     if !is_slug(slug) {
         return Ok(None);
     }
-    let Some(row) = organisations::table
+    let Some(mut row) = organisations::table
         .filter(organisations::slug.eq(slug))
         .select(ProfileRow::as_select())
         .first(conn)
@@ -317,11 +441,55 @@ pub fn find_profile(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<P
         .order(causes::position)
         .select(causes::slug)
         .load(conn)?;
+    let links = organisation_links::table
+        .filter(organisation_links::organisation_id.eq(row.id))
+        .order(organisation_links::position)
+        .select(organisation_links::url)
+        .load(conn)?;
+    let translations: Vec<(String, String, String)> = organisation_translations::table
+        .filter(organisation_translations::organisation_id.eq(row.id))
+        .order(organisation_translations::lang)
+        .select((
+            organisation_translations::lang,
+            organisation_translations::mission,
+            organisation_translations::description,
+        ))
+        .load(conn)?;
+    let mut text_languages = vec![row.text_language.clone()];
+    for (lang, mission, description) in translations {
+        if lang == reader_lang && row.text_language != reader_lang {
+            row.mission = mission;
+            row.description = description;
+            row.text_language = lang.clone();
+        }
+        text_languages.push(lang);
+    }
     Ok(Some(Profile {
         row,
         languages,
         causes,
+        links,
+        text_languages,
     }))
+}
+
+/// The id of the organisation with this slug.
+pub fn id_of(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
+    if !is_slug(slug) {
+        return Ok(None);
+    }
+    organisations::table
+        .filter(organisations::slug.eq(slug))
+        .select(organisations::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn followers_count(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
+    organisations::table
+        .find(organisation_id)
+        .select(organisations::followers_count)
+        .first(conn)
 }
 
 /// The organisation's id and the user's role in it (`None`: not a member); `None` when
@@ -395,7 +563,7 @@ fn member_role(
 /// Serialises changes to one organisation's team: on PostgreSQL, a row lock taken before
 /// counting owners, so two owners leaving at once cannot both see the other stay. (SQLite
 /// write transactions already run one at a time.)
-fn lock_team(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<()> {
+pub fn lock_organisation(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(_) => conn.batch_execute(&format!(
             "SELECT id FROM organisations WHERE id = {organisation_id} FOR UPDATE"
@@ -439,7 +607,7 @@ pub fn add_member(
     role: Role,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
-        lock_team(conn, organisation_id)?;
+        lock_organisation(conn, organisation_id)?;
         if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
             return Err(ApiError::Forbidden("forbidden"));
         }
@@ -485,7 +653,7 @@ pub fn change_role(
     role: Role,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
-        lock_team(conn, organisation_id)?;
+        lock_organisation(conn, organisation_id)?;
         let actor = actor_role(conn, organisation_id, actor_id)?;
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
@@ -511,7 +679,7 @@ pub fn remove_member(
     user_id: i64,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
-        lock_team(conn, organisation_id)?;
+        lock_organisation(conn, organisation_id)?;
         let actor = actor_role(conn, organisation_id, actor_id)?;
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
@@ -537,7 +705,7 @@ pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<()
         .select(organisation_members::organisation_id)
         .load(conn)?;
     for organisation_id in owned {
-        lock_team(conn, organisation_id)?;
+        lock_organisation(conn, organisation_id)?;
         if owners(conn, organisation_id)? <= 1 {
             return Err(ApiError::Conflict(
                 "sole_owner",

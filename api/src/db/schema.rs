@@ -17,6 +17,49 @@ diesel::table! {
         registry -> Nullable<Text>,
         registration_number -> Nullable<Text>,
         followers_count -> BigInt,
+        text_language -> Text,
+        verification_status -> Text,
+        sort_name -> Text,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    organisation_translations (organisation_id, lang) {
+        organisation_id -> BigInt,
+        lang -> Text,
+        mission -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    organisation_links (organisation_id, position) {
+        organisation_id -> BigInt,
+        position -> Integer,
+        url -> Text,
+    }
+}
+
+diesel::table! {
+    organisation_verifications (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        status -> Text,
+        registry -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        note -> Text,
+        decided_as -> Text,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_follows (user_id, organisation_id) {
+        user_id -> BigInt,
+        organisation_id -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -151,6 +194,11 @@ diesel::joinable!(organisation_causes -> organisations (organisation_id));
 diesel::joinable!(organisation_causes -> causes (cause_id));
 diesel::joinable!(organisation_members -> organisations (organisation_id));
 diesel::joinable!(organisation_members -> users (user_id));
+diesel::joinable!(organisation_translations -> organisations (organisation_id));
+diesel::joinable!(organisation_links -> organisations (organisation_id));
+diesel::joinable!(organisation_verifications -> organisations (organisation_id));
+diesel::joinable!(organisation_follows -> organisations (organisation_id));
+diesel::joinable!(organisation_follows -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -168,5 +216,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     cause_follows,
     organisation_languages,
     organisation_causes,
-    organisation_members
+    organisation_members,
+    organisation_translations,
+    organisation_links,
+    organisation_verifications,
+    organisation_follows
 );

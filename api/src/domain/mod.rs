@@ -6,5 +6,7 @@ pub mod lang;
 pub mod markdown;
 pub mod organisations;
 pub mod pagination;
+pub mod search;
 pub mod text;
 pub mod users;
+pub mod verification;

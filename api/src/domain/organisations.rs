@@ -81,6 +81,82 @@ pub fn description(value: &str) -> Result<String, FieldError> {
     text::multi_line("description", value, 20_000)
 }
 
+/// An ISO 639-1 code, for the language of texts.
+pub fn language(field: &str, code: &str) -> Result<String, FieldError> {
+    if is_language(code) {
+        Ok(code.to_owned())
+    } else {
+        Err(field_error(
+            field,
+            "unknown_language",
+            format!("{code} is not an ISO 639-1 code such as fr"),
+        ))
+    }
+}
+
+/// A translation's mission and description, with errors named after their place in the
+/// body (`translations.fr.mission`).
+pub fn translation(
+    lang: &str,
+    mission: &str,
+    description: &str,
+) -> Result<(String, String), FieldError> {
+    let at = |mut e: FieldError| {
+        e.field = format!("translations.{lang}.{}", e.field);
+        e
+    };
+    language(&format!("translations.{lang}"), lang)?;
+    Ok((
+        self::mission(mission).map_err(at)?,
+        self::description(description).map_err(at)?,
+    ))
+}
+
+pub const MAX_LINKS: usize = 5;
+
+/// Social and other links: `http(s)://`, at most [`MAX_LINKS`], without repeats.
+pub fn links(values: &[String]) -> Result<Vec<String>, FieldError> {
+    if values.len() > MAX_LINKS {
+        return Err(field_error(
+            "links",
+            "too_many",
+            format!("at most {MAX_LINKS} links"),
+        ));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (i, url) in values.iter().enumerate() {
+        let url = text::http_url(&format!("links[{i}]"), url)?;
+        if !seen.contains(&url) {
+            seen.push(url);
+        }
+    }
+    Ok(seen)
+}
+
+/// The key the directory sorts names by: transliterated, lower case, so that `Éclat`
+/// sorts with `eclat` and `绿色希望` with `lu se xi wang`, the same on both databases.
+pub fn sort_name(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase().trim().to_owned()
+}
+
+/// Everything besides the name that a search looks in: city, then every mission and
+/// description.
+pub fn search_text<'a>(
+    city: Option<&str>,
+    texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut out = String::from(city.unwrap_or_default());
+    for (mission, description) in texts {
+        for part in [mission, description] {
+            if !part.is_empty() {
+                out.push('\n');
+                out.push_str(part);
+            }
+        }
+    }
+    out
+}
+
 pub fn city(value: &str) -> Result<String, FieldError> {
     text::single_line("city", value, 1, 100)
 }

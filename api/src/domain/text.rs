@@ -101,7 +101,15 @@ fn web_url(field: &str, value: &str, allow_http: bool) -> Result<String, FieldEr
                 || value.starts_with("javascript:")
                 || value.starts_with("data:")
             {
-                field_error(field, "invalid_scheme", "must be an https:// URL")
+                field_error(
+                    field,
+                    "invalid_scheme",
+                    if allow_http {
+                        "must be an http:// or https:// URL"
+                    } else {
+                        "must be an https:// URL"
+                    },
+                )
             } else {
                 invalid()
             },

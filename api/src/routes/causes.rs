@@ -4,33 +4,13 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, put};
 use ensemble_wire::{Cause, Page};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::auth::{Auth, Write};
-use crate::context;
 use crate::db::Db;
 use crate::db::causes::{self as store, CauseView};
 use crate::domain::lang::Lang;
-use crate::domain::text;
 use crate::error::ApiError;
 use crate::extract::Query;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LangParams {
-    /// The language of names and descriptions; overrides `Accept-Language`.
-    #[param(value_type = Option<ensemble_wire::codes::Locale>)]
-    pub lang: Option<String>,
-}
-
-/// `?lang=` if given, else the `Accept-Language` choice.
-fn pick_lang(param: Option<&str>) -> Result<Lang, ApiError> {
-    match param {
-        Some(code) => text::locale("lang", code).map_err(|e| ApiError::InvalidQuery(vec![e])),
-        None => Ok(context::current().map(|c| c.lang).unwrap_or_default()),
-    }
-}
 
 fn to_wire(view: CauseView, lang: Lang) -> Cause {
     Cause {
@@ -57,15 +37,15 @@ fn localised(lang: Lang) -> actix_web::HttpResponseBuilder {
 #[utoipa::path(
     tag = "causes",
     operation_id = "list_causes",
-    params(LangParams),
+    params(super::LangParams),
     responses((status = 200, description = "The causes, in the requested language", body = Page<Cause>))
 )]
 #[get("/causes")]
 pub async fn list(
     db: Data<Db>,
-    Query(params): Query<LangParams>,
+    Query(params): Query<super::LangParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = pick_lang(params.lang.as_deref())?;
+    let lang = super::pick_lang(params.lang.as_deref())?;
     let causes = db.run(move |conn| Ok(store::list(conn, lang)?)).await?;
     Ok(localised(lang).json(Page {
         items: causes.into_iter().map(|c| to_wire(c, lang)).collect(),
@@ -77,7 +57,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "causes",
     operation_id = "get_cause",
-    params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), LangParams),
+    params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), super::LangParams),
     responses(
         (status = 200, description = "The cause", body = Cause),
         (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
@@ -87,9 +67,9 @@ pub async fn list(
 pub async fn get(
     db: Data<Db>,
     slug: Path<String>,
-    Query(params): Query<LangParams>,
+    Query(params): Query<super::LangParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = pick_lang(params.lang.as_deref())?;
+    let lang = super::pick_lang(params.lang.as_deref())?;
     let slug = slug.into_inner();
     let cause = db
         .run(move |conn| {

@@ -4,15 +4,40 @@
 
 pub mod auth;
 pub mod causes;
+pub mod follows;
 pub mod health;
 pub mod me;
 pub mod oauth;
 pub mod organisations;
+pub mod verification;
 
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::scope;
+
+use crate::context;
+use crate::domain::lang::Lang;
+use crate::domain::text;
+use crate::error::ApiError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub const API_PREFIX: &str = "/api/v1";
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LangParams {
+    /// The language to read in; overrides `Accept-Language`.
+    #[param(value_type = Option<ensemble_wire::codes::Locale>)]
+    pub lang: Option<String>,
+}
+
+/// `?lang=` if given, else the `Accept-Language` choice.
+pub fn pick_lang(param: Option<&str>) -> Result<Lang, ApiError> {
+    match param {
+        Some(code) => text::locale("lang", code).map_err(|e| ApiError::InvalidQuery(vec![e])),
+        None => Ok(context::current().map(|c| c.lang).unwrap_or_default()),
+    }
+}
 
 /// Registers every operation: the same call builds the router and the OpenAPI document.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -46,6 +71,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::list_members)
                 .service(organisations::add_member)
                 .service(organisations::change_member_role)
-                .service(organisations::remove_member),
+                .service(organisations::remove_member)
+                .service(organisations::related)
+                .service(verification::get)
+                .service(verification::set)
+                .service(follows::follow)
+                .service(follows::unfollow)
+                .service(follows::followers)
+                .service(follows::my_following),
         );
 }

@@ -6,18 +6,23 @@ use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
 use ensemble_wire::{
     Member, MemberRole, NewMember, NewOrganisation, Organisation, OrganisationProfile, Page,
-    Registration, Role as WireRole, UpdateOrganisation,
+    Registration, Role as WireRole, Translation, UpdateOrganisation, VerificationStatus,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::{AtLeastAdmin, AtLeastEditor, Auth, OrgRole, Write};
 use crate::db::Db;
-use crate::db::organisations::{self as store, OrganisationRow, Profile, ProfileChanges};
+use crate::db::causes;
+use crate::db::organisations::{self as store, Profile, ProfileChanges, ProfileLists};
+use crate::db::search::{self as search_store, Card, Filters};
+use crate::domain::lang::Lang;
 use crate::domain::markdown;
 use crate::domain::organisations::{self as rules, Role};
-use crate::domain::pagination::{KeysetAfter, Limit, split_page};
+use crate::domain::pagination::{KeysetAfter, Limit};
+use crate::domain::search::{self, After, Sort};
 use crate::domain::text;
+use crate::domain::verification::Status;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::API_PREFIX;
@@ -34,52 +39,198 @@ pub struct PageParams {
     pub cursor: Option<String>,
 }
 
-/// List organisations, newest first.
+impl PageParams {
+    /// The page size and the position to start after, or every error at once.
+    pub fn parse(&self) -> Result<(Limit, Option<KeysetAfter>), ApiError> {
+        match (
+            Limit::parse(self.limit),
+            KeysetAfter::decode_opt(self.cursor.as_deref()),
+        ) {
+            (Ok(limit), Ok(after)) => Ok((limit, after)),
+            (limit, after) => Err(ApiError::InvalidQuery(
+                [limit.err(), after.err()].into_iter().flatten().collect(),
+            )),
+        }
+    }
+}
+
+/// The orders of the directory.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortParam {
+    /// Best match first (the default with `q`); without `q`, the most followed.
+    Relevance,
+    /// The most followed first.
+    Followers,
+    /// The newest first (the default without `q`).
+    Recent,
+    /// By name, A to Z (names in other scripts by their transliteration).
+    Name,
+}
+
+/// What the directory is asked for.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DirectoryParams {
+    /// Words to find in names, missions and descriptions, in any language: accents and
+    /// case do not matter; Chinese is found as written.
+    #[param(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    pub q: Option<String>,
+    /// A cause slug; a broad cause includes its narrower ones.
+    pub cause: Option<String>,
+    #[param(value_type = Option<ensemble_wire::codes::CountryCode>)]
+    pub country: Option<String>,
+    /// A language the organisation works in.
+    #[param(value_type = Option<ensemble_wire::codes::LanguageCode>)]
+    pub language: Option<String>,
+    /// Only verified organisations (`true`) or only the others (`false`).
+    pub verified: Option<bool>,
+    #[param(inline)]
+    pub sort: Option<SortParam>,
+    /// The language to read missions in; overrides `Accept-Language`.
+    #[param(value_type = Option<ensemble_wire::codes::Locale>)]
+    pub lang: Option<String>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page (of the same query).
+    #[param(pattern = "^[A-Za-z0-9_-]{1,600}$")]
+    pub cursor: Option<String>,
+}
+
+/// Find organisations: by words, cause, country, language and verification, in four
+/// orders, keyset-paged.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "list_organisations",
-    params(PageParams),
+    params(DirectoryParams),
     responses(
         (status = 200, description = "A page of organisations", body = Page<Organisation>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem,
+        (status = 400, description = "A bad parameter (`invalid_cursor`, `unknown_cause`, …)", body = ensemble_wire::Problem,
          content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations")]
 pub async fn list(
     db: Data<Db>,
-    Query(params): Query<PageParams>,
-) -> Result<web::Json<Page<Organisation>>, ApiError> {
-    let limit = Limit::parse(params.limit);
-    let after = KeysetAfter::decode_opt(params.cursor.as_deref());
-    let (limit, after) = match (limit, after) {
-        (Ok(limit), Ok(after)) => (limit, after),
-        (limit, after) => {
-            let errors = [limit.err(), after.err()].into_iter().flatten().collect();
-            return Err(ApiError::InvalidQuery(errors));
-        }
+    Query(params): Query<DirectoryParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Errors::default();
+    // An empty filter is no filter (what a form sends for "any").
+    let given = |value: Option<String>| value.filter(|v| !v.is_empty());
+    let (cause, country, language) = (
+        given(params.cause),
+        given(params.country),
+        given(params.language),
+    );
+    let lang = super::pick_lang(params.lang.as_deref());
+    let matching = params
+        .q
+        .as_deref()
+        .and_then(|q| errors.keep(search::query(q)))
+        .flatten();
+    let sort = match params.sort {
+        Some(SortParam::Relevance) | None if matching.is_some() => Sort::Relevance,
+        None => Sort::Recent,
+        Some(SortParam::Relevance | SortParam::Followers) => Sort::Followers,
+        Some(SortParam::Recent) => Sort::Recent,
+        Some(SortParam::Name) => Sort::Name,
     };
-    let rows = db
-        .run(move |conn| Ok(store::list_recent(conn, after, limit.get())?))
+    let limit = errors.keep(Limit::parse(params.limit));
+    let after = params
+        .cursor
+        .as_deref()
+        .and_then(|c| errors.keep(After::decode(c, sort)));
+    let country = country
+        .as_deref()
+        .and_then(|c| errors.keep(text::country("country", c)));
+    let language = language
+        .as_deref()
+        .and_then(|l| errors.keep(rules::language("language", l)));
+    let lang = match lang {
+        Ok(lang) => lang,
+        Err(ApiError::InvalidQuery(e)) => {
+            errors.0.extend(e);
+            Lang::default()
+        }
+        Err(other) => return Err(other),
+    };
+    let (Some(limit), true) = (limit, errors.0.is_empty()) else {
+        return Err(ApiError::InvalidQuery(errors.0));
+    };
+    let verified = params.verified;
+    let cards = db
+        .run(move |conn| {
+            let cause_ids = match cause {
+                None => None,
+                Some(slug) => Some(causes::with_children(conn, &slug)?.ok_or_else(|| {
+                    ApiError::InvalidQuery(vec![text::field_error(
+                        "cause",
+                        "unknown_cause",
+                        format!("{slug} is not a cause (see /causes)"),
+                    )])
+                })?),
+            };
+            let filters = Filters {
+                matching,
+                cause_ids,
+                country,
+                language,
+                verified,
+                ..Filters::default()
+            };
+            Ok(search_store::search(
+                conn,
+                &filters,
+                sort,
+                after.as_ref(),
+                lang.code(),
+                limit.get(),
+            )?)
+        })
         .await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| KeysetAfter {
-        created_at: row.created_at,
-        id: row.id,
-    });
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(to_wire).collect(),
-        next_cursor,
-    }))
+    let (cards, next_cursor) = split_cards(cards, limit, sort);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::VARY, "Accept-Language"))
+        .json(Page {
+            items: cards.into_iter().map(card_to_wire).collect(),
+            next_cursor,
+        }))
 }
 
-pub fn to_wire(row: OrganisationRow) -> Organisation {
+fn split_cards(mut cards: Vec<Card>, limit: Limit, sort: Sort) -> (Vec<Card>, Option<String>) {
+    let limit = usize::try_from(limit.get()).unwrap_or(usize::MAX);
+    if cards.len() > limit {
+        cards.truncate(limit);
+        let next = cards.last().map(|c| c.after(sort).encode());
+        (cards, next)
+    } else {
+        (cards, None)
+    }
+}
+
+pub fn card_to_wire(card: Card) -> Organisation {
     Organisation {
-        id: row.id.to_string(),
-        slug: row.slug,
-        name: row.name,
-        mission: row.mission,
-        country: row.country,
-        created_at: DateTime::<Utc>::from_naive_utc_and_offset(row.created_at, Utc),
+        id: card.id.to_string(),
+        slug: card.slug,
+        name: card.name,
+        mission: card.shown_mission,
+        language: card.shown_language,
+        country: card.country,
+        logo_url: card.logo_url,
+        followers_count: card.followers_count,
+        verification_status: wire_status(&card.verification_status),
+        created_at: DateTime::<Utc>::from_naive_utc_and_offset(card.created_at, Utc),
+    }
+}
+
+pub fn wire_status(stored: &str) -> VerificationStatus {
+    match Status::parse(stored).unwrap_or(Status::Unverified) {
+        Status::Unverified => VerificationStatus::Unverified,
+        Status::Pending => VerificationStatus::Pending,
+        Status::Verified => VerificationStatus::Verified,
+        Status::Rejected => VerificationStatus::Rejected,
+        Status::Revoked => VerificationStatus::Revoked,
     }
 }
 
@@ -112,9 +263,26 @@ fn registration(errors: &mut Errors, value: Registration) -> Option<(String, Str
     registry.zip(number)
 }
 
-fn parse_new(
-    body: NewOrganisation,
-) -> Result<(ProfileChanges, Vec<String>, Vec<String>), ApiError> {
+/// Validated translations: (language, Some((mission, description))) to write, `None` to
+/// remove.
+fn translations(
+    errors: &mut Errors,
+    given: impl IntoIterator<Item = (String, Option<Translation>)>,
+) -> Vec<(String, Option<(String, String)>)> {
+    given
+        .into_iter()
+        .filter_map(|(lang, texts)| match texts {
+            None => errors
+                .keep(rules::language(&format!("translations.{lang}"), &lang))
+                .map(|lang| (lang, None)),
+            Some(t) => errors
+                .keep(rules::translation(&lang, &t.mission, &t.description))
+                .map(|texts| (lang, Some(texts))),
+        })
+        .collect()
+}
+
+fn parse_new(body: NewOrganisation) -> Result<(ProfileChanges, ProfileLists), ApiError> {
     let mut errors = Errors::default();
     let (registry, number) = match body.registration.map(|r| registration(&mut errors, r)) {
         Some(Some((registry, number))) => (Some(Some(registry)), Some(Some(number))),
@@ -139,17 +307,29 @@ fn parse_new(
             .map(|y| errors.keep(rules::founded_year(y, this_year()))),
         registry,
         registration_number: number,
+        text_language: match &body.language {
+            Some(l) => errors.keep(rules::language("language", l)),
+            None => Some(
+                body.languages
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "en".into()),
+            ),
+        },
     };
-    let languages = errors
-        .keep(rules::languages(&body.languages))
-        .unwrap_or_default();
-    let causes = errors.keep(rules::causes(&body.causes)).unwrap_or_default();
-    errors.finish((fields, languages, causes))
+    let lists = ProfileLists {
+        languages: errors.keep(rules::languages(&body.languages)),
+        causes: errors.keep(rules::causes(&body.causes)),
+        links: errors.keep(rules::links(&body.links)),
+        translations: translations(
+            &mut errors,
+            body.translations.into_iter().map(|(l, t)| (l, Some(t))),
+        ),
+    };
+    errors.finish((fields, lists))
 }
 
-type Lists = (Option<Vec<String>>, Option<Vec<String>>);
-
-fn parse_update(body: UpdateOrganisation) -> Result<(ProfileChanges, Lists), ApiError> {
+fn parse_update(body: UpdateOrganisation) -> Result<(ProfileChanges, ProfileLists), ApiError> {
     let mut errors = Errors::default();
     let (registry, number) = match body.registration {
         Some(Some(value)) => match registration(&mut errors, value) {
@@ -182,12 +362,19 @@ fn parse_update(body: UpdateOrganisation) -> Result<(ProfileChanges, Lists), Api
             .map(|v| v.and_then(|y| errors.keep(rules::founded_year(y, this_year())))),
         registry,
         registration_number: number,
+        text_language: body
+            .language
+            .and_then(|l| errors.keep(rules::language("language", &l))),
     };
-    let languages = body
-        .languages
-        .and_then(|l| errors.keep(rules::languages(&l)));
-    let causes = body.causes.and_then(|c| errors.keep(rules::causes(&c)));
-    errors.finish((fields, (languages, causes)))
+    let lists = ProfileLists {
+        languages: body
+            .languages
+            .and_then(|l| errors.keep(rules::languages(&l))),
+        causes: body.causes.and_then(|c| errors.keep(rules::causes(&c))),
+        links: body.links.and_then(|l| errors.keep(rules::links(&l))),
+        translations: translations(&mut errors, body.translations.unwrap_or_default()),
+    };
+    errors.finish((fields, lists))
 }
 
 fn to_profile(profile: Profile) -> OrganisationProfile {
@@ -199,7 +386,10 @@ fn to_profile(profile: Profile) -> OrganisationProfile {
         name: row.name,
         mission: row.mission,
         description: row.description,
+        language: row.text_language,
+        text_languages: profile.text_languages,
         website: row.website,
+        links: profile.links,
         logo_url: row.logo_url,
         country: row.country,
         city: row.city,
@@ -210,15 +400,29 @@ fn to_profile(profile: Profile) -> OrganisationProfile {
             .registry
             .zip(row.registration_number)
             .map(|(registry, number)| Registration { registry, number }),
+        verification_status: wire_status(&row.verification_status),
         followers_count: row.followers_count,
         created_at: DateTime::<Utc>::from_naive_utc_and_offset(row.created_at, Utc),
     }
 }
 
-async fn load_profile(db: &Db, slug: String) -> Result<OrganisationProfile, ApiError> {
-    db.run(move |conn| store::find_profile(conn, &slug)?.ok_or(ApiError::NotFound("organisation")))
-        .await
-        .map(to_profile)
+async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationProfile, ApiError> {
+    db.run(move |conn| {
+        store::find_profile(conn, &slug, lang.code())?.ok_or(ApiError::NotFound("organisation"))
+    })
+    .await
+    .map(to_profile)
+}
+
+/// A profile, with `Content-Language` saying which language its texts are in.
+fn profile_response(
+    mut response: actix_web::HttpResponseBuilder,
+    profile: OrganisationProfile,
+) -> HttpResponse {
+    response
+        .insert_header((header::CONTENT_LANGUAGE, profile.language.clone()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .json(profile)
 }
 
 /// Create an organisation: you become its owner.
@@ -235,27 +439,27 @@ pub async fn create(
     db: Data<Db>,
     Json(body): Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    let (fields, languages, causes) = parse_new(body)?;
+    let (fields, lists) = parse_new(body)?;
     let owner = auth.user_id;
     let slug = db
-        .run(move |conn| store::create(conn, owner, fields, &languages, &causes))
+        .run(move |conn| store::create(conn, owner, fields, &lists))
         .await?;
-    let profile = load_profile(&db, slug.clone()).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("{API_PREFIX}/organisations/{slug}"),
-        ))
-        .json(profile))
+    let profile = load_profile(&db, slug.clone(), super::pick_lang(None)?).await?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((
+        header::LOCATION,
+        format!("{API_PREFIX}/organisations/{slug}"),
+    ));
+    Ok(profile_response(created, profile))
 }
 
 /// An organisation's page.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "get_organisation",
-    params(("slug" = String, Path, description = "The organisation's slug")),
+    params(("slug" = String, Path, description = "The organisation's slug"), super::LangParams),
     responses(
-        (status = 200, description = "The organisation", body = OrganisationProfile),
+        (status = 200, description = "The organisation, its texts in the reader's language where it wrote them in it", body = OrganisationProfile),
         (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -263,8 +467,11 @@ pub async fn create(
 pub async fn get(
     db: Data<Db>,
     slug: Path<String>,
-) -> Result<web::Json<OrganisationProfile>, ApiError> {
-    Ok(web::Json(load_profile(&db, slug.into_inner()).await?))
+    Query(params): Query<super::LangParams>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = super::pick_lang(params.lang.as_deref())?;
+    let profile = load_profile(&db, slug.into_inner(), lang).await?;
+    Ok(profile_response(HttpResponse::Ok(), profile))
 }
 
 /// Edit an organisation's profile (its admins and owners).
@@ -286,12 +493,13 @@ pub async fn update(
     db: Data<Db>,
     slug: Path<String>,
     Json(body): Json<UpdateOrganisation>,
-) -> Result<web::Json<OrganisationProfile>, ApiError> {
-    let (fields, (languages, causes)) = parse_update(body)?;
+) -> Result<HttpResponse, ApiError> {
+    let (fields, lists) = parse_update(body)?;
     let id = member.organisation_id;
-    db.run(move |conn| store::update(conn, id, fields, languages, causes))
+    db.run(move |conn| store::update(conn, id, fields, &lists))
         .await?;
-    Ok(web::Json(load_profile(&db, slug.into_inner()).await?))
+    let profile = load_profile(&db, slug.into_inner(), super::pick_lang(None)?).await?;
+    Ok(profile_response(HttpResponse::Ok(), profile))
 }
 
 fn to_member((user_id, display_name, role, since): store::MemberRow) -> Member {
@@ -337,9 +545,8 @@ pub async fn list_members(
     let slug = slug.into_inner();
     let members = db
         .run(move |conn| {
-            let profile =
-                store::find_profile(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
-            Ok(store::members(conn, profile.row.id)?)
+            let id = store::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+            Ok(store::members(conn, id)?)
         })
         .await?;
     Ok(web::Json(Page {
@@ -462,4 +669,55 @@ pub async fn remove_member(
     db.run(move |conn| store::remove_member(conn, organisation, actor_id, user))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// How many related organisations at most.
+const RELATED_MAX: i64 = 12;
+
+/// Organisations related to this one: the most often followed by the same people, then
+/// those sharing its causes.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "related_organisations",
+    params(("slug" = String, Path, description = "The organisation's slug"), super::LangParams),
+    responses(
+        (status = 200, description = "Up to 12 organisations, the most related first", body = Page<Organisation>),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{slug}/related")]
+pub async fn related(
+    db: Data<Db>,
+    slug: Path<String>,
+    Query(params): Query<super::LangParams>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = super::pick_lang(params.lang.as_deref())?;
+    let slug = slug.into_inner();
+    let cards = db
+        .run(move |conn| {
+            let id = store::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+            let mut ids = search_store::co_followed(conn, id, RELATED_MAX)?;
+            if ids.len() < RELATED_MAX as usize {
+                for other in search_store::sharing_causes(conn, id, RELATED_MAX * 2)? {
+                    if ids.len() < RELATED_MAX as usize && !ids.contains(&other) {
+                        ids.push(other);
+                    }
+                }
+            }
+            let filters = Filters {
+                ids: Some(ids.clone()),
+                ..Filters::default()
+            };
+            let mut cards =
+                search_store::search(conn, &filters, Sort::Recent, None, lang.code(), RELATED_MAX)?;
+            cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+            Ok(cards)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::VARY, "Accept-Language"))
+        .json(Page {
+            items: cards.into_iter().map(card_to_wire).collect(),
+            next_cursor: None,
+        }))
 }

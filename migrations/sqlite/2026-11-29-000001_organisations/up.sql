@@ -1,8 +1,9 @@
 -- Organisations: the NGOs, associations and charities supporters follow.
--- Same shape as migrations/postgres; INTEGER PRIMARY KEY is SQLite's 64-bit rowid.
+-- Same shape as migrations/postgres; INTEGER PRIMARY KEY is SQLite's 64-bit rowid, and
+-- AUTOINCREMENT keeps the id of a deleted row from being given again.
 -- Times are UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff', which sorts chronologically.
 CREATE TABLE organisations (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     slug       TEXT NOT NULL,
     name       TEXT NOT NULL,
     mission    TEXT NOT NULL DEFAULT '',

@@ -1,7 +1,7 @@
 -- People who sign in. Email is unique whatever its case: `email_key` holds the lowercased
 -- address and carries the constraint; `email` keeps what the person typed.
 CREATE TABLE users (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     email           TEXT NOT NULL,
     email_key       TEXT NOT NULL,
     email_verified  BOOLEAN NOT NULL DEFAULT FALSE,

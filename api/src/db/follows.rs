@@ -1,0 +1,141 @@
+//! Following organisations. `organisations.followers_count` moves in the same transaction
+//! as the follow row, and only when a row was really added or removed, so it stays exact
+//! under concurrent follows and unfollows.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::schema::{organisation_follows, organisations, users};
+use super::{DbConnection, now, write_transaction};
+use crate::error::ApiError;
+
+/// Follows; following already changes nothing.
+pub fn follow(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> Result<(), ApiError> {
+    let result = write_transaction(conn, |conn| {
+        let already = organisation_follows::table
+            .find((user_id, organisation_id))
+            .count()
+            .get_result::<i64>(conn)?;
+        if already > 0 {
+            return Ok(());
+        }
+        diesel::insert_into(organisation_follows::table)
+            .values((
+                organisation_follows::user_id.eq(user_id),
+                organisation_follows::organisation_id.eq(organisation_id),
+                organisation_follows::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        diesel::update(organisations::table.find(organisation_id))
+            .set(organisations::followers_count.eq(organisations::followers_count + 1))
+            .execute(conn)?;
+        Ok::<_, DieselError>(())
+    });
+    match result {
+        // The same person following at the same moment from elsewhere: theirs counted.
+        Ok(()) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Stops following; not following already changes nothing.
+pub fn unfollow(
+    conn: &mut DbConnection,
+    user_id: i64,
+    organisation_id: i64,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let removed = diesel::delete(organisation_follows::table.find((user_id, organisation_id)))
+            .execute(conn)?;
+        if removed > 0 {
+            diesel::update(organisations::table.find(organisation_id))
+                .set(organisations::followers_count.eq(organisations::followers_count - 1))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes every follow of a user (their account is being deleted), keeping the counts.
+pub fn forget_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
+    let followed: Vec<i64> = organisation_follows::table
+        .filter(organisation_follows::user_id.eq(user_id))
+        .select(organisation_follows::organisation_id)
+        .load(conn)?;
+    diesel::delete(organisation_follows::table.filter(organisation_follows::user_id.eq(user_id)))
+        .execute(conn)?;
+    for organisation_id in followed {
+        diesel::update(organisations::table.find(organisation_id))
+            .set(organisations::followers_count.eq(organisations::followers_count - 1))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A follower whose follows are public: (user id, display name, avatar, since).
+pub type FollowerRow = (i64, String, Option<String>, NaiveDateTime);
+
+/// Public followers, newest first, keyset-paged on (created_at, user id).
+pub fn followers(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    after: Option<(NaiveDateTime, i64)>,
+    limit: i64,
+) -> QueryResult<Vec<FollowerRow>> {
+    let mut query = organisation_follows::table
+        .inner_join(users::table)
+        .filter(organisation_follows::organisation_id.eq(organisation_id))
+        .filter(users::follows_public.eq(true))
+        .order((
+            organisation_follows::created_at.desc(),
+            organisation_follows::user_id.desc(),
+        ))
+        .select((
+            users::id,
+            users::display_name,
+            users::avatar_url,
+            organisation_follows::created_at,
+        ))
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            organisation_follows::created_at
+                .lt(at)
+                .or(organisation_follows::created_at
+                    .eq(at)
+                    .and(organisation_follows::user_id.lt(id))),
+        );
+    }
+    query.load(conn)
+}
+
+/// The organisations a user follows: (slug, name, since), newest first.
+pub fn followed_by(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    organisation_follows::table
+        .inner_join(organisations::table)
+        .filter(organisation_follows::user_id.eq(user_id))
+        .order((
+            organisation_follows::created_at.desc(),
+            organisation_follows::organisation_id.desc(),
+        ))
+        .select((
+            organisations::slug,
+            organisations::name,
+            organisation_follows::created_at,
+        ))
+        .load(conn)
+}
+
+/// Whether the user follows the organisation.
+pub fn follows(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> QueryResult<bool> {
+    Ok(organisation_follows::table
+        .find((user_id, organisation_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}

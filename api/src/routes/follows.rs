@@ -1,0 +1,175 @@
+//! Following organisations: `PUT/DELETE /organisations/{slug}/follow`, the public list of
+//! followers, and `GET /me/following`.
+
+use actix_web::web::{self, Data, Path};
+use actix_web::{delete, get, put};
+use chrono::{DateTime, Utc};
+use ensemble_wire::{FollowState, Followed, Follower, Following, Page};
+
+use super::organisations::PageParams;
+use crate::auth::{Auth, Read, Write};
+use crate::db::Db;
+use crate::db::{causes, follows, organisations};
+use crate::domain::pagination::{KeysetAfter, split_page};
+use crate::error::ApiError;
+use crate::extract::Query;
+
+fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
+}
+
+async fn set_following(
+    db: &Db,
+    user_id: i64,
+    slug: String,
+    following: bool,
+) -> Result<FollowState, ApiError> {
+    db.run(move |conn| {
+        let id = organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+        if following {
+            follows::follow(conn, user_id, id)?;
+        } else {
+            follows::unfollow(conn, user_id, id)?;
+        }
+        Ok(FollowState {
+            following: follows::follows(conn, user_id, id)?,
+            followers_count: organisations::followers_count(conn, id)?,
+        })
+    })
+    .await
+}
+
+/// Follow an organisation (again: no change). Its updates reach your feed.
+#[utoipa::path(
+    tag = "follows",
+    operation_id = "follow_organisation",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    responses(
+        (status = 200, description = "Followed", body = FollowState),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organisations/{slug}/follow")]
+pub async fn follow(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    slug: Path<String>,
+) -> Result<web::Json<FollowState>, ApiError> {
+    Ok(web::Json(
+        set_following(&db, auth.user_id, slug.into_inner(), true).await?,
+    ))
+}
+
+/// Stop following an organisation (not following it: no change).
+#[utoipa::path(
+    tag = "follows",
+    operation_id = "unfollow_organisation",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    responses(
+        (status = 200, description = "Not followed", body = FollowState),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organisations/{slug}/follow")]
+pub async fn unfollow(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    slug: Path<String>,
+) -> Result<web::Json<FollowState>, ApiError> {
+    Ok(web::Json(
+        set_following(&db, auth.user_id, slug.into_inner(), false).await?,
+    ))
+}
+
+/// The people following an organisation who chose to show their follows, newest first.
+#[utoipa::path(
+    tag = "follows",
+    operation_id = "list_followers",
+    params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
+    responses(
+        (status = 200, description = "A page of followers", body = Page<Follower>),
+        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{slug}/followers")]
+pub async fn followers(
+    db: Data<Db>,
+    slug: Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<web::Json<Page<Follower>>, ApiError> {
+    let (limit, after) = PageParams::parse(&params)?;
+    let slug = slug.into_inner();
+    let rows = db
+        .run(move |conn| {
+            let id =
+                organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+            Ok(follows::followers(
+                conn,
+                id,
+                after.map(|a| (a.created_at, a.id)),
+                limit.get(),
+            )?)
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, |row| KeysetAfter {
+        created_at: row.3,
+        id: row.0,
+    });
+    Ok(web::Json(Page {
+        items: rows
+            .into_iter()
+            .map(|(id, display_name, avatar_url, since)| Follower {
+                user_id: id.to_string(),
+                display_name,
+                avatar_url,
+                since: utc(since),
+            })
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// The organisations and causes you follow.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "my_following",
+    security(("bearer" = [])),
+    params(super::LangParams),
+    responses((status = 200, description = "What you follow", body = Following))
+)]
+#[get("/me/following")]
+pub async fn my_following(
+    auth: Auth<Read>,
+    db: Data<Db>,
+    Query(params): Query<super::LangParams>,
+) -> Result<web::Json<Following>, ApiError> {
+    let lang = super::pick_lang(params.lang.as_deref())?;
+    let user_id = auth.user_id;
+    let (organisations, causes) = db
+        .run(move |conn| {
+            let organisations = follows::followed_by(conn, user_id)?;
+            let followed = causes::followed_by(conn, user_id)?;
+            let all = causes::list(conn, lang)?;
+            let causes = followed
+                .into_iter()
+                .filter_map(|(slug, since)| {
+                    let cause = all.iter().find(|c| c.slug == slug)?;
+                    Some((slug, cause.name.clone(), since))
+                })
+                .collect::<Vec<_>>();
+            Ok((organisations, causes))
+        })
+        .await?;
+    let to_wire = |(slug, name, since): (String, String, chrono::NaiveDateTime)| Followed {
+        slug,
+        name,
+        since: utc(since),
+    };
+    Ok(web::Json(Following {
+        organisations: organisations.into_iter().map(to_wire).collect(),
+        causes: causes.into_iter().map(to_wire).collect(),
+    }))
+}

@@ -1,0 +1,17 @@
+DROP INDEX organisation_languages_lang_idx;
+DROP INDEX organisations_country_idx;
+DROP INDEX organisations_sort_name_idx;
+DROP INDEX organisations_followers_idx;
+DROP INDEX organisations_search_trgm_idx;
+DROP INDEX organisations_search_idx;
+ALTER TABLE organisations DROP COLUMN search_vector;
+DROP FUNCTION ensemble_fold(text);
+DROP TABLE organisation_follows;
+DROP TABLE organisation_verifications;
+DROP TABLE organisation_links;
+DROP TABLE organisation_translations;
+ALTER TABLE organisations DROP COLUMN search_text;
+ALTER TABLE organisations DROP COLUMN sort_name;
+ALTER TABLE organisations DROP CONSTRAINT organisations_verification_status_check;
+ALTER TABLE organisations DROP COLUMN verification_status;
+ALTER TABLE organisations DROP COLUMN text_language;

@@ -1,0 +1,14 @@
+DROP INDEX organisation_languages_lang_idx;
+DROP INDEX organisations_country_idx;
+DROP INDEX organisations_sort_name_idx;
+DROP INDEX organisations_followers_idx;
+DROP TABLE organisation_search_trigram;
+DROP TABLE organisation_search;
+DROP TABLE organisation_follows;
+DROP TABLE organisation_verifications;
+DROP TABLE organisation_links;
+DROP TABLE organisation_translations;
+ALTER TABLE organisations DROP COLUMN search_text;
+ALTER TABLE organisations DROP COLUMN sort_name;
+ALTER TABLE organisations DROP COLUMN verification_status;
+ALTER TABLE organisations DROP COLUMN text_language;
