@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Person, TestApp, assert_field_error, assert_problem, create, person, spawn_app,
+    Person, TestApp, assert_field_error, assert_problem, create, make_admin, person, spawn_app,
 };
 
 #[tokio::test]
@@ -150,12 +150,14 @@ async fn invalid_profiles_are_refused_whole() {
     .await;
 }
 
-/// An organisation with an owner, an admin and an editor, and a stranger.
+/// An organisation with an owner, an admin and an editor; a stranger; and a platform
+/// administrator, who verifies organisations but does not run them.
 struct Team {
     owner: Person,
     admin: Person,
     editor: Person,
     stranger: Person,
+    platform: Person,
 }
 
 async fn team(app: &TestApp) -> Team {
@@ -164,7 +166,9 @@ async fn team(app: &TestApp) -> Team {
         admin: person(app, "admin@example.org").await,
         editor: person(app, "editor@example.org").await,
         stranger: person(app, "stranger@example.org").await,
+        platform: person(app, "platform@example.org").await,
     };
+    make_admin(app, "platform@example.org");
     create(
         app,
         &team.owner,
@@ -220,6 +224,23 @@ async fn only_admins_and_owners_edit_the_profile() {
         "forbidden",
     )
     .await;
+    assert_problem(
+        patch(Some(team.platform.token.clone()), json!({"city": "Madrid"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    for who in [&team.platform, &team.stranger] {
+        let response = app
+            .send(
+                "POST",
+                "/api/v1/organisations/mesa-abierta/members",
+                Some(json!({"user_id": who.id, "role": "owner"})),
+                Some(&who.token),
+            )
+            .await;
+        assert_problem(response, 403, "forbidden").await;
+    }
 
     let response = patch(
         Some(team.admin.token.clone()),
