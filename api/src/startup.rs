@@ -37,6 +37,17 @@ pub struct Application {
     db: Db,
 }
 
+/// The address people reach the server at, for absolute links (feeds, redirects).
+#[derive(Debug, Clone)]
+pub struct PublicUrl(pub url::Url);
+
+impl PublicUrl {
+    /// `path` (starting with `/`) on the public address.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.0.as_str().trim_end_matches('/'))
+    }
+}
+
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.ensure_data_dir()?;
@@ -73,6 +84,7 @@ impl Application {
             settings.trust_proxy,
         ));
         let body_limit = BodyLimit(settings.max_body_bytes);
+        let public = Data::new(PublicUrl(public_url.clone()));
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
         let cors_public_url = public_url.clone();
@@ -90,6 +102,7 @@ impl Application {
                 .app_data(oauth.clone())
                 .app_data(auth_limits.clone())
                 .app_data(body_limit)
+                .app_data(public.clone())
                 .app_data(
                     web::PathConfig::default()
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),

@@ -14,6 +14,11 @@ import schemathesis
 QUERY_REJECTIONS = {
     "GET /api/v1/organisations": {("cursor", "invalid_cursor"), ("cause", "unknown_cause")},
     "GET /api/v1/organisations/{slug}/followers": {("cursor", "invalid_cursor")},
+    "GET /api/v1/organisations/{slug}/updates": {("cursor", "invalid_cursor")},
+    "GET /api/v1/updates/{id}/comments": {("cursor", "invalid_cursor")},
+    "GET /api/v1/causes/{slug}/updates": {("cursor", "invalid_cursor")},
+    "GET /api/v1/me/feed": {("cursor", "invalid_cursor")},
+    "GET /api/v1/me/notifications": {("cursor", "invalid_cursor")},
 }
 
 

@@ -10,6 +10,7 @@ pub mod follows;
 pub mod organisations;
 pub mod page;
 pub mod problem;
+pub mod updates;
 pub mod whole_number;
 
 pub use auth::*;
@@ -22,3 +23,7 @@ pub use organisations::{
 };
 pub use page::Page;
 pub use problem::{FieldError, Problem};
+pub use updates::{
+    Comment, MarkRead, NewComment, NewReport, NewUpdate, Notification, NotificationKind,
+    OrganisationRef, PersonRef, ReactionState, ReportReason, UnreadCount, Update, UpdateChanges,
+};

@@ -471,3 +471,24 @@ impl utoipa::PartialSchema for WebLink {
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for WebLink {}
+
+/// Schema of an image address: `https://` on a domain name.
+#[cfg(feature = "openapi")]
+pub struct ImageLink;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ImageLink {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(2048))
+            .pattern(Some(
+                r"^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ImageLink {}

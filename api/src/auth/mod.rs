@@ -9,4 +9,4 @@ pub mod rate_limit;
 pub mod tokens;
 
 pub use extract::{Auth, Read, SessionOnly, Write};
-pub use org::{AtLeastAdmin, AtLeastEditor, OrgRole, Verifier};
+pub use org::{AtLeastAdmin, AtLeastEditor, CommentModerator, OrgRole, UpdateRole, Verifier};

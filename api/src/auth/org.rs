@@ -11,8 +11,10 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use super::{Auth, Write};
-use crate::db::Db;
+use diesel::QueryResult;
+
 use crate::db::organisations as store;
+use crate::db::{Db, DbConnection, comments, updates};
 use crate::domain::organisations::Role;
 use crate::domain::verification::Authority;
 use crate::error::ApiError;
@@ -45,29 +47,133 @@ pub struct OrgRole<R: MinimumRole> {
 /// The signed-in person, the organisation's id, and their role in it (if any).
 type Membership = (Auth<Write>, i64, Option<Role>);
 
-/// Signs the person in (a write credential) and finds the organisation of the path's
-/// `{slug}` (404) and their role in it.
-fn membership(
+/// What a path names, inside an organisation: resolved to the organisation's id, and to
+/// a "not found" code when it names nothing.
+type Resolver = fn(&mut DbConnection, &str) -> QueryResult<Option<i64>>;
+
+/// Signs the person in (a write credential) and finds the organisation the path's
+/// `param` leads to (404) and their role in it.
+fn membership_by(
     req: &HttpRequest,
     payload: &mut Payload,
+    param: &'static str,
+    resolve: Resolver,
+    missing: &'static str,
 ) -> LocalBoxFuture<'static, Result<Membership, ApiError>> {
     let auth = Auth::<Write>::from_request(req, payload);
-    let slug = req.match_info().get("slug").map(str::to_owned);
+    let value = req.match_info().get(param).map(str::to_owned);
     let db = req.app_data::<Data<Db>>().cloned();
     Box::pin(async move {
         let auth = auth.await?;
-        let (Some(slug), Some(db)) = (slug, db) else {
+        let (Some(value), Some(db)) = (value, db) else {
             return Err(ApiError::Internal(anyhow::anyhow!(
-                "an organisation extractor used outside /organisations/{{slug}}"
+                "an organisation extractor used on a path without {{{param}}}"
             )));
         };
         let user_id = auth.user_id;
         let (organisation_id, role) = db
-            .run(move |conn| Ok(store::role_of(conn, &slug, user_id)?))
-            .await?
-            .ok_or(ApiError::NotFound("organisation"))?;
+            .run(move |conn| {
+                let Some(organisation_id) = resolve(conn, &value)? else {
+                    return Err(ApiError::NotFound(missing));
+                };
+                Ok((
+                    organisation_id,
+                    store::member_role(conn, organisation_id, user_id)?,
+                ))
+            })
+            .await?;
         Ok((auth, organisation_id, role))
     })
+}
+
+/// The organisation of the path's `{slug}`.
+fn membership(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<Membership, ApiError>> {
+    membership_by(req, payload, "slug", store::id_of, "organisation")
+}
+
+fn update_organisation(conn: &mut DbConnection, id: &str) -> QueryResult<Option<i64>> {
+    match id.parse::<i64>() {
+        Ok(id) => updates::organisation_of(conn, id),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A signed-in member, with at least the role `R`, of the organisation whose update the
+/// path's `{id}` names (`/updates/{id}`).
+pub struct UpdateRole<R: MinimumRole> {
+    pub user_id: i64,
+    pub update_id: i64,
+    pub organisation_id: i64,
+    _minimum: PhantomData<R>,
+}
+
+impl<R: MinimumRole> FromRequest for UpdateRole<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let update_id = req.match_info().get("id").and_then(|id| id.parse().ok());
+        let membership = membership_by(req, payload, "id", update_organisation, "update");
+        Box::pin(async move {
+            let (auth, organisation_id, role) = membership.await?;
+            match (role, update_id) {
+                (Some(role), Some(update_id)) if role >= R::ROLE => Ok(Self {
+                    user_id: auth.user_id,
+                    update_id,
+                    organisation_id,
+                    _minimum: PhantomData,
+                }),
+                _ => Err(ApiError::Forbidden("forbidden")),
+            }
+        })
+    }
+}
+
+/// Someone who may delete the comment of the path's `{id}`: its author, or an admin or
+/// owner of the organisation it was written under (moderation).
+pub struct CommentModerator {
+    pub user_id: i64,
+    pub comment_id: i64,
+}
+
+impl FromRequest for CommentModerator {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let auth = Auth::<Write>::from_request(req, payload);
+        let comment_id = req
+            .match_info()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok());
+        let db = req.app_data::<Data<Db>>().cloned();
+        Box::pin(async move {
+            let auth = auth.await?;
+            let (Some(comment_id), Some(db)) = (comment_id, db) else {
+                return Err(ApiError::NotFound("comment"));
+            };
+            let user_id = auth.user_id;
+            let allowed = db
+                .run(move |conn| {
+                    let (_, organisation_id, author_id) = comments::context(conn, comment_id)?
+                        .ok_or(ApiError::NotFound("comment"))?;
+                    let role = store::member_role(conn, organisation_id, user_id)?;
+                    Ok(author_id == user_id || role.is_some_and(|r| r >= Role::Admin))
+                })
+                .await?;
+            if allowed {
+                Ok(Self {
+                    user_id,
+                    comment_id,
+                })
+            } else {
+                Err(ApiError::Forbidden("forbidden"))
+            }
+        })
+    }
 }
 
 impl<R: MinimumRole> FromRequest for OrgRole<R> {

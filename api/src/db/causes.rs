@@ -240,6 +240,22 @@ pub fn followed_by(
         .load(conn)
 }
 
+/// The ids of the causes a user follows, with their narrower causes.
+pub fn followed_ids(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    let followed: Vec<i64> = cause_follows::table
+        .filter(cause_follows::user_id.eq(user_id))
+        .select(cause_follows::cause_id)
+        .load(conn)?;
+    let mut ids: Vec<i64> = causes::table
+        .filter(causes::parent_id.eq_any(&followed))
+        .select(causes::id)
+        .load(conn)?;
+    ids.extend(followed);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,8 +1,7 @@
 //! Demo data: fictitious people and organisations (`api/data/demo.json`), so that a fresh
 //! installation shows a living directory. Loaded by `ensemble seed demo`, or at start with
 //! `ENSEMBLE_DEMO=1`, and only into a database without organisations. Every record goes
-//! through the same rules as the API's input. (The updates in the file wait for the table
-//! that will hold them.)
+//! through the same rules as the API's input.
 
 use std::collections::HashMap;
 
@@ -10,14 +9,15 @@ use anyhow::{Context, anyhow};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::follows;
 use super::organisations::{self, ProfileChanges, ProfileLists};
 use super::schema::organisations as organisations_table;
 use super::users::{self, NewUser};
 use super::verification::{self, Decision};
 use super::{DbConnection, now};
+use super::{follows, updates};
 use crate::domain::organisations::{self as rules, Role};
 use crate::domain::text;
+use crate::domain::updates as updates_rules;
 use crate::domain::verification::{Authority, Status};
 
 const DEMO: &str = include_str!("../../data/demo.json");
@@ -75,7 +75,16 @@ struct Organisation {
     #[serde(default)]
     followers: Vec<String>,
     #[serde(default)]
+    updates: Vec<DemoUpdate>,
+    #[serde(default)]
     verified: bool,
+}
+
+#[derive(Deserialize)]
+struct DemoUpdate {
+    days_ago: i64,
+    title: String,
+    body: String,
 }
 
 /// Loads the demo data unless the database already has organisations; answers how many
@@ -224,6 +233,19 @@ fn load_organisation(
             .copied()
             .ok_or_else(|| anyhow!("unknown follower {key}"))?;
         follows::follow(conn, user, organisation_id).map_err(|e| anyhow!("{e}"))?;
+    }
+    for (i, update) in (0..).zip(&o.updates) {
+        let new = updates::NewUpdate {
+            title: updates_rules::title(&update.title).map_err(|e| anyhow!(e.message))?,
+            body: updates_rules::body(&update.body).map_err(|e| anyhow!(e.message))?,
+            language: None,
+            image_urls: String::new(),
+            link_url: None,
+            created_at: Some(
+                now() - chrono::Duration::days(update.days_ago) - chrono::Duration::minutes(37 * i),
+            ),
+        };
+        updates::create(conn, organisation_id, owner, new).map_err(|e| anyhow!("{e}"))?;
     }
     if o.verified {
         let decision = Decision {

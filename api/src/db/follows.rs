@@ -139,3 +139,15 @@ pub fn follows(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> Q
         .get_result::<i64>(conn)?
         > 0)
 }
+
+/// The ids of the organisations a user follows, the most recently followed first.
+pub fn followed_ids(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    organisation_follows::table
+        .filter(organisation_follows::user_id.eq(user_id))
+        .order((
+            organisation_follows::created_at.desc(),
+            organisation_follows::organisation_id.desc(),
+        ))
+        .select(organisation_follows::organisation_id)
+        .load(conn)
+}

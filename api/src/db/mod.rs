@@ -4,15 +4,18 @@
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
 pub mod causes;
+pub mod comments;
 pub mod demo;
 pub mod follows;
 pub mod migrations;
+pub mod notifications;
 pub mod oauth;
 pub mod organisations;
 pub mod schema;
 pub mod search;
 pub mod sessions;
 pub mod sql;
+pub mod updates;
 pub mod users;
 pub mod verification;
 

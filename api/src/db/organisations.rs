@@ -9,7 +9,7 @@ use super::schema::{
     causes, organisation_causes, organisation_languages, organisation_links, organisation_members,
     organisation_translations, organisations, users,
 };
-use super::{DbConnection, now, stored_time, write_transaction};
+use super::{DbConnection, notifications, now, stored_time, write_transaction};
 use crate::domain::organisations::{self as rules, Role, slugify};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::{field_error, is_slug};
@@ -547,7 +547,7 @@ pub fn members(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec
         .collect())
 }
 
-fn member_role(
+pub fn member_role(
     conn: &mut DbConnection,
     organisation_id: i64,
     user_id: i64,
@@ -639,8 +639,30 @@ pub fn add_member(
                 DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => already(),
                 other => other.into(),
             })?;
+        role_granted(conn, organisation_id, actor_id, user_id, role)?;
         Ok(())
     })
+}
+
+/// Tells someone they were given a role (unless they gave it to themselves).
+fn role_granted(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    role: Role,
+) -> QueryResult<()> {
+    if actor_id == user_id {
+        return Ok(());
+    }
+    let event = notifications::Event {
+        actor_id,
+        organisation_id: Some(organisation_id),
+        update_id: None,
+        comment_id: None,
+        role: Some(role.as_str()),
+    };
+    notifications::notify(conn, user_id, notifications::Kind::RoleGranted, &event)
 }
 
 /// Changes a member's role if the actor may manage both the old and the new role, keeping
@@ -666,6 +688,9 @@ pub fn change_role(
         diesel::update(organisation_members::table.find((organisation_id, user_id)))
             .set(organisation_members::role.eq(role.as_str()))
             .execute(conn)?;
+        if role != current {
+            role_granted(conn, organisation_id, actor_id, user_id, role)?;
+        }
         Ok(())
     })
 }

@@ -186,6 +186,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    updates (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        language -> Text,
+        image_urls -> Text,
+        link_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        reactions_count -> BigInt,
+        comments_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        update_id -> BigInt,
+        author_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comment_reports (comment_id, user_id) {
+        comment_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reactions (update_id, user_id) {
+        update_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        update_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        role -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(updates -> organisations (organisation_id));
+diesel::joinable!(comments -> updates (update_id));
+diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(reactions -> updates (update_id));
 diesel::joinable!(cause_translations -> causes (cause_id));
 diesel::joinable!(cause_follows -> causes (cause_id));
 diesel::joinable!(cause_follows -> users (user_id));
@@ -220,5 +285,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_translations,
     organisation_links,
     organisation_verifications,
-    organisation_follows
+    organisation_follows,
+    updates,
+    comments,
+    comment_reports,
+    reactions,
+    notifications
 );

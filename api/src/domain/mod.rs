@@ -8,5 +8,6 @@ pub mod organisations;
 pub mod pagination;
 pub mod search;
 pub mod text;
+pub mod updates;
 pub mod users;
 pub mod verification;

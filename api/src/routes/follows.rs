@@ -173,3 +173,107 @@ pub async fn my_following(
         causes: causes.into_iter().map(to_wire).collect(),
     }))
 }
+
+/// How many suggestions at most.
+const SUGGESTIONS: usize = 20;
+
+/// Organisations you might follow: those most often followed together with the ones you
+/// follow, then the most followed in the causes you follow, then the most followed of
+/// all, never one you follow already.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "my_suggestions",
+    security(("bearer" = [])),
+    params(super::LangParams),
+    responses((status = 200, description = "Up to 20 organisations, the best first", body = Page<ensemble_wire::Organisation>))
+)]
+#[get("/me/suggestions")]
+pub async fn my_suggestions(
+    auth: Auth<Read>,
+    db: Data<Db>,
+    Query(params): Query<super::LangParams>,
+) -> Result<web::Json<Page<ensemble_wire::Organisation>>, ApiError> {
+    use crate::db::search::{self, Filters};
+    use crate::domain::search::Sort;
+    let lang = super::pick_lang(params.lang.as_deref())?;
+    let user_id = auth.user_id;
+    let cards = db
+        .run(move |conn| {
+            let followed = follows::followed_ids(conn, user_id)?;
+            let mut chosen: Vec<i64> = Vec::new();
+            let add = |ids: Vec<i64>, chosen: &mut Vec<i64>| {
+                for id in ids {
+                    if chosen.len() < SUGGESTIONS
+                        && !followed.contains(&id)
+                        && !chosen.contains(&id)
+                    {
+                        chosen.push(id);
+                    }
+                }
+            };
+            // Co-followed: votes from the ten organisations followed last.
+            let mut votes: Vec<(i64, usize)> = Vec::new();
+            for &organisation in followed.iter().take(10) {
+                for (rank, other) in search::co_followed(conn, organisation, 20)?
+                    .into_iter()
+                    .enumerate()
+                {
+                    match votes.iter_mut().find(|(id, _)| *id == other) {
+                        Some((_, score)) => *score += 20 - rank,
+                        None => votes.push((other, 20 - rank)),
+                    }
+                }
+            }
+            votes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            add(votes.into_iter().map(|(id, _)| id).collect(), &mut chosen);
+            let causes = causes::followed_ids(conn, user_id)?;
+            let mut exclude = followed.clone();
+            exclude.extend(&chosen);
+            let wanted = (SUGGESTIONS.saturating_sub(chosen.len())) as i64;
+            if !causes.is_empty() && wanted > 0 {
+                let filters = Filters {
+                    cause_ids: Some(causes),
+                    exclude: exclude.clone(),
+                    ..Filters::default()
+                };
+                let found =
+                    search::search(conn, &filters, Sort::Followers, None, lang.code(), wanted)?;
+                add(found.into_iter().map(|c| c.id).collect(), &mut chosen);
+            }
+            let wanted = (SUGGESTIONS.saturating_sub(chosen.len())) as i64;
+            if wanted > 0 {
+                let mut exclude = followed.clone();
+                exclude.extend(&chosen);
+                let filters = Filters {
+                    exclude,
+                    ..Filters::default()
+                };
+                let found =
+                    search::search(conn, &filters, Sort::Followers, None, lang.code(), wanted)?;
+                add(found.into_iter().map(|c| c.id).collect(), &mut chosen);
+            }
+            let filters = Filters {
+                ids: Some(chosen.clone()),
+                ..Filters::default()
+            };
+            let mut cards = search::search(
+                conn,
+                &filters,
+                Sort::Recent,
+                None,
+                lang.code(),
+                SUGGESTIONS as i64,
+            )?;
+            cards.sort_by_key(|c| chosen.iter().position(|id| *id == c.id));
+            cards.truncate(SUGGESTIONS);
+            Ok(cards)
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items: cards
+            .into_iter()
+            .map(super::organisations::card_to_wire)
+            .collect(),
+        next_cursor: None,
+    }))
+}

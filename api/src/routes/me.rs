@@ -157,6 +157,7 @@ pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResp
             organisations::ensure_not_sole_owner(conn, user_id)?;
             // Their follows go with the account; the counts they added go too.
             crate::db::follows::forget_user(conn, user_id)?;
+            crate::db::comments::forget_user(conn, user_id)?;
             Ok(users::delete(conn, user_id)?)
         })
     })

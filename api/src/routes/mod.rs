@@ -2,6 +2,7 @@
 //! Each is annotated for OpenAPI and registered here, which builds both the router and
 //! the spec.
 
+pub mod atom;
 pub mod auth;
 pub mod causes;
 pub mod follows;
@@ -9,6 +10,7 @@ pub mod health;
 pub mod me;
 pub mod oauth;
 pub mod organisations;
+pub mod updates;
 pub mod verification;
 
 use serde::Deserialize;
@@ -78,6 +80,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(follows::follow)
                 .service(follows::unfollow)
                 .service(follows::followers)
-                .service(follows::my_following),
+                .service(follows::my_following)
+                .service(follows::my_suggestions)
+                .service(updates::create)
+                .service(atom::organisation_feed)
+                .service(updates::list_for_organisation)
+                .service(updates::get)
+                .service(updates::edit)
+                .service(updates::remove)
+                .service(updates::react)
+                .service(updates::unreact)
+                .service(updates::list_comments)
+                .service(updates::create_comment)
+                .service(updates::delete_comment)
+                .service(updates::report_comment)
+                .service(updates::feed)
+                .service(updates::cause_updates)
+                .service(updates::my_notifications)
+                .service(updates::read_notifications),
         );
 }

@@ -511,7 +511,7 @@ fn to_member((user_id, display_name, role, since): store::MemberRow) -> Member {
     }
 }
 
-fn wire_role(role: Role) -> WireRole {
+pub fn wire_role(role: Role) -> WireRole {
     match role {
         Role::Owner => WireRole::Owner,
         Role::Admin => WireRole::Admin,

@@ -1,0 +1,260 @@
+//! Comments (one level of replies), reports, and the counts on their update.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{comment_reports, comments, organisation_members, updates, users};
+use super::{DbConnection, notifications, now, write_transaction};
+use crate::domain::pagination::KeysetAfter;
+use crate::domain::text::field_error;
+use crate::error::ApiError;
+
+/// A comment with its author: (id, update, parent, author id, name, avatar, body, at).
+pub type CommentRow = (
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    String,
+    Option<String>,
+    String,
+    NaiveDateTime,
+);
+
+/// An update's comments, oldest first (a conversation reads down), keyset-paged.
+pub fn list(
+    conn: &mut DbConnection,
+    update_id: i64,
+    after: Option<KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<CommentRow>> {
+    let mut query = comments::table
+        .inner_join(users::table)
+        .filter(comments::update_id.eq(update_id))
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select((
+            comments::id,
+            comments::update_id,
+            comments::parent_id,
+            users::id,
+            users::display_name,
+            users::avatar_url,
+            comments::body,
+            comments::created_at,
+        ))
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            comments::created_at
+                .gt(after.created_at)
+                .or(comments::created_at
+                    .eq(after.created_at)
+                    .and(comments::id.gt(after.id))),
+        );
+    }
+    query.load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<CommentRow>> {
+    comments::table
+        .inner_join(users::table)
+        .filter(comments::id.eq(id))
+        .select((
+            comments::id,
+            comments::update_id,
+            comments::parent_id,
+            users::id,
+            users::display_name,
+            users::avatar_url,
+            comments::body,
+            comments::created_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// The update, organisation and author of a comment.
+pub fn context(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(i64, i64, i64)>> {
+    comments::table
+        .inner_join(updates::table)
+        .filter(comments::id.eq(id))
+        .select((
+            comments::update_id,
+            updates::organisation_id,
+            comments::author_id,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Comments (or replies to a top-level comment of the same update), notifying the
+/// author of the comment replied to and the organisation's team.
+pub fn create(
+    conn: &mut DbConnection,
+    update_id: i64,
+    author_id: i64,
+    parent_id: Option<i64>,
+    body: &str,
+) -> Result<i64, ApiError> {
+    write_transaction(conn, |conn| {
+        let organisation_id: i64 = updates::table
+            .find(update_id)
+            .select(updates::organisation_id)
+            .first(conn)
+            .optional()?
+            .ok_or(ApiError::NotFound("update"))?;
+        let parent_author = match parent_id {
+            None => None,
+            Some(parent) => {
+                let found: Option<(i64, Option<i64>, i64)> = comments::table
+                    .find(parent)
+                    .select((
+                        comments::update_id,
+                        comments::parent_id,
+                        comments::author_id,
+                    ))
+                    .first(conn)
+                    .optional()?;
+                match found {
+                    Some((on, None, author)) if on == update_id => Some(author),
+                    _ => {
+                        return Err(ApiError::Validation(vec![field_error(
+                            "parent_id",
+                            "invalid_parent",
+                            "replies go to a top-level comment of the same update",
+                        )]));
+                    }
+                }
+            }
+        };
+        let id: i64 = diesel::insert_into(comments::table)
+            .values((
+                comments::update_id.eq(update_id),
+                comments::author_id.eq(author_id),
+                comments::parent_id.eq(parent_id),
+                comments::body.eq(body),
+                comments::created_at.eq(now()),
+            ))
+            .returning(comments::id)
+            .get_result(conn)?;
+        diesel::update(updates::table.find(update_id))
+            .set(updates::comments_count.eq(updates::comments_count + 1))
+            .execute(conn)?;
+        let event = notifications::Event {
+            actor_id: author_id,
+            organisation_id: Some(organisation_id),
+            update_id: Some(update_id),
+            comment_id: Some(id),
+            role: None,
+        };
+        if let Some(parent_author) = parent_author.filter(|a| *a != author_id) {
+            notifications::notify(
+                conn,
+                parent_author,
+                notifications::Kind::CommentReply,
+                &event,
+            )?;
+        }
+        let team: Vec<i64> = organisation_members::table
+            .filter(organisation_members::organisation_id.eq(organisation_id))
+            .select(organisation_members::user_id)
+            .load(conn)?;
+        for member in team {
+            if member != author_id && Some(member) != parent_author {
+                notifications::notify(conn, member, notifications::Kind::UpdateComment, &event)?;
+            }
+        }
+        Ok(id)
+    })
+}
+
+/// Deletes a comment and its replies, keeping the update's count exact.
+pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let Some((update_id, _, _)) = context(conn, id)? else {
+            return Err(ApiError::NotFound("comment"));
+        };
+        diesel::delete(comments::table.filter(comments::parent_id.eq(id))).execute(conn)?;
+        diesel::delete(comments::table.find(id)).execute(conn)?;
+        recount(conn, &[update_id])?;
+        Ok(())
+    })
+}
+
+/// Sets the comment and reaction counts of these updates from the rows.
+pub fn recount(conn: &mut DbConnection, update_ids: &[i64]) -> QueryResult<()> {
+    use super::schema::reactions;
+    for &update_id in update_ids {
+        let comments_count: i64 = comments::table
+            .filter(comments::update_id.eq(update_id))
+            .count()
+            .get_result(conn)?;
+        let reactions_count: i64 = reactions::table
+            .filter(reactions::update_id.eq(update_id))
+            .count()
+            .get_result(conn)?;
+        diesel::update(updates::table.find(update_id))
+            .set((
+                updates::comments_count.eq(comments_count),
+                updates::reactions_count.eq(reactions_count),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Removes a user's comments (with the replies to them) and reactions before their
+/// account goes, keeping the counts exact. Call inside the deleting transaction.
+pub fn forget_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
+    use super::schema::reactions;
+    let mut touched: Vec<i64> = comments::table
+        .filter(comments::author_id.eq(user_id))
+        .select(comments::update_id)
+        .distinct()
+        .load(conn)?;
+    touched.extend(
+        reactions::table
+            .filter(reactions::user_id.eq(user_id))
+            .select(reactions::update_id)
+            .load::<i64>(conn)?,
+    );
+    touched.sort_unstable();
+    touched.dedup();
+    let mine: Vec<i64> = comments::table
+        .filter(comments::author_id.eq(user_id))
+        .select(comments::id)
+        .load(conn)?;
+    diesel::delete(comments::table.filter(comments::parent_id.eq_any(&mine))).execute(conn)?;
+    diesel::delete(comments::table.filter(comments::author_id.eq(user_id))).execute(conn)?;
+    diesel::delete(reactions::table.filter(reactions::user_id.eq(user_id))).execute(conn)?;
+    recount(conn, &touched)
+}
+
+/// Records a report (once per person and comment; reporting again changes nothing).
+pub fn report(
+    conn: &mut DbConnection,
+    comment_id: i64,
+    user_id: i64,
+    reason: &str,
+    note: &str,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let already = comment_reports::table
+            .find((comment_id, user_id))
+            .count()
+            .get_result::<i64>(conn)?;
+        if already == 0 {
+            diesel::insert_into(comment_reports::table)
+                .values((
+                    comment_reports::comment_id.eq(comment_id),
+                    comment_reports::user_id.eq(user_id),
+                    comment_reports::reason.eq(reason),
+                    comment_reports::note.eq(note),
+                    comment_reports::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}

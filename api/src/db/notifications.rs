@@ -1,0 +1,134 @@
+//! Notifications: written by the transaction of what they announce, read by their person.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{notifications, organisations, users};
+use super::{DbConnection, now};
+use crate::domain::pagination::KeysetAfter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    CommentReply,
+    UpdateComment,
+    RoleGranted,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::CommentReply => "comment_reply",
+            Kind::UpdateComment => "update_comment",
+            Kind::RoleGranted => "role_granted",
+        }
+    }
+}
+
+/// What happened, and who did it.
+pub struct Event {
+    pub actor_id: i64,
+    pub organisation_id: Option<i64>,
+    pub update_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub role: Option<&'static str>,
+}
+
+pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) -> QueryResult<()> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::user_id.eq(user_id),
+            notifications::kind.eq(kind.as_str()),
+            notifications::actor_id.eq(event.actor_id),
+            notifications::organisation_id.eq(event.organisation_id),
+            notifications::update_id.eq(event.update_id),
+            notifications::comment_id.eq(event.comment_id),
+            notifications::role.eq(event.role),
+            notifications::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A notification with its actor and organisation.
+#[derive(Debug, Clone, Queryable)]
+pub struct Row {
+    pub id: i64,
+    pub kind: String,
+    pub actor: Option<(i64, String, Option<String>)>,
+    pub organisation: Option<(String, String, Option<String>, String)>,
+    pub update_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub role: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+/// Newest first, keyset-paged.
+pub fn list(
+    conn: &mut DbConnection,
+    user_id: i64,
+    after: Option<KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<Row>> {
+    let mut query = notifications::table
+        .left_join(users::table.on(users::id.nullable().eq(notifications::actor_id)))
+        .left_join(
+            organisations::table.on(organisations::id
+                .nullable()
+                .eq(notifications::organisation_id)),
+        )
+        .filter(notifications::user_id.eq(user_id))
+        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .select((
+            notifications::id,
+            notifications::kind,
+            (users::id, users::display_name, users::avatar_url).nullable(),
+            (
+                organisations::slug,
+                organisations::name,
+                organisations::logo_url,
+                organisations::verification_status,
+            )
+                .nullable(),
+            notifications::update_id,
+            notifications::comment_id,
+            notifications::role,
+            notifications::created_at,
+            notifications::read_at,
+        ))
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            notifications::created_at
+                .lt(after.created_at)
+                .or(notifications::created_at
+                    .eq(after.created_at)
+                    .and(notifications::id.lt(after.id))),
+        );
+    }
+    query.load(conn)
+}
+
+/// Marks these (or all) of the user's notifications read; answers how many changed.
+pub fn mark_read(conn: &mut DbConnection, user_id: i64, ids: Option<&[i64]>) -> QueryResult<usize> {
+    let mine = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null());
+    match ids {
+        Some(ids) => diesel::update(mine.filter(notifications::id.eq_any(ids)))
+            .set(notifications::read_at.eq(Some(now())))
+            .execute(conn),
+        None => diesel::update(mine)
+            .set(notifications::read_at.eq(Some(now())))
+            .execute(conn),
+    }
+}
+
+pub fn unread(conn: &mut DbConnection, user_id: i64) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)
+}

@@ -1,0 +1,333 @@
+//! Updates and the feed. Posting writes one row whatever the number of followers; the
+//! feed is merged at read time from each followed organisation's newest updates (see
+//! [`feed`]).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+
+use super::schema::{reactions, updates};
+use super::sql::{Bind, Sql};
+use super::{DbConnection, now, write_transaction};
+use crate::domain::pagination::KeysetAfter;
+use crate::error::ApiError;
+
+/// An update with its organisation, as lists show it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct UpdateRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub organisation_id: i64,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub logo_url: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub verification_status: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub body: String,
+    #[diesel(sql_type = Text)]
+    pub language: String,
+    #[diesel(sql_type = Text)]
+    pub image_urls: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub link_url: Option<String>,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub edited_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = BigInt)]
+    pub reactions_count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub comments_count: i64,
+}
+
+impl UpdateRow {
+    pub fn key(&self) -> KeysetAfter {
+        KeysetAfter {
+            created_at: self.created_at,
+            id: self.id,
+        }
+    }
+}
+
+const COLUMNS: &str = "u.id, u.organisation_id, o.slug, o.name, o.logo_url, \
+    o.verification_status, u.title, u.body, u.language, u.image_urls, u.link_url, \
+    u.created_at, u.edited_at, u.reactions_count, u.comments_count";
+
+/// ` AND (alias.created_at, alias.id) < (…)` when there is a cursor.
+fn push_after(sql: &mut Sql, alias: &str, after: Option<&KeysetAfter>) {
+    if let Some(after) = after {
+        sql.push(&format!(" AND ({alias}.created_at, {alias}.id) < ("))
+            .bind(Bind::Time(after.created_at))
+            .push(", ")
+            .int(after.id)
+            .push(")");
+    }
+}
+
+/// Loads full rows for a page of ids chosen by `page_sql` (a query answering `id`,
+/// `created_at`), newest first.
+fn load_page(mut sql: Sql, conn: &mut DbConnection) -> QueryResult<Vec<UpdateRow>> {
+    sql.push(
+        ") page JOIN updates u ON u.id = page.id JOIN organisations o ON o.id = u.organisation_id \
+         ORDER BY u.created_at DESC, u.id DESC",
+    );
+    sql.load(conn)
+}
+
+fn page_start(conn: &DbConnection) -> Sql {
+    let mut sql = Sql::for_connection(conn);
+    sql.push(&format!("SELECT {COLUMNS} FROM ("));
+    sql
+}
+
+/// The newest updates of the organisations whose ids `source` selects (a query with one
+/// column, `organisation_id`, binding `source_binds`), after `after`: `limit + 1` rows.
+///
+/// Read-time merge: for each organisation, its newest `limit + 1` updates after the
+/// cursor (an index range scan on (organisation_id, created_at DESC, id DESC)), then the
+/// newest of those. PostgreSQL runs it as a `CROSS JOIN LATERAL`; SQLite, which has no
+/// LATERAL, as a correlated `IN (… LIMIT n)` on the same index. Never the plain join and
+/// sort, whose cost grows with every update ever posted.
+fn merged(
+    conn: &mut DbConnection,
+    source: impl Fn(&mut Sql),
+    after: Option<&KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<UpdateRow>> {
+    let mut sql = page_start(conn);
+    let n = limit + 1;
+    if sql.is_postgres() {
+        sql.push("SELECT l.id, l.created_at FROM (");
+        source(&mut sql);
+        sql.push(
+            ") s CROSS JOIN LATERAL (SELECT u.id, u.created_at FROM updates u \
+             WHERE u.organisation_id = s.organisation_id",
+        );
+        push_after(&mut sql, "u", after);
+        sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
+            .int(n)
+            .push(") l ORDER BY l.created_at DESC, l.id DESC LIMIT ")
+            .int(n);
+    } else {
+        sql.push("SELECT u.id, u.created_at FROM (");
+        source(&mut sql);
+        sql.push(
+            ") s JOIN updates u ON u.id IN (SELECT u2.id FROM updates u2 \
+             WHERE u2.organisation_id = s.organisation_id",
+        );
+        push_after(&mut sql, "u2", after);
+        sql.push(" ORDER BY u2.created_at DESC, u2.id DESC LIMIT ")
+            .int(n)
+            .push(") ORDER BY u.created_at DESC, u.id DESC LIMIT ")
+            .int(n);
+    }
+    load_page(sql, conn)
+}
+
+/// The personal feed: updates of the organisations `user_id` follows, newest first.
+pub fn feed(
+    conn: &mut DbConnection,
+    user_id: i64,
+    after: Option<&KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<UpdateRow>> {
+    merged(
+        conn,
+        |sql| {
+            sql.push("SELECT organisation_id FROM organisation_follows WHERE user_id = ")
+                .int(user_id);
+        },
+        after,
+        limit,
+    )
+}
+
+/// The newest updates of the organisations in these causes.
+pub fn in_causes(
+    conn: &mut DbConnection,
+    cause_ids: &[i64],
+    after: Option<&KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<UpdateRow>> {
+    let ids = cause_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    merged(
+        conn,
+        |sql| {
+            sql.push(&format!(
+                "SELECT DISTINCT organisation_id FROM organisation_causes WHERE cause_id IN ({ids})"
+            ));
+        },
+        after,
+        limit,
+    )
+}
+
+/// One organisation's updates, newest first.
+pub fn of_organisation(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    after: Option<&KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<UpdateRow>> {
+    let mut sql = page_start(conn);
+    sql.push("SELECT u.id, u.created_at FROM updates u WHERE u.organisation_id = ")
+        .int(organisation_id);
+    push_after(&mut sql, "u", after);
+    sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
+        .int(limit + 1);
+    load_page(sql, conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UpdateRow>> {
+    let mut sql = page_start(conn);
+    sql.push("SELECT u.id, u.created_at FROM updates u WHERE u.id = ")
+        .int(id);
+    Ok(load_page(sql, conn)?.into_iter().next())
+}
+
+/// The organisation an update belongs to.
+pub fn organisation_of(conn: &mut DbConnection, update_id: i64) -> QueryResult<Option<i64>> {
+    updates::table
+        .find(update_id)
+        .select(updates::organisation_id)
+        .first(conn)
+        .optional()
+}
+
+/// Which of `ids` the user reacted to.
+pub fn reacted(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    reactions::table
+        .filter(reactions::user_id.eq(user_id))
+        .filter(reactions::update_id.eq_any(ids))
+        .select(reactions::update_id)
+        .load(conn)
+}
+
+/// A validated new update.
+pub struct NewUpdate {
+    pub title: String,
+    pub body: String,
+    pub language: Option<String>,
+    pub image_urls: String,
+    pub link_url: Option<String>,
+    /// Now, unless loading data from elsewhere (the demo).
+    pub created_at: Option<NaiveDateTime>,
+}
+
+/// Posts an update: one row, whatever the number of followers.
+pub fn create(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    author_id: i64,
+    new: NewUpdate,
+) -> Result<i64, ApiError> {
+    use super::schema::organisations;
+    let language = match new.language {
+        Some(language) => language,
+        None => organisations::table
+            .find(organisation_id)
+            .select(organisations::text_language)
+            .first(conn)?,
+    };
+    Ok(diesel::insert_into(updates::table)
+        .values((
+            updates::organisation_id.eq(organisation_id),
+            updates::author_id.eq(author_id),
+            updates::title.eq(new.title),
+            updates::body.eq(new.body),
+            updates::language.eq(language),
+            updates::image_urls.eq(new.image_urls),
+            updates::link_url.eq(new.link_url),
+            updates::created_at.eq(new.created_at.map_or_else(now, super::stored_time)),
+        ))
+        .returning(updates::id)
+        .get_result(conn)?)
+}
+
+/// Validated changes to an update.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = updates)]
+pub struct Changes {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub language: Option<String>,
+    pub image_urls: Option<String>,
+    pub link_url: Option<Option<String>>,
+}
+
+pub fn edit(conn: &mut DbConnection, id: i64, changes: Changes) -> QueryResult<()> {
+    diesel::update(updates::table.find(id))
+        .set((changes, updates::edited_at.eq(Some(now()))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes an update with its comments, reactions and notifications.
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(updates::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// Reacts (again: no change); answers the count now.
+pub fn react(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), ApiError> {
+    let result = write_transaction(conn, |conn| {
+        let already = reactions::table
+            .find((update_id, user_id))
+            .count()
+            .get_result::<i64>(conn)?;
+        if already == 0 {
+            diesel::insert_into(reactions::table)
+                .values((
+                    reactions::update_id.eq(update_id),
+                    reactions::user_id.eq(user_id),
+                    reactions::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+            diesel::update(updates::table.find(update_id))
+                .set(updates::reactions_count.eq(updates::reactions_count + 1))
+                .execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    });
+    match result {
+        Ok(())
+        | Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn unreact(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let removed = diesel::delete(reactions::table.find((update_id, user_id))).execute(conn)?;
+        if removed > 0 {
+            diesel::update(updates::table.find(update_id))
+                .set(updates::reactions_count.eq(updates::reactions_count - 1))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn reactions_count(conn: &mut DbConnection, update_id: i64) -> QueryResult<i64> {
+    updates::table
+        .find(update_id)
+        .select(updates::reactions_count)
+        .first(conn)
+}

@@ -1,0 +1,92 @@
+//! What a valid update, comment or report is.
+
+use ensemble_wire::FieldError;
+
+use super::text::{self, field_error};
+
+pub const MAX_IMAGES: usize = 4;
+
+pub fn title(value: &str) -> Result<String, FieldError> {
+    text::single_line("title", value, 1, 200)
+}
+
+/// Text over several lines that must say something.
+fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let text = text::multi_line(field, value, max)?;
+    if text.is_empty() {
+        return Err(field_error(field, "required", "must not be empty"));
+    }
+    Ok(text)
+}
+
+/// Markdown, 1 to 20,000 characters.
+pub fn body(value: &str) -> Result<String, FieldError> {
+    required_text("body", value, 20_000)
+}
+
+/// `https://` images, at most [`MAX_IMAGES`], without repeats.
+pub fn image_urls(values: &[String]) -> Result<Vec<String>, FieldError> {
+    if values.len() > MAX_IMAGES {
+        return Err(field_error(
+            "image_urls",
+            "too_many",
+            format!("at most {MAX_IMAGES} images"),
+        ));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (i, url) in values.iter().enumerate() {
+        let url = text::https_url(&format!("image_urls[{i}]"), url)?;
+        if !seen.contains(&url) {
+            seen.push(url);
+        }
+    }
+    Ok(seen)
+}
+
+pub fn link_url(value: &str) -> Result<String, FieldError> {
+    text::http_url("link_url", value)
+}
+
+/// A comment: plain text, 1 to 2,000 characters.
+pub fn comment(value: &str) -> Result<String, FieldError> {
+    required_text("body", value, 2_000)
+}
+
+pub fn report_note(value: &str) -> Result<String, FieldError> {
+    text::multi_line("note", value, 1_000)
+}
+
+/// Image addresses are stored one per line.
+pub fn join_images(urls: &[String]) -> String {
+    urls.join("\n")
+}
+
+pub fn split_images(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_must_say_something_and_images_are_https() {
+        assert_eq!(body(" \n ").unwrap_err().code, "required");
+        assert_eq!(body("Hello\n\nworld").unwrap(), "Hello\n\nworld");
+        assert_eq!(comment("a\u{0}").unwrap_err().code, "control_characters");
+        let http = vec!["http://example.org/a.png".to_owned()];
+        assert_eq!(image_urls(&http).unwrap_err().field, "image_urls[0]");
+        let five = vec!["https://example.org/a.png".to_owned(); 5];
+        assert_eq!(image_urls(&five).unwrap_err().code, "too_many");
+        let urls = vec![
+            "https://a.example/1.png".to_owned(),
+            "https://a.example/2.png".to_owned(),
+        ];
+        assert_eq!(split_images(&join_images(&urls)), urls);
+        assert!(split_images("").is_empty());
+    }
+}

@@ -1,0 +1,5 @@
+DROP TABLE notifications;
+DROP TABLE reactions;
+DROP TABLE comment_reports;
+DROP TABLE comments;
+DROP TABLE updates;
