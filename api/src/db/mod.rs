@@ -158,10 +158,13 @@ impl r2d2::ManageConnection for Manager {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
                 // Per connection: enforce foreign keys, wait for the writer instead of failing
-                // with SQLITE_BUSY, and fsync at checkpoints only (safe with WAL).
+                // with SQLITE_BUSY, fsync at checkpoints only (safe with WAL), and read the
+                // file through a shared memory map (every connection of the pool sees the
+                // same pages, instead of each keeping its own small cache).
                 conn.batch_execute(
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                     PRAGMA synchronous = NORMAL;",
+                     PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824; \
+                     PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
