@@ -36,6 +36,24 @@ ensure_rust_components() {
     grep -q '^clippy' <<<"$installed" || rustup component add clippy
 }
 
+# The browser tests' npm packages (playwright-core, axe-core), at the versions pinned in
+# tests/browser/package-lock.json. `npm ci` deletes node_modules and reinstalls it, so it runs
+# only when needed: node_modules is missing, or older than the lock file (a pull changed the
+# pins). npm writes node_modules/.package-lock.json last, so it dates the whole install, and an
+# interrupted one (which `npm ci` began by deleting node_modules) leaves none.
+ensure_browser_deps() {
+    # Debian's Chromium: playwright's own browser downloads come from a CDN that is not a
+    # package registry, and Debian's build gets security updates with apt. Only the tests
+    # need it, so the run command does not install it.
+    command -v chromium >/dev/null || ensure_apt_packages chromium
+    local dir="$ROOT/tests/browser"
+    local installed="$dir/node_modules/.package-lock.json"
+    if [[ ! -f $installed || $dir/package-lock.json -nt $installed ]]; then
+        say "Installing the browser tests' npm packages (tests/browser)"
+        (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+}
+
 setup_all() {
     local missing
     mapfile -t missing < <(missing_packages)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the web app build, unit tests, the
-# black-box API tests on SQLite and on PostgreSQL, and schemathesis against the live server
-# on both. PostgreSQL: TEST_DATABASE_URL (an admin URL; default the local server,
+# black-box API tests on SQLite and on PostgreSQL, schemathesis against the live server on
+# both, and the web app's journeys in Chromium (tests/browser). PostgreSQL:
+# TEST_DATABASE_URL (an admin URL; default the local server,
 # postgres://postgres@127.0.0.1:5432/postgres). Without a reachable PostgreSQL the
 # PostgreSQL half is skipped with a warning, except under CI=true, where it is an error.
 set -euo pipefail
@@ -49,5 +50,8 @@ if ((PG_OK)); then
     say "Contract tests (schemathesis) on PostgreSQL"
     TEST_DATABASE_URL="$PG_URL" ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh
 fi
+
+say "Browser tests (Chromium)"
+ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/browser/run.sh
 
 say "All checks passed in $((SECONDS - started)) s"

@@ -2,11 +2,17 @@
 //!
 //! Success bodies decode into the shared wire types of `ensemble-wire`; error bodies
 //! (`application/problem+json`) decode into [`Problem`], so pages can tell a validation error
-//! from a missing resource by its stable `code` instead of parsing text.
+//! from a missing resource by its stable `code` instead of parsing text. Signed in, every
+//! request carries the access token; when it has expired (401), the client trades the
+//! refresh token for new ones once and repeats the request, so pages never see it.
 
-use ensemble_wire::{Organisation, Page, Problem};
-use gloo_net::http::{Request, Response};
+use ensemble_wire::{AuthResponse, Problem, RefreshRequest};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use leptos::prelude::*;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::session::{self, Session};
 
 /// Where the API lives: the same origin as the web app, so no CORS and no configuration.
 pub const BASE_PATH: &str = "/api/v1";
@@ -24,50 +30,188 @@ pub enum ApiError {
     Decode(String),
 }
 
-/// A handle on the API. Cheap to copy; pages get it from the Leptos context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ApiClient {
-    base: &'static str,
+impl ApiError {
+    /// The field errors of a 422, by field name.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        match self {
+            ApiError::Problem(problem) => problem
+                .errors
+                .iter()
+                .map(|e| (e.field.clone(), e.code.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(problem) => Some(problem.code.as_str()),
+            _ => None,
+        }
+    }
 }
 
-impl Default for ApiClient {
-    fn default() -> Self {
-        Self { base: BASE_PATH }
-    }
+/// A handle on the API and on the session. Cheap to copy; pages get it from the context.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiClient {
+    session: RwSignal<Option<Session>>,
 }
 
 impl ApiClient {
-    /// `GET /organisations`: one page of organisations; pass the previous page's
-    /// `next_cursor` to get the following one.
-    pub async fn list_organisations(
-        &self,
-        cursor: Option<&str>,
-    ) -> Result<Page<Organisation>, ApiError> {
-        self.get("/organisations", cursor.map(|c| ("cursor", c)))
-            .await
+    pub fn new(session: RwSignal<Option<Session>>) -> Self {
+        Self { session }
     }
 
-    async fn get<T: DeserializeOwned>(
+    pub fn signed_in(&self) -> bool {
+        self.session.with(Option::is_some)
+    }
+
+    /// Keeps the tokens of a sign-in (memory and `localStorage`).
+    pub fn sign_in(&self, auth: &AuthResponse) {
+        let session = Session {
+            access_token: auth.access_token.clone(),
+            refresh_token: auth.refresh_token.clone(),
+        };
+        session::save(&session);
+        self.session.set(Some(session));
+    }
+
+    pub fn sign_out(&self) {
+        session::clear();
+        self.session.set(None);
+    }
+
+    pub async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
-        query: impl IntoIterator<Item = (&str, &str)>,
+        query: &[(&str, String)],
     ) -> Result<T, ApiError> {
-        let url = format!("{}{path}", self.base);
-        let result = match Request::get(&url)
-            .query(query)
-            .header("Accept", "application/json")
-            .send()
-            .await
-        {
-            Ok(response) => decode(response).await,
-            Err(err) => Err(ApiError::Network(err.to_string())),
+        let query = query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let path = if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
         };
-        // Pages show people a short message; the details are for developers.
-        if let Err(err) = &result {
-            leptos::logging::warn!("GET {url}: {err:?}");
-        }
-        result
+        decode(self.send_raw(Method::GET, &path, None).await?).await
     }
+
+    /// Sends `body` (JSON) and decodes the answer.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let body = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(self.send_raw(method, path, body).await?).await
+    }
+
+    /// Sends `body` (JSON) to an operation answering no content (204, 202).
+    pub async fn send_no_content<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), ApiError> {
+        let body = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let response = self.send_raw(method, path, body).await?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(problem(response).await)
+        }
+    }
+
+    async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Response, ApiError> {
+        let response = self.attempt(method.clone(), path, body.clone()).await?;
+        if response.status() != 401 || !self.refresh().await {
+            return Ok(response);
+        }
+        self.attempt(method, path, body).await
+    }
+
+    async fn attempt(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Response, ApiError> {
+        let url = format!("{BASE_PATH}{path}");
+        let mut request = RequestBuilder::new(&url)
+            .method(method)
+            .header("Accept", "application/json");
+        if let Some(session) = self.session.get_untracked() {
+            request = request.header("Authorization", &format!("Bearer {}", session.access_token));
+        }
+        let sent = match body {
+            Some(body) => {
+                request
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .map_err(|e| ApiError::Network(e.to_string()))?
+                    .send()
+                    .await
+            }
+            None => request.send().await,
+        };
+        sent.map_err(|e| {
+            leptos::logging::warn!("{url}: {e}");
+            ApiError::Network(e.to_string())
+        })
+    }
+
+    /// Trades the refresh token for new tokens; false (and signed out) when it cannot.
+    async fn refresh(&self) -> bool {
+        let Some(session) = self.session.get_untracked() else {
+            return false;
+        };
+        let body = RefreshRequest {
+            refresh_token: session.refresh_token,
+        };
+        let sent = RequestBuilder::new(&format!("{BASE_PATH}/auth/refresh"))
+            .method(Method::POST)
+            .json(&body)
+            .map_err(|e| e.to_string());
+        let refreshed = match sent {
+            Ok(request) => match request.send().await {
+                Ok(response) if response.ok() => response.json::<AuthResponse>().await.ok(),
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        match refreshed {
+            Some(auth) => {
+                self.sign_in(&auth);
+                true
+            }
+            None => {
+                self.sign_out();
+                false
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value)
+        .as_string()
+        .unwrap_or_default()
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
@@ -77,6 +221,10 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
             .await
             .map_err(|err| ApiError::Decode(err.to_string()));
     }
+    Err(problem(response).await)
+}
+
+async fn problem(response: Response) -> ApiError {
     let status = response.status();
     let status_text = response.status_text();
     let is_json = response
@@ -89,11 +237,11 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
     } else {
         None
     };
-    Err(problem.map_or(
+    problem.map_or(
         ApiError::Status {
             status,
             status_text,
         },
         ApiError::Problem,
-    ))
+    )
 }

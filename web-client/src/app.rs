@@ -1,41 +1,110 @@
-//! The frame every page shares (header, main, footer) and the routes.
+//! The frame every page shares (header with navigation and language, main, footer), the
+//! routes, and what every page can reach through the context: the API client, the session,
+//! the signed-in person and the interface language.
 
+use ensemble_wire::Me;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::ApiClient;
-use crate::pages::{AuthCompletePage, NotFoundPage, OrganisationsPage};
-use crate::texts::texts;
+use crate::pages::{
+    AuthCompletePage, DiscoverPage, FeedPage, NewOrganisationPage, NotFoundPage, OrganisationPage,
+    SignInPage, SignUpPage, UpdatePage,
+};
+use crate::session;
+use crate::texts::{Lang, choose_lang, initial_lang};
 
 const MAIN_ID: &str = "main";
 
 #[component]
 pub fn App() -> impl IntoView {
-    let t = texts();
-    provide_context(ApiClient::default());
-    if let Some(root) = document().document_element() {
-        // index.html says "en" for the first paint; the interface language decides after.
-        let _ = root.set_attribute("lang", t.lang);
+    let lang = RwSignal::new(initial_lang());
+    provide_context(lang);
+    let session = RwSignal::new(session::load());
+    let api = ApiClient::new(session);
+    provide_context(api);
+    let me = RwSignal::new(None::<Me>);
+    provide_context(me);
+    if api.signed_in() {
+        spawn_local(async move {
+            if let Ok(found) = api.get::<Me>("/me", &[]).await {
+                me.set(Some(found));
+            }
+        });
     }
+    // The whole interface is drawn again in the new language (the address, hence the page,
+    // stays).
+    move || {
+        let current = lang.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", current.texts().lang);
+        }
+        view! { <Frame /> }
+    }
+}
 
+#[component]
+fn Frame() -> impl IntoView {
+    let t = crate::texts::texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let sign_out = move |_| {
+        api.sign_out();
+        me.set(None);
+    };
     view! {
         <Router>
             <a class="skip-link" href=format!("#{MAIN_ID}") on:click=skip_to_main>
                 {t.skip_to_content}
             </a>
             <header class="site-header">
-                <div class="container">
-                    <A href="/" attr:class="brand">
-                        {t.product_name}
-                    </A>
-                    <p class="tagline">{t.tagline}</p>
+                <div class="container header-row">
+                    <A href="/" attr:class="brand">{t.product_name}</A>
+                    <nav aria-label=t.nav_label>
+                        <ul class="nav">
+                            <li><A href="/">{t.nav_discover}</A></li>
+                            <li><A href="/feed">{t.nav_feed}</A></li>
+                            {move || if api.signed_in() {
+                                view! {
+                                    <li><A href="/organisations/new">{t.nav_new_organisation}</A></li>
+                                    <li><button type="button" class="link-button" on:click=sign_out>{t.nav_sign_out}</button></li>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <li><A href="/signin">{t.nav_sign_in}</A></li>
+                                    <li><A href="/signup">{t.nav_sign_up}</A></li>
+                                }.into_any()
+                            }}
+                        </ul>
+                    </nav>
+                    <div class="language">
+                        <label for="language-picker">{t.language_label}</label>
+                        <select id="language-picker" on:change=move |ev| {
+                            if let Some(chosen) = Lang::from_code(&event_target_value(&ev)) {
+                                choose_lang(chosen);
+                            }
+                        }>
+                            {Lang::ALL.into_iter().map(|l| view! {
+                                <option value=l.code() selected=l == lang.get_untracked() lang=l.code()>{l.name()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
                 </div>
+                <p class="container tagline">{t.tagline}</p>
             </header>
             <main id=MAIN_ID class="container" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=OrganisationsPage />
+                    <Route path=path!("/") view=DiscoverPage />
+                    <Route path=path!("/feed") view=FeedPage />
+                    <Route path=path!("/signin") view=SignInPage />
+                    <Route path=path!("/signup") view=SignUpPage />
+                    <Route path=path!("/organisations/new") view=NewOrganisationPage />
+                    <Route path=path!("/organisations/:slug") view=OrganisationPage />
+                    <Route path=path!("/updates/:id") view=UpdatePage />
                     <Route path=path!("/auth/complete") view=AuthCompletePage />
                 </Routes>
             </main>
@@ -43,9 +112,7 @@ pub fn App() -> impl IntoView {
                 <div class="container">
                     // The API docs are served by the server, not by this app: rel="external"
                     // keeps the router from handling the click.
-                    <a href="/api/docs" rel="external">
-                        {t.footer_api_docs}
-                    </a>
+                    <a href="/api/docs" rel="external">{t.footer_api_docs}</a>
                     <p>{t.footer_licence}</p>
                 </div>
             </footer>

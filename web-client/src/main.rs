@@ -6,6 +6,10 @@ mod components;
 mod pages;
 mod session;
 mod texts;
+mod texts_en;
+mod texts_es;
+mod texts_fr;
+mod texts_zh;
 
 fn main() {
     // Panics show up in the browser console with their message instead of "unreachable".

@@ -1,6 +1,5 @@
 //! The signed-in session of this browser: the tokens the API gave, kept in `localStorage`
-//! so that a reload stays signed in. (Reading it back, with transparent refresh, comes with
-//! the sign-in pages.) (The server's CSP allows scripts from this site only,
+//! so that a reload stays signed in. (The server's CSP allows scripts from this site only,
 //! which is what keeps other scripts from reading them.)
 
 use serde::{Deserialize, Serialize};
@@ -22,5 +21,28 @@ pub fn save(session: &Session) -> bool {
     match (storage(), serde_json::to_string(session)) {
         (Some(storage), Ok(text)) => storage.set_item(KEY, &text).is_ok(),
         _ => false,
+    }
+}
+
+/// The session kept by an earlier visit.
+pub fn load() -> Option<Session> {
+    let text = storage()?.get_item(KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+pub fn clear() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(KEY);
+    }
+}
+
+/// A small preference kept in `localStorage` (the interface language).
+pub fn preference(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+pub fn set_preference(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
     }
 }

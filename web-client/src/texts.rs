@@ -1,8 +1,125 @@
-//! Every text the interface shows, in one place.
+//! Every text the interface shows, in English, French, Spanish and Chinese.
 //!
-//! The interface will be offered in English, French, Spanish and Chinese: translating it means
-//! adding one `Texts` value per language and choosing it in [`texts`]; no view changes.
-//! Placeholders are written `{name}` and filled with [`fill`].
+//! One `Texts` value per language, checked by the compiler: a language that lacks a text
+//! does not build, so no page ever shows a key or falls back silently. (A runtime catalogue
+//! such as Fluent would find that out in the browser; these texts are few and need no
+//! plural rules beyond [`Texts::count`].) Placeholders are written `{name}` and filled
+//! with [`fill`].
+
+use leptos::prelude::*;
+
+use crate::session;
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+    Es,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Es, Lang::Zh];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language's own name, as a picker shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Es => "Español",
+            Lang::Zh => "中文",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        let primary = code.split(['-', '_']).next()?.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &crate::texts_en::EN,
+            Lang::Fr => &crate::texts_fr::FR,
+            Lang::Es => &crate::texts_es::ES,
+            Lang::Zh => &crate::texts_zh::ZH,
+        }
+    }
+}
+
+const PREFERENCE: &str = "ensemble.lang";
+
+/// The language chosen here before, else the browser's first supported one, else English.
+pub fn initial_lang() -> Lang {
+    if let Some(lang) = session::preference(PREFERENCE).and_then(|c| Lang::from_code(&c)) {
+        return lang;
+    }
+    let languages = window().navigator().languages();
+    languages
+        .iter()
+        .filter_map(|l| l.as_string())
+        .find_map(|l| Lang::from_code(&l))
+        .unwrap_or(Lang::En)
+}
+
+/// Switches the interface language and remembers it.
+pub fn choose_lang(lang: Lang) {
+    session::set_preference(PREFERENCE, lang.code());
+    expect_context::<RwSignal<Lang>>().set(lang);
+}
+
+pub fn current_lang() -> Lang {
+    use_context::<RwSignal<Lang>>().map_or(Lang::En, |l| l.get_untracked())
+}
+
+/// The texts in the interface language. The whole app is drawn again when it changes.
+pub fn texts() -> &'static Texts {
+    current_lang().texts()
+}
+
+/// Replaces each `{name}` of `template` with its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// Formats a date for the interface language (the browser's `Intl`).
+pub fn format_date(at: &chrono::DateTime<chrono::Utc>) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_string(current_lang().code(), &options)
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// Formats a whole number for the interface language (`1 234`, `1,234`).
+pub fn format_number(n: i64) -> String {
+    let format = js_sys::Intl::NumberFormat::new(
+        &js_sys::Array::of1(&current_lang().code().into()),
+        &js_sys::Object::new(),
+    );
+    format
+        .format()
+        .call1(&format, &wasm_bindgen::JsValue::from_f64(n as f64))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| n.to_string())
+}
 
 pub struct Texts {
     /// `lang` of the document (BCP 47).
@@ -12,6 +129,14 @@ pub struct Texts {
     pub skip_to_content: &'static str,
     pub footer_api_docs: &'static str,
     pub footer_licence: &'static str,
+    pub nav_label: &'static str,
+    pub nav_discover: &'static str,
+    pub nav_feed: &'static str,
+    pub nav_new_organisation: &'static str,
+    pub nav_sign_in: &'static str,
+    pub nav_sign_up: &'static str,
+    pub nav_sign_out: &'static str,
+    pub language_label: &'static str,
 
     pub organisations_title: &'static str,
     pub organisations_intro: &'static str,
@@ -22,6 +147,99 @@ pub struct Texts {
     pub organisations_load_failed: &'static str,
     /// `{country}`: ISO 3166-1 alpha-2 code.
     pub organisation_country: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub filter_cause: &'static str,
+    pub filter_country: &'static str,
+    pub filter_language: &'static str,
+    pub filter_any: &'static str,
+    pub filter_verified_only: &'static str,
+    pub sort_label: &'static str,
+    pub sort_relevance: &'static str,
+    pub sort_followers: &'static str,
+    pub sort_recent: &'static str,
+    pub sort_name: &'static str,
+    /// `{count}`: a formatted number.
+    pub followers_one: &'static str,
+    pub followers_many: &'static str,
+    pub verified: &'static str,
+    pub verification_pending: &'static str,
+
+    pub follow: &'static str,
+    pub following: &'static str,
+    pub sign_in_to_follow: &'static str,
+    pub organisation_load_failed: &'static str,
+    pub organisation_website: &'static str,
+    pub organisation_causes: &'static str,
+    pub organisation_updates: &'static str,
+    pub organisation_no_updates: &'static str,
+    pub organisation_related: &'static str,
+    pub organisation_team: &'static str,
+    /// `{language}`: a language code.
+    pub shown_in_language: &'static str,
+
+    pub update_new_title: &'static str,
+    pub update_title_label: &'static str,
+    pub update_body_label: &'static str,
+    pub update_body_hint: &'static str,
+    pub update_publish: &'static str,
+    pub update_published: &'static str,
+    pub update_edited: &'static str,
+    /// `{date}`.
+    pub update_posted_on: &'static str,
+    pub react: &'static str,
+    pub reacted: &'static str,
+    /// `{count}`.
+    pub reactions_count: &'static str,
+    /// `{count}`.
+    pub comments_count: &'static str,
+    pub comments_title: &'static str,
+    pub comments_empty: &'static str,
+    pub comment_label: &'static str,
+    pub comment_send: &'static str,
+    pub comment_reply: &'static str,
+    pub comment_delete: &'static str,
+    pub comment_report: &'static str,
+    pub comment_reported: &'static str,
+    pub sign_in_to_comment: &'static str,
+
+    pub feed_title: &'static str,
+    pub feed_intro: &'static str,
+    pub feed_empty: &'static str,
+    pub feed_sign_in: &'static str,
+    pub suggestions_title: &'static str,
+    pub onboarding_title: &'static str,
+    pub onboarding_intro: &'static str,
+
+    pub sign_in_title: &'static str,
+    pub sign_up_title: &'static str,
+    pub email_label: &'static str,
+    pub password_label: &'static str,
+    pub password_hint: &'static str,
+    pub display_name_label: &'static str,
+    pub sign_in_button: &'static str,
+    pub sign_up_button: &'static str,
+    pub have_account: &'static str,
+    pub no_account: &'static str,
+    pub wrong_credentials: &'static str,
+
+    pub new_organisation_title: &'static str,
+    pub new_organisation_intro: &'static str,
+    pub name_label: &'static str,
+    pub mission_label: &'static str,
+    pub description_label: &'static str,
+    pub country_label: &'static str,
+    pub create_button: &'static str,
+
+    pub form_fix_errors: &'static str,
+    pub field_required: &'static str,
+    pub field_too_long: &'static str,
+    pub field_too_short: &'static str,
+    pub field_invalid: &'static str,
+    pub email_taken: &'static str,
+    pub password_too_common: &'static str,
+    pub too_many_requests: &'static str,
+    pub forbidden: &'static str,
 
     pub error_network: &'static str,
     /// `{status}`: HTTP status code, `{status_text}`: its reason phrase.
@@ -44,52 +262,10 @@ pub struct Texts {
     pub not_found_home: &'static str,
 }
 
-pub const EN: Texts = Texts {
-    lang: "en",
-    product_name: "Ensemble",
-    tagline: "Find, follow and support charitable organisations.",
-    skip_to_content: "Skip to main content",
-    footer_api_docs: "API documentation",
-    footer_licence: "Ensemble is free software (AGPL-3.0-or-later).",
-
-    organisations_title: "Organisations",
-    organisations_intro: "Charities, associations and NGOs you can follow and support.",
-    organisations_loading: "Loading organisations…",
-    organisations_empty: "No organisations yet.",
-    organisations_load_more: "Load more",
-    organisations_loading_more: "Loading…",
-    organisations_load_failed: "The organisations could not be loaded.",
-    organisation_country: "Country: {country}",
-
-    error_network: "The server could not be reached. Check your connection and try again.",
-    error_status: "The server answered with an error ({status} {status_text}).",
-    error_decode: "The server sent an answer this page does not understand.",
-    error_reference: "Reference: {request_id}",
-    retry: "Try again",
-
-    sign_in_done: "You are signed in.",
-    sign_in_failed_title: "Sign-in did not complete",
-    sign_in_failed: "Something went wrong while signing you in. Please try again.",
-    sign_in_cancelled: "You cancelled the sign-in at the provider. Nothing was shared.",
-    sign_in_email_needed: "The provider did not share a confirmed email address, which Ensemble needs for your account. Confirm your email there, or sign up with an email and a password.",
-    sign_in_expired: "This sign-in link has expired or was already used. Please start again.",
-    sign_in_storage_refused: "Your browser refused to keep the session (private browsing or full storage).",
-
-    not_found_title: "Page not found",
-    not_found_body: "There is nothing at this address. It may have moved, or the link may be wrong.",
-    not_found_home: "Go to the list of organisations",
-};
-
-/// The texts in the interface language.
-pub fn texts() -> &'static Texts {
-    &EN
-}
-
-/// Replaces each `{name}` of `template` with its value.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values
-        .iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+impl Texts {
+    /// `one` or `many` for `n`, with `{count}` filled.
+    pub fn count(&self, n: i64, one: &str, many: &str) -> String {
+        let template = if n == 1 { one } else { many };
+        fill(template, &[("count", &format_number(n))])
+    }
 }

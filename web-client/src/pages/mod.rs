@@ -1,9 +1,19 @@
 //! One module per page (route) of the app.
 
 mod auth_complete;
+mod discover;
+mod feed;
+mod new_organisation;
 mod not_found;
-mod organisations;
+mod organisation;
+mod sign_in;
+mod update;
 
 pub use auth_complete::AuthCompletePage;
+pub use discover::DiscoverPage;
+pub use feed::FeedPage;
+pub use new_organisation::NewOrganisationPage;
 pub use not_found::NotFoundPage;
-pub use organisations::OrganisationsPage;
+pub use organisation::OrganisationPage;
+pub use sign_in::{SignInPage, SignUpPage};
+pub use update::UpdatePage;

@@ -1,0 +1,259 @@
+// Helpers for the browser tests: Debian's Chromium driven by playwright-core, axe-core
+// accessibility checks, screenshots, and direct calls to the JSON API for set-up.
+//
+// The tests run under Node's own runner (`node --test`), started by tests/browser/run.sh,
+// which serves the built web app and the API with demo data and exports BASE_URL.
+
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+
+/** Where the server under test answers (no trailing slash). */
+export const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
+
+/** The password `register` gives every account (long enough, and not a common one). */
+export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * Where screenshots go: target/screenshots (ignored by git), so that a test run leaves the
+ * tree clean. `SCREENSHOT_DIR=docs/screenshots bash tests/browser/run.sh` refreshes the ones
+ * the README shows.
+ */
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR
+    ? join(process.cwd(), process.env.SCREENSHOT_DIR)
+    : join(ROOT, 'target', 'screenshots');
+
+// Chromium runs as root here, without a GPU, and must not call home (QUIC, component and
+// extension updates, sync, first-run pages): each of these is a flag. playwright-core starts
+// it with a fresh temporary profile (user-data-dir) of its own and deletes it on close.
+const CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
+
+/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_BIN overrides it. */
+export const CHROMIUM_BIN = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+/** A headless Chromium. Close it in an `after` hook. */
+export async function launch() {
+    return chromium.launch({
+        executablePath: CHROMIUM_BIN,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        timeout: 60_000,
+    });
+}
+
+/** A phone-sized screen (an iPhone 12 to 15), for `newPage(browser, { phone: true })`. */
+export const PHONE = {
+    viewport: { width: 390, height: 844 },
+    // 1, not the 3 of real phones: the same layout, and screenshots a ninth of the size.
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+};
+
+/**
+ * A page in a fresh browser context (its own cookies and storage: a new visitor), closed
+ * with the page. `phone: true` gives a touch screen of 390x844; otherwise `viewport` (default
+ * 1280x800). Other options go to `browser.newContext` (e.g. `colorScheme`, `timezoneId`).
+ *
+ * The page's Content-Security-Policy stays enforced, as for real visitors: a page that
+ * breaks it (an inline script, a foreign origin) fails here too.
+ */
+export async function newPage(browser, { locale = 'en-GB', viewport, phone = false, ...options } = {}) {
+    const context = await browser.newContext({
+        locale,
+        ...(phone ? PHONE : { viewport: viewport ?? { width: 1280, height: 800 } }),
+        ...options,
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.once('close', () => {
+        context.close().catch(() => {});
+    });
+    return page;
+}
+
+/**
+ * Records what goes wrong in the page: uncaught exceptions (a Rust panic in the WASM shows up
+ * as one), console errors (CSP violations, the app's own error logs), HTTP answers >= 500
+ * and requests that got no answer. Answers 4xx are not errors: the app meets them in normal
+ * use (401 signed out, 404, 422 for a form refused field by field). Returns the live array
+ * of messages; assert it is empty once the page has settled.
+ */
+export function trackErrors(page) {
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+        // Chromium logs every non-2xx fetch as "Failed to load resource: …", without the URL:
+        // the listeners below report those worth reporting, with it.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource:')) {
+            errors.push(`console.error: ${message.text()}`);
+        }
+    });
+    page.on('response', (response) => {
+        if (response.status() >= 500) {
+            errors.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+        }
+    });
+    page.on('requestfailed', (request) => {
+        // Navigating away cancels requests still in flight: not a failure of the page.
+        const failure = request.failure()?.errorText ?? '';
+        if (!failure.includes('ERR_ABORTED')) {
+            errors.push(`request failed: ${request.method()} ${request.url()} (${failure})`);
+        }
+    });
+    return errors;
+}
+
+/**
+ * Waits for the page to be quiet: no request for half a second (at most 5 s, since a page
+ * that polls never is) and its web fonts loaded. Screenshots and axe's colour-contrast check
+ * need a settled page; wait for the content you test first, this only lets the rest finish.
+ */
+export async function settle(page) {
+    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
+    await page.evaluate(() => document.fonts.ready.then(() => true));
+}
+
+// --- accessibility ------------------------------------------------------------------------
+
+const require = createRequire(import.meta.url);
+let axeSource;
+
+// The server's Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`) blocks inline
+// scripts, so `page.addScriptTag({ content })` is refused. `page.evaluate` with the source
+// runs it through the DevTools protocol, which CSP does not govern, so axe is injected
+// without weakening the policy the tests check (no `bypassCSP`).
+async function injectAxe(page) {
+    if (await page.evaluate(() => typeof window.axe === 'object')) return;
+    axeSource ??= await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+    // `void 0` last: the script's own last value is not sent back to Node.
+    await page.evaluate(`${axeSource}\n;void 0;`);
+}
+
+/** The WCAG 2.0, 2.1 and 2.2 success criteria at levels A and AA. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/**
+ * Runs axe-core on the page as it is now (wait for its content first) against WCAG 2.0, 2.1
+ * and 2.2 A and AA, and throws, listing rule, impact, help and failing elements, when any
+ * violation is `serious` or `critical`. Lesser ones are printed, not fatal. `options.exclude`
+ * takes selectors to leave out (say why in the test). Returns all the violations.
+ */
+export async function checkAccessibility(page, label, { exclude = [] } = {}) {
+    await settle(page);
+    await injectAxe(page);
+    const violations = await page.evaluate(
+        async ({ tags, exclude }) => {
+            const context = exclude.length ? { include: [document], exclude: exclude.map((s) => [s]) } : document;
+            const result = await window.axe.run(context, {
+                runOnly: { type: 'tag', values: tags },
+                resultTypes: ['violations'],
+            });
+            return result.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                helpUrl: v.helpUrl,
+                nodes: v.nodes.map((n) => ({
+                    target: n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' '),
+                    summary: n.failureSummary ?? '',
+                    html: n.html,
+                })),
+            }));
+        },
+        { tags: WCAG_TAGS, exclude },
+    );
+    const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const minor = violations.filter((v) => !blocking.includes(v));
+    if (minor.length) {
+        console.log(`accessibility (${label}): ${minor.length} minor or moderate issue(s):\n${describe(minor)}`);
+    }
+    if (blocking.length) {
+        throw new Error(
+            `accessibility (${label}) at ${page.url()}: ${blocking.length} serious or critical violation(s):\n${describe(blocking)}`,
+        );
+    }
+    return violations;
+}
+
+function describe(violations) {
+    return violations
+        .map((v) => {
+            const nodes = v.nodes
+                .slice(0, 10)
+                .map((n) => `      - ${n.target}\n        ${n.html.slice(0, 200)}\n        ${n.summary.replace(/\n\s*/g, ' / ')}`)
+                .join('\n');
+            const more = v.nodes.length > 10 ? `\n      … and ${v.nodes.length - 10} more` : '';
+            return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}${more}`;
+        })
+        .join('\n');
+}
+
+// --- screenshots --------------------------------------------------------------------------
+
+/** A full-page PNG at docs/screenshots/<name>.png; returns its path. */
+export async function screenshot(page, name) {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await settle(page);
+    // Caret and animations would make the same page differ from one run to the next.
+    await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
+    return path;
+}
+
+// --- the API, for set-up and checks -------------------------------------------------------
+
+/**
+ * A request to `/api/v1<path>`: JSON in (`body`), JSON out. Returns `{ status, body, headers }`
+ * whatever the status (the body is parsed when it is JSON, else text, null when empty).
+ */
+export async function api(baseUrl, method, path, { token, body, headers = {} } = {}) {
+    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/v1${path}`, {
+        method,
+        headers: {
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    let parsed = text || null;
+    if (text && type.includes('json')) parsed = JSON.parse(text);
+    return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** An email address no other test uses, e.g. `uniqueEmail('donor')`. */
+export function uniqueEmail(who = 'browser') {
+    return `${who}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+}
+
+/**
+ * Signs up a new account through the API and returns the auth response (`access_token`,
+ * `refresh_token`, …). Throws unless the server answers 201.
+ */
+export async function register(baseUrl, email, { displayName } = {}) {
+    const display_name = displayName ?? `Tester ${email.split('@')[0]}`.slice(0, 60);
+    const { status, body } = await api(baseUrl, 'POST', '/auth/register', {
+        body: { email, password: PASSWORD, display_name },
+    });
+    if (status !== 201) {
+        throw new Error(`registering ${email}: HTTP ${status} ${JSON.stringify(body)}`);
+    }
+    return body;
+}

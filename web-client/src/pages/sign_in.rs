@@ -1,0 +1,119 @@
+//! `/signin` and `/signup`: email and password, and the configured providers.
+
+use ensemble_wire::{AuthResponse, LoginRequest, RegisterRequest};
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::ApiClient;
+use crate::components::{Field, explain};
+use crate::texts::{current_lang, texts};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    view! { <AuthForm register=false /> }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    view! { <AuthForm register=true /> }
+}
+
+#[component]
+fn AuthForm(register: bool) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<ensemble_wire::Me>>>();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = if register {
+                let body = RegisterRequest {
+                    email: email.get_untracked(),
+                    password: password.get_untracked(),
+                    display_name: name.get_untracked(),
+                    locale: Some(current_lang().code().to_owned()),
+                };
+                api.send::<_, AuthResponse>(Method::POST, "/auth/register", Some(&body))
+                    .await
+            } else {
+                let body = LoginRequest {
+                    email: email.get_untracked(),
+                    password: password.get_untracked(),
+                };
+                api.send::<_, AuthResponse>(Method::POST, "/auth/login", Some(&body))
+                    .await
+            };
+            busy.set(false);
+            match result {
+                Ok(auth) => {
+                    api.sign_in(&auth);
+                    me.set(Some(auth.user));
+                    navigate("/feed", NavigateOptions::default());
+                }
+                Err(error) => {
+                    let fields = error.field_errors();
+                    errors.set(fields.clone());
+                    message.set(Some(match error.code() {
+                        Some("invalid_credentials") => t.wrong_credentials.to_owned(),
+                        _ if !fields.is_empty() => t.form_fix_errors.to_owned(),
+                        _ => explain(t, &error),
+                    }));
+                }
+            }
+        });
+    };
+    let title = if register {
+        t.sign_up_title
+    } else {
+        t.sign_in_title
+    };
+    view! {
+        <section class="page narrow" aria-labelledby="page-title">
+            <h1 id="page-title">{title}</h1>
+            <form on:submit=submit novalidate>
+                {register.then(|| view! {
+                    <Field id="display-name" label=t.display_name_label autocomplete="name" value=name errors field="display_name" required=true />
+                })}
+                <Field id="email" label=t.email_label kind="email" autocomplete="email" value=email errors field="email" required=true />
+                <Field
+                    id="password"
+                    label=t.password_label
+                    kind="password"
+                    hint=if register { t.password_hint } else { "" }
+                    autocomplete=if register { "new-password" } else { "current-password" }
+                    value=password
+                    errors
+                    field="password"
+                    required=true
+                />
+                <button type="submit" class="button-primary" aria-disabled=move || busy.get().to_string()>
+                    {if register { t.sign_up_button } else { t.sign_in_button }}
+                </button>
+                <p role="alert" class="form-message">{move || message.get()}</p>
+            </form>
+            <p>
+                {if register {
+                    view! { <A href="/signin">{t.have_account}</A> }.into_any()
+                } else {
+                    view! { <A href="/signup">{t.no_account}</A> }.into_any()
+                }}
+            </p>
+        </section>
+    }
+}
