@@ -120,6 +120,11 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_OIDC_NAME", default_value = "Single sign-on")]
     pub oidc_name: String,
 
+    /// The payment provider: `sandbox`, a built-in test checkout where no money moves.
+    /// (Stripe comes next.)
+    #[arg(long, env = "ENSEMBLE_PAYMENTS", default_value = "sandbox", value_parser = ["sandbox"])]
+    pub payments: String,
+
     /// Load the demo data (fictitious organisations and people) at start, if the database
     /// has no organisations yet.
     #[arg(long, env = "ENSEMBLE_DEMO", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
@@ -158,6 +163,7 @@ impl Settings {
             oidc_client_id: None,
             oidc_client_secret: None,
             oidc_name: "Single sign-on".into(),
+            payments: "sandbox".into(),
             demo: false,
             shutdown_timeout_secs: 30,
         }

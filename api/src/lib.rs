@@ -14,6 +14,7 @@ pub mod extract;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod payments;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

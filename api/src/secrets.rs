@@ -43,6 +43,8 @@ impl fmt::Debug for Secret {
 pub struct Secrets {
     /// Signs access tokens (HMAC). `ENSEMBLE_TOKEN_SECRET`.
     pub token_signing_key: Secret,
+    /// Signs the sandbox's webhooks and checkout links. `ENSEMBLE_SANDBOX_SECRET`.
+    pub sandbox_secret: Secret,
 }
 
 const SECRETS_FILE: &str = "secrets.json";
@@ -75,6 +77,7 @@ impl Secrets {
         };
         let secrets = Self {
             token_signing_key: get("ENSEMBLE_TOKEN_SECRET", "token_signing_key"),
+            sandbox_secret: get("ENSEMBLE_SANDBOX_SECRET", "sandbox_secret"),
         };
         if changed {
             write_private(&path, &serde_json::to_string_pretty(&stored)?)?;

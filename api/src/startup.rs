@@ -85,6 +85,10 @@ impl Application {
         ));
         let body_limit = BodyLimit(settings.max_body_bytes);
         let public = Data::new(PublicUrl(public_url.clone()));
+        let payments = Data::new(crate::payments::Payments::sandbox(
+            secrets.sandbox_secret.expose().as_bytes(),
+            public_url.as_str(),
+        ));
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
         let cors_public_url = public_url.clone();
@@ -103,6 +107,20 @@ impl Application {
                 .app_data(auth_limits.clone())
                 .app_data(body_limit)
                 .app_data(public.clone())
+                .app_data(payments.clone())
+                .app_data(web::FormConfig::default().error_handler(|error, _| {
+                    match error {
+                        actix_web::error::UrlencodedError::ContentType => {
+                            ApiError::UnsupportedMediaType.into()
+                        }
+                        _ => ApiError::Validation(vec![crate::domain::text::field_error(
+                            "body",
+                            "invalid_form",
+                            "not a form this operation understands",
+                        )])
+                        .into(),
+                    }
+                }))
                 .app_data(
                     web::PathConfig::default()
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),

@@ -9,6 +9,7 @@ mod auth;
 mod causes;
 mod cli;
 mod discovery;
+mod donations;
 mod errors;
 mod fake_provider;
 mod feed;

@@ -19,6 +19,8 @@ QUERY_REJECTIONS = {
     "GET /api/v1/causes/{slug}/updates": {("cursor", "invalid_cursor")},
     "GET /api/v1/me/feed": {("cursor", "invalid_cursor")},
     "GET /api/v1/me/notifications": {("cursor", "invalid_cursor")},
+    "GET /api/v1/me/donations": {("cursor", "invalid_cursor")},
+    "GET /api/v1/organisations/{slug}/donations": {("cursor", "invalid_cursor")},
 }
 
 
@@ -66,6 +68,12 @@ SEMANTIC_REJECTIONS = {
         {("causes", "unknown_cause"), ("founded_year", "out_of_range")},
     ),
     "POST /api/v1/organisations/{slug}/members": (422, {("user_id", "unknown_user")}),
+    # Limits per currency (CNY's differ; the schema states the widest range), and an
+    # Idempotency-Key already used with another body.
+    "POST /api/v1/organisations/{slug}/donations": (
+        422,
+        {("amount_minor", "out_of_range"), ("Idempotency-Key", "idempotency_key_reused")},
+    ),
 }
 
 

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod causes;
 pub mod codes;
+pub mod donations;
 pub mod double_option;
 pub mod follows;
 pub mod organisations;
@@ -15,6 +16,7 @@ pub mod whole_number;
 
 pub use auth::*;
 pub use causes::Cause;
+pub use donations::{Donation, DonationStatus, DonationTotal, NewDonation, Payment, Recurrence};
 pub use follows::{FollowState, Followed, Follower, Following};
 pub use organisations::{
     Member, MemberRole, NewMember, NewOrganisation, NewVerification, Organisation,

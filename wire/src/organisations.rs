@@ -125,6 +125,8 @@ pub struct OrganisationProfile {
     pub registration: Option<Registration>,
     pub verification_status: VerificationStatus,
     pub followers_count: i64,
+    /// What it received through Ensemble, per currency (each payment counted once).
+    pub donation_totals: Vec<crate::donations::DonationTotal>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -60,3 +60,35 @@ pub fn double_option<'de, D: Deserializer<'de>>(
         Option::<WholeI32>::deserialize(deserializer)?.map(|w| w.0),
     ))
 }
+
+struct WholeI64Visitor;
+
+impl Visitor<'_> for WholeI64Visitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a whole number")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        // 2^53: beyond it a float no longer holds every whole number exactly.
+        if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
+            Ok(v as i64)
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+    }
+}
+
+/// For a required `i64`.
+pub fn i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    deserializer.deserialize_any(WholeI64Visitor)
+}

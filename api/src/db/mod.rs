@@ -6,6 +6,7 @@
 pub mod causes;
 pub mod comments;
 pub mod demo;
+pub mod donations;
 pub mod follows;
 pub mod migrations;
 pub mod notifications;

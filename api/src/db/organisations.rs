@@ -473,6 +473,14 @@ pub fn find_profile(
     }))
 }
 
+/// The slug of the organisation with this id.
+pub fn slug_of(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<String> {
+    organisations::table
+        .find(organisation_id)
+        .select(organisations::slug)
+        .first(conn)
+}
+
 /// The id of the organisation with this slug.
 pub fn id_of(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
     if !is_slug(slug) {

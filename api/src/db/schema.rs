@@ -247,6 +247,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    donations (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        donor_id -> Nullable<BigInt>,
+        amount_minor -> BigInt,
+        currency -> Text,
+        recurring -> Nullable<Text>,
+        anonymous -> Bool,
+        share_contact -> Bool,
+        message -> Text,
+        status -> Text,
+        provider -> Text,
+        provider_checkout_id -> Nullable<Text>,
+        provider_subscription_id -> Nullable<Text>,
+        checkout_url -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    donation_payments (id) {
+        id -> BigInt,
+        donation_id -> BigInt,
+        provider_payment_id -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        status -> Text,
+        receipt_number -> Text,
+        paid_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payment_events (provider, event_id) {
+        provider -> Text,
+        event_id -> Text,
+        kind -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(donations -> organisations (organisation_id));
+diesel::joinable!(donation_payments -> donations (donation_id));
 diesel::joinable!(updates -> organisations (organisation_id));
 diesel::joinable!(comments -> updates (update_id));
 diesel::joinable!(comments -> users (author_id));
@@ -290,5 +337,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     comment_reports,
     reactions,
-    notifications
+    notifications,
+    donations,
+    donation_payments,
+    payment_events
 );

@@ -5,6 +5,7 @@
 pub mod atom;
 pub mod auth;
 pub mod causes;
+pub mod donations;
 pub mod follows;
 pub mod health;
 pub mod me;
@@ -97,6 +98,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(updates::feed)
                 .service(updates::cause_updates)
                 .service(updates::my_notifications)
-                .service(updates::read_notifications),
+                .service(updates::read_notifications)
+                .service(donations::create)
+                .service(donations::get)
+                .service(donations::mine)
+                .service(donations::csv)
+                .service(donations::of_organisation)
+                .service(donations::cancel)
+                .service(donations::receipt)
+                .service(donations::webhook)
+                .service(donations::sandbox_checkout)
+                .service(donations::sandbox_outcome),
         );
 }

@@ -402,16 +402,33 @@ fn to_profile(profile: Profile) -> OrganisationProfile {
             .map(|(registry, number)| Registration { registry, number }),
         verification_status: wire_status(&row.verification_status),
         followers_count: row.followers_count,
+        donation_totals: Vec::new(),
         created_at: DateTime::<Utc>::from_naive_utc_and_offset(row.created_at, Utc),
     }
 }
 
 async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationProfile, ApiError> {
     db.run(move |conn| {
-        store::find_profile(conn, &slug, lang.code())?.ok_or(ApiError::NotFound("organisation"))
+        let profile = store::find_profile(conn, &slug, lang.code())?
+            .ok_or(ApiError::NotFound("organisation"))?;
+        let totals = crate::db::donations::totals(conn, profile.row.id)?;
+        Ok((profile, totals))
     })
     .await
-    .map(to_profile)
+    .map(|(profile, totals)| {
+        let mut wire = to_profile(profile);
+        wire.donation_totals = totals
+            .into_iter()
+            .map(
+                |(currency, amount_minor, count)| ensemble_wire::DonationTotal {
+                    currency,
+                    amount_minor,
+                    count,
+                },
+            )
+            .collect();
+        wire
+    })
 }
 
 /// A profile, with `Content-Language` saying which language its texts are in.

@@ -1,0 +1,3 @@
+DROP TABLE payment_events;
+DROP TABLE donation_payments;
+DROP TABLE donations;
