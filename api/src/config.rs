@@ -120,10 +120,24 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_OIDC_NAME", default_value = "Single sign-on")]
     pub oidc_name: String,
 
-    /// The payment provider: `sandbox`, a built-in test checkout where no money moves.
-    /// (Stripe comes next.)
-    #[arg(long, env = "ENSEMBLE_PAYMENTS", default_value = "sandbox", value_parser = ["sandbox"])]
+    /// The payment provider: `sandbox` (a built-in test checkout where no money moves) or
+    /// `stripe`.
+    #[arg(long, env = "ENSEMBLE_PAYMENTS", default_value = "sandbox", value_parser = ["sandbox", "stripe"])]
     pub payments: String,
+    /// Stripe's secret API key (`sk_live_…`, `sk_test_…`).
+    #[arg(long, env = "ENSEMBLE_STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+    /// The signing secret of the webhook endpoint `<public URL>/api/v1/payments/stripe/webhook`
+    /// (`whsec_…`).
+    #[arg(long, env = "ENSEMBLE_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
+    /// Stripe's API (override only to test).
+    #[arg(
+        long,
+        env = "ENSEMBLE_STRIPE_API_BASE",
+        default_value = "https://api.stripe.com"
+    )]
+    pub stripe_api_base: Url,
 
     /// Load the demo data (fictitious organisations and people) at start, if the database
     /// has no organisations yet.
@@ -164,6 +178,9 @@ impl Settings {
             oidc_client_secret: None,
             oidc_name: "Single sign-on".into(),
             payments: "sandbox".into(),
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: default_url("https://api.stripe.com"),
             demo: false,
             shutdown_timeout_secs: 30,
         }

@@ -41,6 +41,12 @@ enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// Payments: `payments reconcile` settles donations left pending because a webhook
+    /// never came, by asking the provider.
+    Payments {
+        #[command(subcommand)]
+        action: PaymentsCommand,
+    },
     /// Print the OpenAPI document as YAML (or write it to a file).
     Openapi {
         /// Write to this file instead of standard output.
@@ -53,6 +59,15 @@ enum Command {
 enum SeedCommand {
     /// The demo data of api/data/demo.json.
     Demo,
+}
+
+#[derive(Debug, Subcommand)]
+enum PaymentsCommand {
+    /// Ask the provider about donations pending for longer than `--older-than` minutes.
+    Reconcile {
+        #[arg(long, default_value_t = 60)]
+        older_than: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +128,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let verb = if admin { "is now" } else { "is no longer" };
             println!("{email} {verb} a platform administrator");
+            Ok(())
+        }
+        Command::Payments {
+            action: PaymentsCommand::Reconcile { older_than },
+        } => {
+            let settings = cli.settings;
+            settings.ensure_data_dir()?;
+            let secrets = ensemble_api::secrets::Secrets::load(&settings.data_dir)?;
+            let db = Db::connect(&settings.database()?, 2)?;
+            let public_url = settings
+                .public_url
+                .as_ref()
+                .map_or_else(|| format!("http://{}", settings.listen), |u| u.to_string());
+            let payments =
+                ensemble_api::payments::Payments::from_settings(&settings, &secrets, &public_url)?;
+            let report =
+                actix_web::rt::System::new().block_on(ensemble_api::payments::reconcile(
+                    &db,
+                    &payments,
+                    chrono::Duration::minutes(older_than),
+                ))?;
+            println!(
+                "{} pending donations checked: {} paid, {} expired, {} still open",
+                report.checked, report.paid, report.expired, report.open
+            );
             Ok(())
         }
         Command::Openapi { output } => {

@@ -85,10 +85,11 @@ impl Application {
         ));
         let body_limit = BodyLimit(settings.max_body_bytes);
         let public = Data::new(PublicUrl(public_url.clone()));
-        let payments = Data::new(crate::payments::Payments::sandbox(
-            secrets.sandbox_secret.expose().as_bytes(),
+        let payments = Data::new(crate::payments::Payments::from_settings(
+            &settings,
+            &secrets,
             public_url.as_str(),
-        ));
+        )?);
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
         let cors_public_url = public_url.clone();

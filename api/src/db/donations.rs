@@ -261,9 +261,11 @@ pub enum Effect {
     CheckoutExpired {
         donation_id: i64,
     },
-    /// A period of a subscription was paid.
+    /// A period of a subscription was paid. The invoice may come before the checkout's
+    /// own event, so it names the donation too when it can.
     PaymentSucceeded {
         subscription_id: String,
+        donation_id: Option<i64>,
         payment: PaymentIn,
     },
     /// The first period of a subscription could not be paid.
@@ -361,17 +363,34 @@ fn apply_effect(conn: &mut DbConnection, provider: &str, effect: &Effect) -> Res
         Effect::CheckoutExpired { donation_id } => move_to(conn, *donation_id, Status::Expired)?,
         Effect::PaymentSucceeded {
             subscription_id,
+            donation_id,
             payment,
         } => {
-            let donation: Option<(i64, String)> = donations::table
-                .filter(donations::provider.eq(provider))
-                .filter(donations::provider_subscription_id.eq(subscription_id))
-                .select((donations::id, donations::status))
-                .first(conn)
-                .optional()?;
-            if let Some((id, status)) = donation {
-                // A period paid while the donation is active (or its first, which may come
-                // before the checkout's own event): counted once.
+            let found = match by_subscription(conn, provider, subscription_id)? {
+                Some(id) => Some(id),
+                None => match donation_id {
+                    // The invoice came first: the donation learns its subscription now.
+                    Some(id) => {
+                        let updated = diesel::update(
+                            donations::table
+                                .find(id)
+                                .filter(donations::provider.eq(provider))
+                                .filter(donations::provider_subscription_id.is_null()),
+                        )
+                        .set(donations::provider_subscription_id.eq(subscription_id))
+                        .execute(conn)?;
+                        (updated > 0).then_some(*id)
+                    }
+                    None => None,
+                },
+            };
+            if let Some(id) = found {
+                let status: String = donations::table
+                    .find(id)
+                    .select(donations::status)
+                    .first(conn)?;
+                // A period paid while the donation is active, or its first, which may come
+                // before the checkout's own event: counted once.
                 if matches!(
                     Status::parse(&status),
                     Some(Status::Active | Status::Pending)
@@ -482,11 +501,11 @@ fn record_payment(
     Ok(())
 }
 
-/// Pending donations older than `before`, for reconciliation: (id, provider, checkout id).
-pub fn stale_pending(
-    conn: &mut DbConnection,
-    before: NaiveDateTime,
-) -> QueryResult<Vec<(i64, String, Option<String>)>> {
+/// A pending donation to reconcile: (id, provider, checkout id, created at).
+pub type StaleRow = (i64, String, Option<String>, NaiveDateTime);
+
+/// Pending donations older than `before`, for reconciliation.
+pub fn stale_pending(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<StaleRow>> {
     donations::table
         .filter(donations::status.eq(Status::Pending.as_str()))
         .filter(donations::created_at.lt(before))
@@ -494,6 +513,7 @@ pub fn stale_pending(
             donations::id,
             donations::provider,
             donations::provider_checkout_id,
+            donations::created_at,
         ))
         .load(conn)
 }

@@ -32,6 +32,19 @@ fn donation_id(object: &Value) -> Option<i64> {
         .and_then(|id| id.parse().ok())
 }
 
+/// Our donation id on an invoice, from its subscription's metadata (we set
+/// `subscription_data[metadata][donation_id]`): `parent.subscription_details.metadata`
+/// (2025 and later) or `subscription_details.metadata` (older versions).
+fn invoice_donation_id(object: &Value) -> Option<i64> {
+    object
+        .get("parent")
+        .and_then(|p| p.get("subscription_details"))
+        .or_else(|| object.get("subscription_details"))
+        .and_then(|d| d.get("metadata"))
+        .and_then(|m| text(m, "donation_id"))
+        .and_then(|id| id.parse().ok())
+}
+
 /// An invoice's subscription: `subscription` (older API versions) or
 /// `parent.subscription_details.subscription` (2025 and later).
 fn invoice_subscription(object: &Value) -> Option<String> {
@@ -124,6 +137,7 @@ pub fn effect(event: &Event) -> Effect {
             {
                 Effect::PaymentSucceeded {
                     subscription_id,
+                    donation_id: invoice_donation_id(object),
                     payment: PaymentIn {
                         provider_payment_id: invoice.to_owned(),
                         amount_minor,

@@ -5,6 +5,7 @@
 pub mod events;
 pub mod sandbox;
 pub mod signature;
+pub mod stripe;
 
 use futures_util::future::BoxFuture;
 
@@ -64,6 +65,42 @@ pub struct Payments {
 }
 
 impl Payments {
+    /// The provider the settings name.
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        secrets: &crate::secrets::Secrets,
+        public_url: &str,
+    ) -> anyhow::Result<Self> {
+        match settings.payments.as_str() {
+            "stripe" => {
+                let (Some(key), Some(webhook)) = (
+                    settings.stripe_secret_key.clone().filter(|k| !k.is_empty()),
+                    settings
+                        .stripe_webhook_secret
+                        .clone()
+                        .filter(|k| !k.is_empty()),
+                ) else {
+                    anyhow::bail!(
+                        "ENSEMBLE_PAYMENTS=stripe needs ENSEMBLE_STRIPE_SECRET_KEY and ENSEMBLE_STRIPE_WEBHOOK_SECRET"
+                    );
+                };
+                Ok(Self {
+                    provider: std::sync::Arc::new(stripe::Stripe::new(
+                        key,
+                        webhook,
+                        settings.stripe_api_base.as_str(),
+                        public_url,
+                    )),
+                    sandbox: None,
+                })
+            }
+            _ => Ok(Self::sandbox(
+                secrets.sandbox_secret.expose().as_bytes(),
+                public_url,
+            )),
+        }
+    }
+
     pub fn sandbox(secret: &[u8], public_url: &str) -> Self {
         let sandbox = std::sync::Arc::new(sandbox::Sandbox::new(secret.to_vec(), public_url));
         Self {
@@ -71,4 +108,77 @@ impl Payments {
             sandbox: Some(sandbox),
         }
     }
+}
+
+/// What a reconciliation did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reconciled {
+    pub checked: usize,
+    pub paid: usize,
+    pub expired: usize,
+    pub open: usize,
+}
+
+/// A sandbox checkout nobody finished is given up after this long (Stripe expires its
+/// sessions after 24 hours itself, and says so when asked).
+const SANDBOX_CHECKOUT_LIFETIME_HOURS: i64 = 24;
+
+/// Settles donations pending for longer than `older_than` by asking the provider where
+/// their checkout stands: what it says is applied like its webhook would have been, and
+/// only once (the event id is the checkout's).
+pub async fn reconcile(
+    db: &crate::db::Db,
+    payments: &Payments,
+    older_than: chrono::Duration,
+) -> Result<Reconciled, ApiError> {
+    use crate::db::donations::{self as store, Effect};
+    let before = crate::db::now() - older_than;
+    let pending = db
+        .run(move |conn| Ok(store::stale_pending(conn, before)?))
+        .await?;
+    let provider = payments.provider.clone();
+    let mut report = Reconciled::default();
+    for (donation_id, name, checkout_id, created_at) in pending {
+        if name != provider.name() {
+            continue;
+        }
+        report.checked += 1;
+        let Some(checkout_id) = checkout_id else {
+            report.open += 1;
+            continue;
+        };
+        let state = provider.checkout_state(&checkout_id).await?;
+        let sandbox_expired = provider.name() == "sandbox"
+            && crate::db::now() - created_at
+                > chrono::Duration::hours(SANDBOX_CHECKOUT_LIFETIME_HOURS);
+        let (effect, kind) = match state {
+            CheckoutState::Paid(effect) => {
+                report.paid += 1;
+                (effect, "checkout.session.completed")
+            }
+            CheckoutState::Expired => {
+                report.expired += 1;
+                (
+                    Effect::CheckoutExpired { donation_id },
+                    "checkout.session.expired",
+                )
+            }
+            CheckoutState::Open if sandbox_expired => {
+                report.expired += 1;
+                (
+                    Effect::CheckoutExpired { donation_id },
+                    "checkout.session.expired",
+                )
+            }
+            CheckoutState::Open => {
+                report.open += 1;
+                continue;
+            }
+        };
+        let name = provider.name();
+        let event_id = format!("reconcile:{checkout_id}:{kind}");
+        db.run(move |conn| store::apply(conn, name, &event_id, kind, &effect))
+            .await?;
+    }
+    Ok(report)
 }

@@ -101,6 +101,7 @@ impl Sandbox {
                     "type": "invoice.paid",
                     "data": {"object": {"id": format!("in_sandbox_{donation_id}_1"),
                         "subscription": subscription, "billing_reason": "subscription_create",
+                        "subscription_details": {"metadata": {"donation_id": reference}},
                         "amount_paid": amount_minor, "currency": currency}}
                 }),
             ]
