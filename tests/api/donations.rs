@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Person, TestApp, assert_field_error, assert_problem, create, make_admin, person, spawn_app,
+    Person, TestApp, assert_field_error, assert_problem, create, deliver_event, make_admin, person,
+    spawn_app, stripe_signature,
 };
 
 /// An organisation, verified, with an owner; a donor; a platform admin.
@@ -92,26 +93,8 @@ fn sandbox_secret(app: &TestApp) -> String {
     secrets["sandbox_secret"].as_str().unwrap().to_owned()
 }
 
-fn sign(secret: &str, at: i64, body: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{at}.{body}").as_bytes());
-    format!("t={at},v1={}", hex::encode(mac.finalize().into_bytes()))
-}
-
 async fn deliver(app: &TestApp, secret: &str, event: &Value, skew: i64) -> u16 {
-    let body = event.to_string();
-    let at = chrono::Utc::now().timestamp() + skew;
-    app.client
-        .post(app.url("/api/v1/payments/sandbox/webhook"))
-        .header("Content-Type", "application/json")
-        .header("Stripe-Signature", sign(secret, at, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    deliver_event(app, "sandbox", secret, event, skew).await
 }
 
 async fn totals(app: &TestApp) -> Value {
@@ -576,7 +559,7 @@ async fn webhooks_are_verified_and_applied_once_forward_only() {
         .post(app.url("/api/v1/payments/sandbox/webhook"))
         .header(
             "Stripe-Signature",
-            sign(&secret, chrono::Utc::now().timestamp(), "not json"),
+            stripe_signature(&secret, chrono::Utc::now().timestamp(), "not json"),
         )
         .body("not json")
         .send()

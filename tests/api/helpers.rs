@@ -284,3 +284,34 @@ pub fn make_admin(app: &TestApp, email: &str) {
     let mut conn = app.db.get().unwrap();
     assert!(ensemble_api::db::users::set_admin(&mut conn, email, true).unwrap());
 }
+
+/// A `Stripe-Signature` header for `body` at Unix time `at` (the v1 scheme).
+pub fn stripe_signature(secret: &str, at: i64, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{at}.{body}").as_bytes());
+    format!("t={at},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Delivers a provider event to `/api/v1/payments/{provider}/webhook`, signed with `secret`
+/// `skew` seconds from now; answers the status.
+pub async fn deliver_event(
+    app: &TestApp,
+    provider: &str,
+    secret: &str,
+    event: &serde_json::Value,
+    skew: i64,
+) -> u16 {
+    let body = event.to_string();
+    let at = chrono::Utc::now().timestamp() + skew;
+    app.client
+        .post(app.url(&format!("/api/v1/payments/{provider}/webhook")))
+        .header("Content-Type", "application/json")
+        .header("Stripe-Signature", stripe_signature(secret, at, &body))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}

@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use crate::fake_stripe::{FakeStripe, SECRET_KEY, WEBHOOK_SECRET, event};
-use crate::helpers::{Person, TestApp, assert_problem, create, make_admin, person, spawn_app_with};
+use crate::helpers::{
+    Person, TestApp, assert_problem, create, deliver_event, make_admin, person, spawn_app_with,
+};
 
 async fn app_with_stripe(stripe: &FakeStripe) -> (TestApp, Person) {
     let base = stripe.base.clone();
@@ -50,22 +52,7 @@ async fn give(app: &TestApp, donor: &Person, body: Value, key: &str) -> reqwest:
 }
 
 async fn deliver(app: &TestApp, secret: &str, event: &Value, skew: i64) -> u16 {
-    use hmac::Mac;
-    let body = event.to_string();
-    let at = chrono::Utc::now().timestamp() + skew;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{at}.{body}").as_bytes());
-    let header = format!("t={at},v1={}", hex::encode(mac.finalize().into_bytes()));
-    app.client
-        .post(app.url("/api/v1/payments/stripe/webhook"))
-        .header("Content-Type", "application/json")
-        .header("Stripe-Signature", header)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    deliver_event(app, "stripe", secret, event, skew).await
 }
 
 async fn donation(app: &TestApp, donor: &Person, id: &str) -> Value {
