@@ -371,3 +371,96 @@ async fn an_outage_leaves_the_gift_pending_and_reconcile_settles_what_no_webhook
         json!([{"currency": "GBP", "amount_minor": 3000, "count": 1}])
     );
 }
+
+#[tokio::test]
+async fn a_first_period_that_fails_ends_the_monthly_gift_and_a_refund_uncounts_a_payment() {
+    let stripe = FakeStripe::start().await;
+    let (app, donor) = app_with_stripe(&stripe).await;
+    let response = give(
+        &app,
+        &donor,
+        json!({"amount_minor": 1200, "currency": "EUR", "recurring": "yearly"}),
+        "y1",
+    )
+    .await;
+    let pending: Value = response.json().await.unwrap();
+    let id = pending["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        stripe.requests()[0].form["line_items[0][price_data][recurring][interval]"],
+        "year"
+    );
+    let failed = json!({"id": "in_f1", "object": "invoice", "billing_reason": "subscription_create",
+        "amount_paid": 0, "currency": "eur",
+        "parent": {"subscription_details": {"subscription": "sub_failing",
+            "metadata": {"donation_id": id}}}});
+    // The first period fails: the gift ends (Stripe's checkout then expires, which
+    // changes nothing more).
+    assert_eq!(
+        deliver(
+            &app,
+            WEBHOOK_SECRET,
+            &event("evt_f1", "invoice.payment_failed", failed),
+            0
+        )
+        .await,
+        200
+    );
+    assert_eq!(donation(&app, &donor, &id).await["status"], "failed");
+    let session = stripe.expire(&session_id(pending["checkout_url"].as_str().unwrap()));
+    let expired = event("evt_x1", "checkout.session.expired", session);
+    assert_eq!(deliver(&app, WEBHOOK_SECRET, &expired, 0).await, 200);
+    assert_eq!(donation(&app, &donor, &id).await["status"], "failed");
+
+    // A one-off gift, paid, then refunded by the organisation in Stripe's dashboard.
+    let response = give(
+        &app,
+        &donor,
+        json!({"amount_minor": 5000, "currency": "EUR"}),
+        "r1",
+    )
+    .await;
+    let gift: Value = response.json().await.unwrap();
+    let gift_id = gift["id"].as_str().unwrap().to_owned();
+    let session = stripe.complete(&session_id(gift["checkout_url"].as_str().unwrap()));
+    let intent = session["payment_intent"].as_str().unwrap().to_owned();
+    assert_eq!(
+        deliver(
+            &app,
+            WEBHOOK_SECRET,
+            &event("evt_p", "checkout.session.completed", session),
+            0
+        )
+        .await,
+        200
+    );
+    let partial = json!({"id": "ch_1", "object": "charge", "payment_intent": intent, "refunded": false, "amount_refunded": 1000});
+    assert_eq!(
+        deliver(
+            &app,
+            WEBHOOK_SECRET,
+            &event("evt_r0", "charge.refunded", partial),
+            0
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        donation(&app, &donor, &gift_id).await["status"],
+        "succeeded",
+        "a partial refund is not handled as a full one"
+    );
+    let full = json!({"id": "ch_1", "object": "charge", "payment_intent": intent, "refunded": true, "amount_refunded": 5000});
+    assert_eq!(
+        deliver(
+            &app,
+            WEBHOOK_SECRET,
+            &event("evt_r1", "charge.refunded", full),
+            0
+        )
+        .await,
+        200
+    );
+    assert_eq!(donation(&app, &donor, &gift_id).await["status"], "refunded");
+    let (_, profile) = app.get_json("/api/v1/organisations/puits-communs").await;
+    assert_eq!(profile["donation_totals"], json!([]));
+}

@@ -271,6 +271,7 @@ pub enum Effect {
     /// The first period of a subscription could not be paid.
     SubscriptionFailed {
         subscription_id: String,
+        donation_id: Option<i64>,
     },
     SubscriptionCancelled {
         subscription_id: String,
@@ -405,8 +406,24 @@ fn apply_effect(conn: &mut DbConnection, provider: &str, effect: &Effect) -> Res
                 move_to(conn, id, Status::Cancelled)?;
             }
         }
-        Effect::SubscriptionFailed { subscription_id } => {
-            if let Some(id) = by_subscription(conn, provider, subscription_id)? {
+        Effect::SubscriptionFailed {
+            subscription_id,
+            donation_id,
+        } => {
+            let found = match by_subscription(conn, provider, subscription_id)? {
+                Some(id) => Some(id),
+                // Before the checkout's event: the donation, if it is this provider's.
+                None => match donation_id {
+                    Some(id) => donations::table
+                        .find(id)
+                        .filter(donations::provider.eq(provider))
+                        .select(donations::id)
+                        .first(conn)
+                        .optional()?,
+                    None => None,
+                },
+            };
+            if let Some(id) = found {
                 move_to(conn, id, Status::Failed)?;
             }
         }

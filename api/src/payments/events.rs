@@ -153,7 +153,10 @@ pub fn effect(event: &Event) -> Effect {
             Some(subscription_id)
                 if text(object, "billing_reason") == Some("subscription_create") =>
             {
-                Effect::SubscriptionFailed { subscription_id }
+                Effect::SubscriptionFailed {
+                    subscription_id,
+                    donation_id: invoice_donation_id(object),
+                }
             }
             _ => Effect::Ignored,
         },
