@@ -28,7 +28,7 @@ after(async () => {
     await browser?.close();
 });
 
-test("a supporter's journey: discover, search, sign up, follow, feed, comment, French", async () => {
+test("a supporter's journey: discover, search, sign up, follow, feed, comment, give, French", async () => {
     const page = await newPage(browser, { phone: true });
     const errors = trackErrors(page);
     await page.goto(`${BASE_URL}/`);
@@ -94,6 +94,26 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, F
     await page.locator('.comment-body', { hasText: 'Bravo à toute l’équipe !' }).waitFor();
     await screenshot(page, 'update');
     await checkAccessibility(page, 'update');
+
+    // Give through the sandbox (test mode: no money moves), then find it in My donations.
+    await page.goto(`${BASE_URL}/organisations/les-jardins-de-la-breche`);
+    await page.getByRole('heading', { name: 'Give to this organisation' }).waitFor();
+    await page.getByLabel('Amount').fill('25');
+    await page.getByLabel('Every month').check();
+    await checkAccessibility(page, 'organisation, signed in');
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
+    await page.waitForURL(/\/payments\/sandbox\/checkout\//);
+    await page.getByText('Test mode.').waitFor();
+    await screenshot(page, 'sandbox-checkout');
+    await checkAccessibility(page, 'sandbox checkout');
+    await page.getByRole('button', { name: 'Pay (test)' }).click();
+    await page.getByRole('heading', { name: /Thank you/ }).waitFor();
+    await page.goto(`${BASE_URL}/donations`);
+    const gift = page.locator('main article').first();
+    await gift.waitFor();
+    assert.match(await gift.innerText(), /Les Jardins de la Brèche[\s\S]*Every month[\s\S]*Active/);
+    await screenshot(page, 'my-donations');
+    await checkAccessibility(page, 'my donations');
 
     // French, remembered.
     await page.getByLabel('Language').selectOption('fr');

@@ -113,6 +113,29 @@ impl ApiClient {
         decode(self.send_raw(method, path, body).await?).await
     }
 
+    /// Like [`Self::send`], with an `Idempotency-Key`.
+    pub async fn send_with_key<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        key: &str,
+    ) -> Result<T, ApiError> {
+        let body = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        let response = self
+            .attempt_with(method.clone(), path, body.clone(), Some(key))
+            .await?;
+        let response = if response.status() == 401 && self.refresh().await {
+            self.attempt_with(method, path, body, Some(key)).await?
+        } else {
+            response
+        };
+        decode(response).await
+    }
+
     /// Sends `body` (JSON) to an operation answering no content (204, 202).
     pub async fn send_no_content<B: Serialize>(
         &self,
@@ -151,10 +174,23 @@ impl ApiClient {
         path: &str,
         body: Option<String>,
     ) -> Result<Response, ApiError> {
+        self.attempt_with(method, path, body, None).await
+    }
+
+    async fn attempt_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: Option<&str>,
+    ) -> Result<Response, ApiError> {
         let url = format!("{BASE_PATH}{path}");
         let mut request = RequestBuilder::new(&url)
             .method(method)
             .header("Accept", "application/json");
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
         if let Some(session) = self.session.get_untracked() {
             request = request.header("Authorization", &format!("Bearer {}", session.access_token));
         }

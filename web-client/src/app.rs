@@ -11,8 +11,8 @@ use leptos_router::path;
 
 use crate::api::ApiClient;
 use crate::pages::{
-    AuthCompletePage, DiscoverPage, FeedPage, NewOrganisationPage, NotFoundPage, OrganisationPage,
-    SignInPage, SignUpPage, UpdatePage,
+    AuthCompletePage, DiscoverPage, FeedPage, MyDonationsPage, NewOrganisationPage, NotFoundPage,
+    OrganisationPage, SignInPage, SignUpPage, UpdatePage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang};
@@ -70,6 +70,7 @@ fn Frame() -> impl IntoView {
                             <li><A href="/feed">{t.nav_feed}</A></li>
                             {move || if api.signed_in() {
                                 view! {
+                                    <li><A href="/donations">{t.nav_my_donations}</A></li>
                                     <li><A href="/organisations/new">{t.nav_new_organisation}</A></li>
                                     <li><button type="button" class="link-button" on:click=sign_out>{t.nav_sign_out}</button></li>
                                 }.into_any()
@@ -105,6 +106,8 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/organisations/new") view=NewOrganisationPage />
                     <Route path=path!("/organisations/:slug") view=OrganisationPage />
                     <Route path=path!("/updates/:id") view=UpdatePage />
+                    <Route path=path!("/donations") view=MyDonationsPage />
+                    <Route path=path!("/donations/:id") view=MyDonationsPage />
                     <Route path=path!("/auth/complete") view=AuthCompletePage />
                 </Routes>
             </main>

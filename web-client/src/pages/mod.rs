@@ -2,6 +2,7 @@
 
 mod auth_complete;
 mod discover;
+mod donations;
 mod feed;
 mod new_organisation;
 mod not_found;
@@ -11,6 +12,7 @@ mod update;
 
 pub use auth_complete::AuthCompletePage;
 pub use discover::DiscoverPage;
+pub use donations::{DonateForm, MyDonationsPage};
 pub use feed::FeedPage;
 pub use new_organisation::NewOrganisationPage;
 pub use not_found::NotFoundPage;

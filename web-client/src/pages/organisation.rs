@@ -113,6 +113,8 @@ pub fn OrganisationPage() -> impl IntoView {
                     })}
 
                     {in_team.then(|| view! { <NewUpdateForm slug=slug.clone() updates /> })}
+                    {(profile.verification_status == ensemble_wire::VerificationStatus::Verified)
+                        .then(|| view! { <super::DonateForm slug=slug.clone() /> })}
 
                     <section aria-labelledby="updates-title">
                         <h2 id="updates-title">{t.organisation_updates}</h2>

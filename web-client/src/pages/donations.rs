@@ -1,0 +1,252 @@
+//! Giving: the form on an organisation's page (to the provider's checkout), and
+//! `/donations`: my donations, their status, and stopping a monthly or yearly gift.
+
+use ensemble_wire::{Donation, DonationStatus, NewDonation, Page, Recurrence};
+use gloo_net::http::Method;
+use leptos::prelude::Update as _;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api::{ApiClient, ApiError};
+use crate::components::{ApiErrorNotice, explain};
+use crate::texts::{Texts, format_date, texts};
+
+const CURRENCIES: [&str; 6] = ["EUR", "USD", "GBP", "CHF", "CAD", "CNY"];
+
+/// A key for this attempt: sending the form again (a double click, a retry after a
+/// network error) answers the same donation instead of a second one.
+fn new_key() -> String {
+    let random = || (js_sys::Math::random() * 1e16) as u64;
+    format!("web-{:x}-{:x}", random(), random())
+}
+
+/// The donation form: amount, currency, how often, privacy; then the provider's checkout.
+#[component]
+pub fn DonateForm(slug: String) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    if !api.signed_in() {
+        return view! {
+            <section class="card" aria-labelledby="donate-title">
+                <h2 id="donate-title">{t.donate_title}</h2>
+                <p><A href="/signin">{t.donate_sign_in}</A></p>
+            </section>
+        }
+        .into_any();
+    }
+    let amount = RwSignal::new("25".to_owned());
+    let currency = RwSignal::new("EUR".to_owned());
+    let frequency = RwSignal::new("once".to_owned());
+    let anonymous = RwSignal::new(false);
+    let share = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let key = StoredValue::new(new_key());
+    let slug = StoredValue::new(slug);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let units: f64 = amount
+            .get_untracked()
+            .replace(',', ".")
+            .trim()
+            .parse()
+            .unwrap_or(0.0);
+        let body = NewDonation {
+            amount_minor: (units * 100.0).round() as i64,
+            currency: currency.get_untracked(),
+            recurring: match frequency.get_untracked().as_str() {
+                "monthly" => Some(Recurrence::Monthly),
+                "yearly" => Some(Recurrence::Yearly),
+                _ => None,
+            },
+            anonymous: anonymous.get_untracked(),
+            share_contact: share.get_untracked(),
+            message: String::new(),
+        };
+        let path = format!("/organisations/{}/donations", slug.get_value());
+        let key = key.get_value();
+        spawn_local(async move {
+            match api
+                .send_with_key::<_, Donation>(Method::POST, &path, Some(&body), &key)
+                .await
+            {
+                Ok(donation) => {
+                    if let Some(url) = donation.checkout_url {
+                        let _ = window().location().assign(&url);
+                    }
+                }
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+        });
+    };
+    let frequency_choice = move |value: &'static str, label: &'static str| {
+        let id = format!("frequency-{value}");
+        view! {
+            <div class="field-check">
+                <input type="radio" id=id.clone() name="frequency" value=value
+                    prop:checked=move || frequency.get() == value
+                    on:change=move |_| frequency.set(value.to_owned()) />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="donate-title">
+            <h2 id="donate-title">{t.donate_title}</h2>
+            <form on:submit=submit class="donate">
+                <div class="filters">
+                    <div class="field">
+                        <label for="donate-amount">{t.donate_amount_label}</label>
+                        <input id="donate-amount" type="text" inputmode="decimal" size="8"
+                            prop:value=move || amount.get()
+                            on:input=move |ev| amount.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="donate-currency">{t.donate_currency_label}</label>
+                        <select id="donate-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
+                            {CURRENCIES.iter().map(|c| view! { <option value=*c selected=move || currency.get() == *c>{*c}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <fieldset>
+                    <legend>{t.donate_frequency_label}</legend>
+                    {frequency_choice("once", t.donate_once)}
+                    {frequency_choice("monthly", t.donate_monthly)}
+                    {frequency_choice("yearly", t.donate_yearly)}
+                </fieldset>
+                <div class="field-check">
+                    <input id="donate-anonymous" type="checkbox" on:change=move |ev| anonymous.set(event_target_checked(&ev)) />
+                    <label for="donate-anonymous">{t.donate_anonymous}</label>
+                </div>
+                <div class="field-check">
+                    <input id="donate-share" type="checkbox" on:change=move |ev| share.set(event_target_checked(&ev)) />
+                    <label for="donate-share">{t.donate_share_contact}</label>
+                </div>
+                <button type="submit" class="button-primary">{t.donate_button}</button>
+                <p role="alert" class="form-message">{move || message.get()}</p>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+pub fn status_text(t: &'static Texts, status: DonationStatus) -> &'static str {
+    match status {
+        DonationStatus::Pending => t.donation_status_pending,
+        DonationStatus::Succeeded => t.donation_status_succeeded,
+        DonationStatus::Failed => t.donation_status_failed,
+        DonationStatus::Expired => t.donation_status_expired,
+        DonationStatus::Refunded => t.donation_status_refunded,
+        DonationStatus::Active => t.donation_status_active,
+        DonationStatus::Cancelled => t.donation_status_cancelled,
+    }
+}
+
+fn amount_text(amount_minor: i64, currency: &str) -> String {
+    let format = js_sys::Intl::NumberFormat::new(
+        &js_sys::Array::of1(&crate::texts::current_lang().code().into()),
+        &{
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
+            let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.into());
+            options
+        },
+    );
+    format
+        .format()
+        .call1(
+            &format,
+            &wasm_bindgen::JsValue::from_f64(amount_minor as f64 / 100.0),
+        )
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| format!("{} {currency}", amount_minor as f64 / 100.0))
+}
+
+/// `/donations` (and the provider's return, `/donations/:id`): my donations.
+#[component]
+pub fn MyDonationsPage() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    if !api.signed_in() {
+        return view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title">{t.my_donations_title}</h1>
+                <p><A href="/signin">{t.donate_sign_in}</A></p>
+            </section>
+        }
+        .into_any();
+    }
+    let donations = RwSignal::new(None::<Result<Vec<Donation>, ApiError>>);
+    let load = move || {
+        spawn_local(async move {
+            let result = api
+                .get::<Page<Donation>>("/me/donations", &[("limit", "100".into())])
+                .await
+                .map(|p| p.items);
+            donations.set(Some(result));
+        });
+    };
+    load();
+    let cancel = move |id: String| {
+        spawn_local(async move {
+            if let Ok(updated) = api
+                .send::<(), Donation>(Method::POST, &format!("/donations/{id}/cancel"), None)
+                .await
+            {
+                donations.update(|all| {
+                    if let Some(Ok(all)) = all {
+                        for d in all.iter_mut() {
+                            if d.id == updated.id {
+                                *d = updated.clone();
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    };
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{t.my_donations_title}</h1>
+            {move || match donations.get() {
+                None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <ApiErrorNotice summary=t.organisations_load_failed error on_retry=Callback::new(move |()| load()) />
+                }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t.my_donations_empty}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="organisation-list donations">
+                        {list.into_iter().map(|d| {
+                            let id = d.id.clone();
+                            let can_stop = d.recurring.is_some() && d.status == DonationStatus::Active;
+                            view! {
+                                <li>
+                                    <article class="card" aria-labelledby=format!("donation-{}", d.id)>
+                                        <h2 id=format!("donation-{}", d.id) class="card-title">
+                                            <A href=format!("/organisations/{}", d.organisation.slug)>{d.organisation.name.clone()}</A>
+                                        </h2>
+                                        <p>
+                                            <strong>{amount_text(d.amount_minor, &d.currency)}</strong>
+                                            {d.recurring.map(|r| format!(" · {}", if r == Recurrence::Monthly { t.donate_monthly } else { t.donate_yearly }))}
+                                            " · "
+                                            <span class="donation-status">{status_text(t, d.status)}</span>
+                                        </p>
+                                        <p class="muted">{format_date(&d.created_at)}
+                                            {d.payments.iter().map(|p| format!(" · {}", p.receipt_number)).collect::<String>()}
+                                        </p>
+                                        {d.checkout_url.clone().map(|url| view! { <p><a href=url>{t.donation_pay_now}</a></p> })}
+                                        {can_stop.then(|| view! {
+                                            <button type="button" on:click=move |_| cancel(id.clone())>{t.donation_cancel}</button>
+                                        })}
+                                    </article>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+    .into_any()
+}
