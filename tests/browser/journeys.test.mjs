@@ -115,6 +115,23 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await screenshot(page, 'my-donations');
     await checkAccessibility(page, 'my donations');
 
+    // A cause, the notifications, the settings.
+    await page.goto(`${BASE_URL}/causes/food-security`);
+    await page.getByRole('heading', { level: 1, name: 'Food security' }).waitFor();
+    await page.getByRole('button', { name: 'Follow' }).click();
+    await page.getByRole('button', { name: 'Following' }).waitFor();
+    await checkAccessibility(page, 'cause');
+    await page.getByRole('navigation').getByRole('link', { name: 'Notifications' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    await checkAccessibility(page, 'notifications');
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    const visible = page.getByLabel('Show the organisations I follow on their pages');
+    await visible.waitFor();
+    assert.equal(await visible.isChecked(), true);
+    await visible.uncheck();
+    await page.getByText('Saved.').waitFor();
+    await checkAccessibility(page, 'settings');
+
     // French, remembered.
     await page.getByLabel('Language').selectOption('fr');
     await page.waitForFunction(() => document.documentElement.lang === 'fr');

@@ -11,8 +11,9 @@ use leptos_router::path;
 
 use crate::api::ApiClient;
 use crate::pages::{
-    AuthCompletePage, DiscoverPage, FeedPage, MyDonationsPage, NewOrganisationPage, NotFoundPage,
-    OrganisationPage, SignInPage, SignUpPage, UpdatePage,
+    AuthCompletePage, CausePage, DiscoverPage, FeedPage, MyDonationsPage, NewOrganisationPage,
+    NotFoundPage, NotificationsPage, OrganisationPage, SettingsPage, SignInPage, SignUpPage,
+    UpdatePage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang};
@@ -70,7 +71,9 @@ fn Frame() -> impl IntoView {
                             <li><A href="/feed">{t.nav_feed}</A></li>
                             {move || if api.signed_in() {
                                 view! {
+                                    <li><A href="/notifications">{t.nav_notifications}</A></li>
                                     <li><A href="/donations">{t.nav_my_donations}</A></li>
+                                    <li><A href="/settings">{t.nav_settings}</A></li>
                                     <li><A href="/organisations/new">{t.nav_new_organisation}</A></li>
                                     <li><button type="button" class="link-button" on:click=sign_out>{t.nav_sign_out}</button></li>
                                 }.into_any()
@@ -107,6 +110,9 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/organisations/:slug") view=OrganisationPage />
                     <Route path=path!("/updates/:id") view=UpdatePage />
                     <Route path=path!("/donations") view=MyDonationsPage />
+                    <Route path=path!("/notifications") view=NotificationsPage />
+                    <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/causes/:slug") view=CausePage />
                     <Route path=path!("/donations/:id") view=MyDonationsPage />
                     <Route path=path!("/auth/complete") view=AuthCompletePage />
                 </Routes>

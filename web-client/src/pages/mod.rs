@@ -1,5 +1,6 @@
 //! One module per page (route) of the app.
 
+mod account;
 mod auth_complete;
 mod discover;
 mod donations;
@@ -10,6 +11,7 @@ mod organisation;
 mod sign_in;
 mod update;
 
+pub use account::{CausePage, NotificationsPage, SettingsPage};
 pub use auth_complete::AuthCompletePage;
 pub use discover::DiscoverPage;
 pub use donations::{DonateForm, MyDonationsPage};

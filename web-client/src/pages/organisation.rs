@@ -98,7 +98,7 @@ pub fn OrganisationPage() -> impl IntoView {
                         {(!profile.causes.is_empty()).then(|| view! {
                             <dt>{t.organisation_causes}</dt>
                             <dd>{profile.causes.iter().map(|c| view! {
-                                <a class="tag" href=format!("/?cause={c}")>{c.clone()}</a>
+                                <a class="tag" href=format!("/causes/{c}")>{c.clone()}</a>
                             }).collect_view()}</dd>
                         })}
                         {profile.country.clone().map(|c| view! {

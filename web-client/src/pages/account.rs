@@ -1,0 +1,293 @@
+//! `/notifications`, `/settings` and `/causes/:slug`.
+
+use ensemble_wire::{
+    Cause, Following, MarkRead, Me, Notification, NotificationKind, Organisation, Page, Role,
+    Update, UpdateMe,
+};
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{ApiClient, ApiError};
+use crate::components::{ApiErrorNotice, OrganisationCard, UpdateCard, explain};
+use crate::texts::{Texts, fill, format_date, texts};
+
+fn sign_in_first(title: &'static str) -> AnyView {
+    let t = texts();
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{title}</h1>
+            <p><A href="/signin">{t.nav_sign_in}</A></p>
+        </section>
+    }
+    .into_any()
+}
+
+fn role_name(t: &'static Texts, role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::Owner) => t.role_owner,
+        Some(Role::Admin) => t.role_admin,
+        _ => t.role_editor,
+    }
+}
+
+fn notification_text(t: &'static Texts, n: &Notification) -> String {
+    let actor = n
+        .actor
+        .as_ref()
+        .map_or(t.notification_someone.to_owned(), |a| {
+            a.display_name.clone()
+        });
+    let organisation = n
+        .organisation
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    match n.kind {
+        NotificationKind::CommentReply => fill(t.notification_reply, &[("actor", &actor)]),
+        NotificationKind::UpdateComment => fill(
+            t.notification_comment,
+            &[("actor", &actor), ("organisation", &organisation)],
+        ),
+        NotificationKind::RoleGranted => fill(
+            t.notification_role,
+            &[
+                ("role", role_name(t, n.role)),
+                ("organisation", &organisation),
+            ],
+        ),
+    }
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    if !api.signed_in() {
+        return sign_in_first(t.notifications_title);
+    }
+    let items = RwSignal::new(None::<Result<Vec<Notification>, ApiError>>);
+    let load = move || {
+        spawn_local(async move {
+            let result = api
+                .get::<Page<Notification>>("/me/notifications", &[("limit", "50".into())])
+                .await
+                .map(|p| p.items);
+            items.set(Some(result));
+        });
+    };
+    load();
+    let mark_read = move |_| {
+        spawn_local(async move {
+            if api
+                .send_no_content(
+                    Method::POST,
+                    "/me/notifications/read",
+                    Some(&MarkRead::default()),
+                )
+                .await
+                .is_ok()
+            {
+                load();
+            }
+        });
+    };
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{t.notifications_title}</h1>
+            <button type="button" on:click=mark_read>{t.notifications_mark_read}</button>
+            {move || match items.get() {
+                None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <ApiErrorNotice summary=t.organisations_load_failed error on_retry=Callback::new(move |()| load()) />
+                }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t.notifications_empty}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="organisation-list">
+                        {list.into_iter().map(|n| {
+                            let text = notification_text(t, &n);
+                            let link = match (&n.update_id, &n.organisation) {
+                                (Some(update), _) => format!("/updates/{update}"),
+                                (None, Some(o)) => format!("/organisations/{}", o.slug),
+                                _ => "/".to_owned(),
+                            };
+                            view! {
+                                <li class="card">
+                                    {(!n.read).then(|| view! { <span class="badge">{t.notification_unread}</span> " " })}
+                                    <A href=link>{text}</A>
+                                    <p class="muted">{format_date(&n.created_at)}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    if !api.signed_in() {
+        return sign_in_first(t.settings_title);
+    }
+    let message = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let export = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        if let Ok(data) = api.get::<serde_json::Value>("/me/export", &[]).await {
+            let text = serde_json::to_string_pretty(&data).unwrap_or_default();
+            export.set(Some(format!(
+                "data:application/json;charset=utf-8,{}",
+                crate::api::encode(&text)
+            )));
+        }
+    });
+    let set_public = move |public: bool| {
+        spawn_local(async move {
+            let body = UpdateMe {
+                follows_public: Some(public),
+                ..Default::default()
+            };
+            match api.send::<_, Me>(Method::PATCH, "/me", Some(&body)).await {
+                Ok(updated) => {
+                    me.set(Some(updated));
+                    message.set(Some(t.settings_saved.to_owned()));
+                }
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+        });
+    };
+    let delete = move |_| {
+        spawn_local(async move {
+            match api.send_no_content::<()>(Method::DELETE, "/me", None).await {
+                Ok(()) => {
+                    api.sign_out();
+                    me.set(None);
+                    let _ = window().location().assign("/");
+                }
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+        });
+    };
+    view! {
+        <section class="page narrow" aria-labelledby="page-title">
+            <h1 id="page-title">{t.settings_title}</h1>
+            <div class="field-check">
+                <input id="follows-public" type="checkbox"
+                    prop:checked=move || me.with(|m| m.as_ref().is_none_or(|m| m.follows_public))
+                    on:change=move |ev| set_public(event_target_checked(&ev)) />
+                <label for="follows-public">{t.settings_follows_public}</label>
+            </div>
+            <p role="status" class="form-message">{move || message.get()}</p>
+            {move || export.get().map(|href| view! {
+                <p><a href=href download="ensemble-export.json">{t.settings_export}</a></p>
+            })}
+            <section class="card" aria-labelledby="delete-title">
+                <h2 id="delete-title">{t.settings_delete}</h2>
+                <p>{t.settings_delete_warning}</p>
+                {move || if confirming.get() {
+                    view! { <button type="button" on:click=delete>{t.settings_delete_confirm}</button> }.into_any()
+                } else {
+                    view! { <button type="button" on:click=move |_| confirming.set(true)>{t.settings_delete}</button> }.into_any()
+                }}
+            </section>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn CausePage() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
+    type Loaded = (Cause, Vec<Organisation>, Vec<Update>, bool);
+    let data = RwSignal::new(None::<Result<Loaded, ApiError>>);
+    let reload = move || {
+        let slug = slug();
+        spawn_local(async move {
+            let loaded = async {
+                let cause = api.get::<Cause>(&format!("/causes/{slug}"), &[]).await?;
+                let organisations = api
+                    .get::<Page<Organisation>>(
+                        "/organisations",
+                        &[("cause", slug.clone()), ("sort", "followers".into())],
+                    )
+                    .await?
+                    .items;
+                let updates = api
+                    .get::<Page<Update>>(
+                        &format!("/causes/{slug}/updates"),
+                        &[("limit", "5".into())],
+                    )
+                    .await?
+                    .items;
+                let following = if api.signed_in() {
+                    api.get::<Following>("/me/following", &[])
+                        .await
+                        .is_ok_and(|f| f.causes.iter().any(|c| c.slug == slug))
+                } else {
+                    false
+                };
+                Ok((cause, organisations, updates, following))
+            };
+            data.set(Some(loaded.await));
+        });
+    };
+    Effect::new(move |_| {
+        slug();
+        reload();
+    });
+    move || {
+        match data.get() {
+        None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
+        Some(Err(error)) => view! {
+            <ApiErrorNotice summary=t.organisations_load_failed error on_retry=Callback::new(move |()| reload()) />
+        }
+        .into_any(),
+        Some(Ok((cause, organisations, updates, following))) => {
+            let followed = RwSignal::new(following);
+            let slug = StoredValue::new(cause.slug.clone());
+            let toggle = move |_| {
+                let method = if followed.get_untracked() { Method::DELETE } else { Method::PUT };
+                spawn_local(async move {
+                    let path = format!("/causes/{}/follow", slug.get_value());
+                    if api.send_no_content::<()>(method, &path, None).await.is_ok() {
+                        followed.set(!followed.get_untracked());
+                    }
+                });
+            };
+            view! {
+                <section class="page" aria-labelledby="page-title">
+                    <h1 id="page-title">{cause.name.clone()}</h1>
+                    <p class="lead">{cause.description.clone()}</p>
+                    {api.signed_in().then(|| view! {
+                        <button type="button" class="button-primary" aria-pressed=move || followed.get().to_string() on:click=toggle>
+                            {move || if followed.get() { t.following } else { t.follow }}
+                        </button>
+                    })}
+                    <section aria-labelledby="cause-organisations">
+                        <h2 id="cause-organisations">{t.cause_organisations}</h2>
+                        <ul class="organisation-list">
+                            {organisations.into_iter().map(|organisation| view! { <OrganisationCard organisation /> }).collect_view()}
+                        </ul>
+                    </section>
+                    <section aria-labelledby="cause-updates">
+                        <h2 id="cause-updates">{t.cause_updates}</h2>
+                        {updates.into_iter().map(|update| view! { <UpdateCard update /> }).collect_view()}
+                    </section>
+                </section>
+            }
+            .into_any()
+        }
+    }
+    }
+}
