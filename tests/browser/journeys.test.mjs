@@ -183,6 +183,20 @@ test("an editor's journey: create an organisation, post an update, a follower re
     await page.getByText('Your update is published.').waitFor();
     await page.getByRole('heading', { name: 'Open workshop on Saturday' }).waitFor();
     await screenshot(page, 'organisation-editor');
+
+    // The team's page: a French translation, the members, verification, donations.
+    await page.getByRole('link', { name: 'Manage this organisation' }).click();
+    await page.getByRole('heading', { level: 1, name: `Manage ${name}` }).waitFor();
+    await page.getByLabel('Language of the translation').selectOption('fr');
+    await page.locator('#tr-mission').fill('Réparer les vélos ensemble, gratuitement.');
+    await page.locator('form', { has: page.locator('#tr-mission') }).getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const translated = await api(BASE_URL, 'GET', `/organisations/${slug}?lang=fr`);
+    assert.equal(translated.body.mission, 'Réparer les vélos ensemble, gratuitement.');
+    assert.ok(await page.getByRole('button', { name: 'Ask for review' }).count(), 'an owner may ask for review');
+    await page.getByRole('heading', { name: 'Donations received' }).waitFor();
+    await screenshot(page, 'organisation-admin');
+    await checkAccessibility(page, 'organisation admin');
     assert.deepEqual(errors, [], 'the pages reported errors');
     await page.close();
 

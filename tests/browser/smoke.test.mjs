@@ -28,6 +28,10 @@ test('the home page shows organisations, declares its language and passes axe', 
     await orgLinks.or(heading).first().waitFor({ timeout: 30_000 });
     // The heading may come first, the list once the API has answered.
     if (!(await orgLinks.count())) await orgLinks.first().waitFor({ timeout: 5_000 }).catch(() => {});
+    // From navigation to the directory on screen (WASM fetched and compiled, the API
+    // answered): the first-render time the README records.
+    const firstRender = await page.evaluate(() => Math.round(performance.now()));
+    t.diagnostic(`first render with data: ${firstRender} ms after navigation`);
     const links = await orgLinks.count();
     if (links > 0) {
         t.diagnostic(`${links} links to organisations in <main>`);

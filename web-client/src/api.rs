@@ -99,6 +99,19 @@ impl ApiClient {
         decode(self.send_raw(Method::GET, &path, None).await?).await
     }
 
+    /// A text answer (CSV).
+    pub async fn get_text(&self, path: &str) -> Result<String, ApiError> {
+        let response = self.send_raw(Method::GET, path, None).await?;
+        if response.ok() {
+            response
+                .text()
+                .await
+                .map_err(|e| ApiError::Decode(e.to_string()))
+        } else {
+            Err(problem(response).await)
+        }
+    }
+
     /// Sends `body` (JSON) and decodes the answer.
     pub async fn send<B: Serialize, T: DeserializeOwned>(
         &self,

@@ -11,9 +11,9 @@ use leptos_router::path;
 
 use crate::api::ApiClient;
 use crate::pages::{
-    AuthCompletePage, CausePage, DiscoverPage, FeedPage, MyDonationsPage, NewOrganisationPage,
-    NotFoundPage, NotificationsPage, OrganisationPage, SettingsPage, SignInPage, SignUpPage,
-    UpdatePage,
+    AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, MyDonationsPage,
+    NewOrganisationPage, NotFoundPage, NotificationsPage, OrganisationPage, SettingsPage,
+    SignInPage, SignUpPage, UpdatePage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang};
@@ -108,6 +108,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage />
                     <Route path=path!("/organisations/new") view=NewOrganisationPage />
                     <Route path=path!("/organisations/:slug") view=OrganisationPage />
+                    <Route path=path!("/organisations/:slug/admin") view=AdminPage />
                     <Route path=path!("/updates/:id") view=UpdatePage />
                     <Route path=path!("/donations") view=MyDonationsPage />
                     <Route path=path!("/notifications") view=NotificationsPage />

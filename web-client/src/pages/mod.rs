@@ -1,6 +1,7 @@
 //! One module per page (route) of the app.
 
 mod account;
+mod admin;
 mod auth_complete;
 mod discover;
 mod donations;
@@ -12,6 +13,7 @@ mod sign_in;
 mod update;
 
 pub use account::{CausePage, NotificationsPage, SettingsPage};
+pub use admin::AdminPage;
 pub use auth_complete::AuthCompletePage;
 pub use discover::DiscoverPage;
 pub use donations::{DonateForm, MyDonationsPage};

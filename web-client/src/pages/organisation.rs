@@ -112,7 +112,10 @@ pub fn OrganisationPage() -> impl IntoView {
                         <p class="muted">{fill(t.shown_in_language, &[("language", &profile.language)])}</p>
                     })}
 
-                    {in_team.then(|| view! { <NewUpdateForm slug=slug.clone() updates /> })}
+                    {in_team.then(|| view! {
+                        <p><a href=format!("/organisations/{}/admin", slug)>{t.admin_link}</a></p>
+                        <NewUpdateForm slug=slug.clone() updates />
+                    })}
                     {(profile.verification_status == ensemble_wire::VerificationStatus::Verified)
                         .then(|| view! { <super::DonateForm slug=slug.clone() /> })}
 
