@@ -322,6 +322,8 @@ pub struct Texts {
     pub admin_donations: &'static str,
     pub admin_donations_csv: &'static str,
     pub admin_anonymous: &'static str,
+    /// `{provider}`: e.g. Google.
+    pub continue_with: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub not_found_home: &'static str,

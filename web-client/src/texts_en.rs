@@ -194,6 +194,7 @@ pub const EN: Texts = Texts {
     admin_donations: "Donations received",
     admin_donations_csv: "Download as CSV",
     admin_anonymous: "Anonymous",
+    continue_with: "Continue with {provider}",
     not_found_title: "Page not found",
     not_found_body: "There is nothing at this address. It may have moved, or the link may be wrong.",
     not_found_home: "Go to the list of organisations",

@@ -194,6 +194,7 @@ pub const ES: Texts = Texts {
     admin_donations: "Donaciones recibidas",
     admin_donations_csv: "Descargar en CSV",
     admin_anonymous: "Anónimo",
+    continue_with: "Continuar con {provider}",
     not_found_title: "Página no encontrada",
     not_found_body: "No hay nada en esta dirección. Es posible que la página se haya movido o que el enlace sea incorrecto.",
     not_found_home: "Ir a la lista de organizaciones",

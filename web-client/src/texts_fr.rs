@@ -194,6 +194,7 @@ pub const FR: Texts = Texts {
     admin_donations: "Dons reçus",
     admin_donations_csv: "Télécharger en CSV",
     admin_anonymous: "Anonyme",
+    continue_with: "Continuer avec {provider}",
     not_found_title: "Page introuvable",
     not_found_body: "Il n’y a rien à cette adresse. La page a peut-être été déplacée, ou le lien est erroné.",
     not_found_home: "Voir la liste des organisations",

@@ -194,6 +194,7 @@ pub const ZH: Texts = Texts {
     admin_donations: "收到的捐款",
     admin_donations_csv: "下载 CSV",
     admin_anonymous: "匿名",
+    continue_with: "使用 {provider} 继续",
     not_found_title: "页面不存在",
     not_found_body: "此地址没有内容。页面可能已被移动，或链接有误。",
     not_found_home: "前往组织列表",

@@ -83,6 +83,16 @@ fn AuthForm(register: bool) -> impl IntoView {
     } else {
         t.sign_in_title
     };
+    // The social sign-ins the server is configured with (none by default).
+    let providers = RwSignal::new(Vec::<ensemble_wire::AuthProvider>::new());
+    spawn_local(async move {
+        if let Ok(list) = api
+            .get::<Vec<ensemble_wire::AuthProvider>>("/auth/providers", &[])
+            .await
+        {
+            providers.set(list.into_iter().filter(|p| p.id != "password").collect());
+        }
+    });
     view! {
         <section class="page narrow" aria-labelledby="page-title">
             <h1 id="page-title">{title}</h1>
@@ -107,6 +117,16 @@ fn AuthForm(register: bool) -> impl IntoView {
                 </button>
                 <p role="alert" class="form-message">{move || message.get()}</p>
             </form>
+            <ul class="providers">
+                {move || providers.get().into_iter().map(|p| view! {
+                    <li>
+                        // A server route, not a page of this app: the browser goes there.
+                        <a class="button" rel="external" href=format!("/api/v1/auth/oauth/{}/start?return_to=%2Ffeed", p.id)>
+                            {crate::texts::fill(t.continue_with, &[("provider", &p.name)])}
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
             <p>
                 {if register {
                     view! { <A href="/signin">{t.have_account}</A> }.into_any()
