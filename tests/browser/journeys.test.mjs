@@ -130,6 +130,15 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     assert.equal(await visible.isChecked(), true);
     await visible.uncheck();
     await page.getByText('Saved.').waitFor();
+    await page.getByLabel('Name of the new token').fill('my feed reader');
+    await page.getByRole('button', { name: 'Create the token' }).click();
+    await page.getByText('Copy it now: it will not be shown again.').waitFor();
+    const secret = await page.locator('code.secret').innerText();
+    const withToken = await api(BASE_URL, 'GET', '/me/feed', { token: secret });
+    assert.equal(withToken.status, 200, 'the token reads the feed');
+    await page.getByRole('button', { name: 'Revoke my feed reader' }).click();
+    await page.getByRole('button', { name: 'Revoke my feed reader' }).waitFor({ state: 'detached' });
+    assert.equal((await api(BASE_URL, 'GET', '/me/feed', { token: secret })).status, 401);
     await checkAccessibility(page, 'settings');
 
     // French, remembered.

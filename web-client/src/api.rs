@@ -76,6 +76,11 @@ impl ApiClient {
         self.session.set(Some(session));
     }
 
+    /// Uses a session obtained elsewhere (a provider's sign-in), already saved.
+    pub fn adopt(&self, session: Session) {
+        self.session.set(Some(session));
+    }
+
     pub fn sign_out(&self) {
         session::clear();
         self.session.set(None);
@@ -198,9 +203,11 @@ impl ApiClient {
         key: Option<&str>,
     ) -> Result<Response, ApiError> {
         let url = format!("{BASE_PATH}{path}");
+        // The API's messages (problem titles, cause names) in the interface's language.
         let mut request = RequestBuilder::new(&url)
             .method(method)
-            .header("Accept", "application/json");
+            .header("Accept", "application/json")
+            .header("Accept-Language", crate::texts::current_lang().code());
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
         }

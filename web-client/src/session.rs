@@ -46,3 +46,23 @@ pub fn set_preference(key: &str, value: &str) {
         let _ = storage.set_item(key, value);
     }
 }
+
+const SIGN_IN_STARTED: &str = "ensemble.sign_in_started";
+
+/// Notes, for this tab, that the person started a sign-in with a provider.
+pub fn mark_sign_in_started() {
+    if let Some(storage) = leptos::prelude::window().session_storage().ok().flatten() {
+        let _ = storage.set_item(SIGN_IN_STARTED, "1");
+    }
+}
+
+/// Whether this tab started a sign-in (and forgets it): tokens arriving otherwise were not
+/// asked for here (someone else's link), and are refused.
+pub fn take_sign_in_started() -> bool {
+    let Some(storage) = leptos::prelude::window().session_storage().ok().flatten() else {
+        return false;
+    };
+    let started = storage.get_item(SIGN_IN_STARTED).ok().flatten().is_some();
+    let _ = storage.remove_item(SIGN_IN_STARTED);
+    started
+}

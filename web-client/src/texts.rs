@@ -324,6 +324,13 @@ pub struct Texts {
     pub admin_anonymous: &'static str,
     /// `{provider}`: e.g. Google.
     pub continue_with: &'static str,
+    pub tokens_title: &'static str,
+    pub tokens_intro: &'static str,
+    pub token_name_label: &'static str,
+    pub token_write_label: &'static str,
+    pub token_create: &'static str,
+    pub token_created: &'static str,
+    pub token_revoke: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub not_found_home: &'static str,

@@ -189,6 +189,7 @@ pub fn SettingsPage() -> impl IntoView {
             {move || export.get().map(|href| view! {
                 <p><a href=href download="ensemble-export.json">{t.settings_export}</a></p>
             })}
+            <ApiTokens />
             <section class="card" aria-labelledby="delete-title">
                 <h2 id="delete-title">{t.settings_delete}</h2>
                 <p>{t.settings_delete_warning}</p>
@@ -289,5 +290,97 @@ pub fn CausePage() -> impl IntoView {
             .into_any()
         }
     }
+    }
+}
+
+/// Personal API tokens: listed, created (the secret shown once), revoked.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    use ensemble_wire::{ApiToken, CreatedApiToken, NewApiToken, TokenScope};
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let tokens = RwSignal::new(Vec::<ApiToken>::new());
+    let created = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let write = RwSignal::new(false);
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(page) = api.get::<Page<ApiToken>>("/me/tokens", &[]).await {
+                tokens.set(page.items);
+            }
+        });
+    };
+    load();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewApiToken {
+            name: name.get_untracked(),
+            scope: if write.get_untracked() {
+                TokenScope::Write
+            } else {
+                TokenScope::Read
+            },
+        };
+        spawn_local(async move {
+            match api
+                .send::<_, CreatedApiToken>(Method::POST, "/me/tokens", Some(&body))
+                .await
+            {
+                Ok(token) => {
+                    created.set(Some(token.token));
+                    name.set(String::new());
+                    errors.set(Vec::new());
+                    message.set(None);
+                    load();
+                }
+                Err(error) => {
+                    errors.set(error.field_errors());
+                    message.set(Some(explain(t, &error)));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="tokens-title">
+            <h2 id="tokens-title">{t.tokens_title}</h2>
+            <p>{t.tokens_intro}</p>
+            <ul class="members">
+                {move || tokens.get().into_iter().map(|token| {
+                    let id = token.id.clone();
+                    let revoke = move |_| {
+                        let id = id.clone();
+                        spawn_local(async move {
+                            if api.send_no_content::<()>(Method::DELETE, &format!("/me/tokens/{id}"), None).await.is_ok() {
+                                load();
+                            }
+                        });
+                    };
+                    view! {
+                        <li class="member">
+                            <span>{token.name.clone()}</span>
+                            <span class="muted">{format_date(&token.created_at)}</span>
+                            <button type="button" class="link-button" on:click=revoke>{fill(t.token_revoke, &[("name", &token.name)])}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || created.get().map(|secret| view! {
+                <div class="notice" role="status">
+                    <p>{t.token_created}</p>
+                    <p><code class="secret">{secret}</code></p>
+                </div>
+            })}
+            <form on:submit=create novalidate>
+                <crate::components::Field id="token-name" label=t.token_name_label value=name errors field="name" required=true />
+                <div class="field-check">
+                    <input id="token-write" type="checkbox" on:change=move |ev| write.set(event_target_checked(&ev)) />
+                    <label for="token-write">{t.token_write_label}</label>
+                </div>
+                <button type="submit">{t.token_create}</button>
+                <p role="alert" class="form-message">{move || message.get()}</p>
+            </form>
+        </section>
     }
 }

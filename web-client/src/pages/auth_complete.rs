@@ -34,12 +34,25 @@ pub fn AuthCompletePage() -> impl IntoView {
         );
     }
 
+    let started_here = session::take_sign_in_started();
     let outcome = match (get("access_token"), get("refresh_token"), get("error")) {
+        // Tokens this tab did not ask for: a link someone else made, to sign people into
+        // their account. Refused.
+        (Some(_), Some(_), None) if !started_here => Err(t.sign_in_failed),
         (Some(access_token), Some(refresh_token), None) => {
-            if session::save(&Session {
+            let session = Session {
                 access_token,
                 refresh_token,
-            }) {
+            };
+            if session::save(&session) {
+                let api = expect_context::<crate::api::ApiClient>();
+                api.adopt(session);
+                let me = expect_context::<RwSignal<Option<ensemble_wire::Me>>>();
+                leptos::task::spawn_local(async move {
+                    if let Ok(found) = api.get::<ensemble_wire::Me>("/me", &[]).await {
+                        me.set(Some(found));
+                    }
+                });
                 Ok(get("return_to")
                     .filter(|p| is_local_path(p))
                     .unwrap_or_else(|| "/".into()))

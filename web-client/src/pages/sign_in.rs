@@ -121,7 +121,8 @@ fn AuthForm(register: bool) -> impl IntoView {
                 {move || providers.get().into_iter().map(|p| view! {
                     <li>
                         // A server route, not a page of this app: the browser goes there.
-                        <a class="button" rel="external" href=format!("/api/v1/auth/oauth/{}/start?return_to=%2Ffeed", p.id)>
+                        <a class="button" rel="external" href=format!("/api/v1/auth/oauth/{}/start?return_to=%2Ffeed", p.id)
+                            on:click=|_| crate::session::mark_sign_in_started()>
                             {crate::texts::fill(t.continue_with, &[("provider", &p.name)])}
                         </a>
                     </li>
