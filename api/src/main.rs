@@ -59,6 +59,16 @@ enum Command {
 enum SeedCommand {
     /// The demo data of api/data/demo.json.
     Demo,
+    /// A large dataset for benchmarks (at scale 1: 1M users, 100k organisations, 10M
+    /// follows, 10M updates, 1M comments), the same at every run, into an empty database.
+    Bulk {
+        /// 1 is full size; 0.01 a quick run.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Another seed gives another (equally realistic) dataset.
+        #[arg(long, default_value_t = 42)]
+        seed: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +122,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 0 => println!("the database already has organisations: demo data not loaded"),
                 n => println!("loaded {n} demo organisations"),
             }
+            Ok(())
+        }
+        Command::Seed {
+            what: SeedCommand::Bulk { scale, seed },
+        } => {
+            if !(scale > 0.0 && scale <= 10.0) {
+                anyhow::bail!("--scale must be above 0 and at most 10");
+            }
+            cli.settings.ensure_data_dir()?;
+            let db = Db::connect(&cli.settings.database()?, 1)?;
+            let mut conn = db.get()?;
+            let started = std::time::Instant::now();
+            let sizes = ensemble_api::db::bulk::load(&mut conn, scale, seed)?;
+            println!(
+                "loaded {} users, {} organisations, up to {} follows, {} updates, {} comments in {:.0} s",
+                sizes.users,
+                sizes.organisations,
+                sizes.follows,
+                sizes.updates,
+                sizes.comments,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Admin { action } => {

@@ -272,3 +272,64 @@ async fn ensemble_demo_loads_the_demo_at_start_on_an_empty_database() {
     let (_, causes) = app.get_json("/api/v1/causes/oceans").await;
     assert_eq!(causes["slug"], "oceans");
 }
+
+#[tokio::test]
+async fn seed_bulk_makes_the_same_consistent_dataset_on_either_backend() {
+    let app = crate::helpers::spawn_app().await;
+    let seed = || {
+        Command::new(BIN)
+            .args(["seed", "bulk", "--scale", "0.0005"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("ENSEMBLE_DATA_DIR", app.dir.path().join("data"))
+            .output()
+            .unwrap()
+    };
+    let first = seed();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("loaded 500 users, 50 organisations"));
+    let again = seed();
+    assert!(!again.status.success(), "only into an empty database");
+
+    use diesel::prelude::*;
+    use ensemble_api::db::schema::{organisation_follows, organisations, updates};
+    let mut conn = app.db.get().unwrap();
+    let follows: i64 = organisation_follows::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let counted: Vec<i64> = organisations::table
+        .select(organisations::followers_count)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        counted.iter().sum::<i64>(),
+        follows,
+        "followers_count matches the rows"
+    );
+    // The same numbers on both backends (a hash of the row number, not a random source).
+    assert_eq!(follows, 4734);
+    let posted: i64 = updates::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(posted, 5000);
+    // Popularity follows a power law: the most followed has many times the median.
+    let mut sorted = counted.clone();
+    sorted.sort_unstable();
+    assert!(
+        sorted[sorted.len() - 1] > 5 * sorted[sorted.len() / 2],
+        "{sorted:?}"
+    );
+    let (status, page) = app
+        .get_json("/api/v1/organisations?sort=followers&limit=1")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        page["items"][0]["followers_count"],
+        sorted[sorted.len() - 1]
+    );
+    let (status, found) = app.get_json("/api/v1/organisations?q=water&limit=5").await;
+    assert_eq!(status, 200);
+    assert_eq!(found["items"].as_array().unwrap().len(), 5, "searchable");
+}

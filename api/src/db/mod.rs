@@ -3,6 +3,7 @@
 //! [`Db::run`], which moves the work off the async workers. SQL that must differ between
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
+pub mod bulk;
 pub mod causes;
 pub mod comments;
 pub mod demo;
