@@ -2,8 +2,8 @@
 //! the database itself (`generate_series` on PostgreSQL, a recursive CTE on SQLite) in a
 //! few statements, so a million users take seconds, not an afternoon of round trips.
 //!
-//! At scale 1: 1M users, 100k organisations, 10M follows (power-law popularity: the n-th
-//! organisation is followed about 1/n² as often as the first), 10M updates over two years
+//! At scale 1: 1M users, 100k organisations, 10M follows (power-law popularity: the k-th
+//! organisation is followed about 1/√k as often as the first), 10M updates over two years
 //! (more from the popular ones), 1M comments. "Random" choices are a multiplicative hash of
 //! the row number in integer arithmetic, identical on both backends and at every run. Ids
 //! are assumed to start at 1 (an empty database).
