@@ -40,7 +40,7 @@ ensure_apt_packages "${missing[@]}"
 ensure_browser_deps
 
 # --- cleanup: always stop the server and the test runner, remove the temporary files -------
-TMP=""
+WORK_DIR=""
 SERVER_PID=""
 RUNNER_PID=""
 
@@ -69,11 +69,11 @@ cleanup() {
         kill -0 "$SERVER_PID" 2>/dev/null && { log "server did not stop on SIGTERM; killing it"; kill -KILL "$SERVER_PID"; }
         wait "$SERVER_PID" 2>/dev/null
     fi
-    if [[ -n $TMP && -f $TMP/server.log ]] && [[ $rc -ne 0 || ${BROWSER_KEEP_LOG:-} == 1 ]]; then
+    if [[ -n $WORK_DIR && -f $WORK_DIR/server.log ]] && [[ $rc -ne 0 || ${BROWSER_KEEP_LOG:-} == 1 ]]; then
         log "server log (last 60 lines):"
-        tail -n 60 "$TMP/server.log" >&2
+        tail -n 60 "$WORK_DIR/server.log" >&2
     fi
-    [[ -n $TMP ]] && rm -rf "$TMP"
+    [[ -n $WORK_DIR ]] && rm -rf "$WORK_DIR"
     log "finished in $((SECONDS - started)) s with exit code $rc"
     exit "$rc"
 }
@@ -82,9 +82,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- the server ----------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ensemble-browser.XXXXXX")
-mkdir -p "$TMP/data"
-: >"$TMP/server.log" # before the server starts writing it, for the port lookup below
+WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ensemble-browser.XXXXXX")
+mkdir -p "$WORK_DIR/data"
+: >"$WORK_DIR/server.log" # before the server starts writing it, for the port lookup below
 (
     # Only the settings below: nothing inherited from the caller's environment (a
     # DATABASE_URL pointing at real data, JSON logs that the port lookup cannot read).
@@ -97,9 +97,9 @@ mkdir -p "$TMP/data"
     export RUST_LOG="${RUST_LOG:-info,actix_server=warn},ensemble_api::startup=info" NO_COLOR=1
     # Global options come before the subcommand. Port 0: the system picks a free one, which
     # the server logs (no race between choosing a port and binding it).
-    exec "$BIN" --database-url "$TMP/data/ensemble.sqlite3" --data-dir "$TMP/data" \
+    exec "$BIN" --database-url "$WORK_DIR/data/ensemble.sqlite3" --data-dir "$WORK_DIR/data" \
         --listen 127.0.0.1:0 --web-dir "$WEB_DIR" serve
-) >"$TMP/server.log" 2>&1 &
+) >"$WORK_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 
 # The address is in the start-up line: `serving address=127.0.0.1:PORT public_url=...`.
@@ -109,7 +109,7 @@ deadline=$((SECONDS + 60))
 while ((SECONDS < deadline)); do
     kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited during start-up"
     if [[ -z $BASE ]]; then
-        port=$(sed -nE 's/.*serving.*address=127\.0\.0\.1:([0-9]+).*/\1/p' "$TMP/server.log" | head -n 1)
+        port=$(sed -nE 's/.*serving.*address=127\.0\.0\.1:([0-9]+).*/\1/p' "$WORK_DIR/server.log" | head -n 1)
         [[ -z $port ]] || BASE="http://127.0.0.1:$port"
     fi
     if [[ -n $BASE ]] && [[ $(curl -sS --max-time 2 -o /dev/null -w '%{http_code}' "$BASE/readyz" 2>/dev/null) == 200 ]]; then

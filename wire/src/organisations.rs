@@ -453,6 +453,24 @@ fn translation_changes() -> utoipa::openapi::Object {
     )
 }
 
+/// A string schema for a web address on a domain name, `https://` only unless
+/// `allow_http`: the pattern the server checks by hand.
+#[cfg(feature = "openapi")]
+fn web_address(allow_http: bool) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    const HOST_AND_PATH: &str = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$";
+    let scheme = if allow_http {
+        "^https?://"
+    } else {
+        "^https://"
+    };
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(2048))
+        .pattern(Some(format!("{scheme}{HOST_AND_PATH}")))
+        .into()
+}
+
 /// Schema of a link: an `http://` or `https://` address on a domain name.
 #[cfg(feature = "openapi")]
 pub struct WebLink;
@@ -460,14 +478,7 @@ pub struct WebLink;
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for WebLink {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .max_length(Some(2048))
-            .pattern(Some(
-                r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$",
-            ))
-            .into()
+        web_address(true)
     }
 }
 
@@ -481,14 +492,7 @@ pub struct ImageLink;
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for ImageLink {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .max_length(Some(2048))
-            .pattern(Some(
-                r"^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$",
-            ))
-            .into()
+        web_address(false)
     }
 }
 

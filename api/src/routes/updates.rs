@@ -15,7 +15,7 @@ use super::organisations::{PageParams, wire_status};
 use crate::auth::rate_limit::{Limit, RateLimiter};
 use crate::auth::{AtLeastEditor, Auth, CommentModerator, OrgRole, Read, UpdateRole, Write};
 use crate::db::updates::{self as store, UpdateRow};
-use crate::db::{Db, causes, comments, notifications};
+use crate::db::{Db, DbConnection, causes, comments, notifications};
 use crate::domain::markdown;
 use crate::domain::organisations as rules;
 use crate::domain::pagination::{KeysetAfter, Limit as PageLimit, split_page};
@@ -66,22 +66,30 @@ pub fn to_wire(row: UpdateRow, reacted: bool) -> Update {
     }
 }
 
-/// Rows to a page, marking those the viewer reacted to.
-async fn page_of(
+/// A page of updates chosen by `load`, with those the viewer reacted to marked: one trip
+/// to the database pool for both (the feed is the hot path).
+async fn page_of<F>(
     db: &Db,
-    rows: Vec<UpdateRow>,
     limit: PageLimit,
     viewer: Option<i64>,
-) -> Result<Page<Update>, ApiError> {
-    let (rows, next_cursor) = split_page(rows, limit, UpdateRow::key);
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let reacted = match viewer {
-        Some(user) => {
-            db.run(move |conn| Ok(store::reacted(conn, user, &ids)?))
-                .await?
-        }
-        None => Vec::new(),
-    };
+    load: F,
+) -> Result<Page<Update>, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<Vec<UpdateRow>, ApiError> + Send + 'static,
+{
+    let (rows, next_cursor, reacted) = db
+        .run(move |conn| {
+            let (rows, next_cursor) = split_page(load(conn)?, limit, UpdateRow::key);
+            let reacted = match viewer {
+                Some(user) => {
+                    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                    store::reacted(conn, user, &ids)?
+                }
+                None => Vec::new(),
+            };
+            Ok((rows, next_cursor, reacted))
+        })
+        .await?;
     Ok(Page {
         items: rows
             .into_iter()
@@ -191,21 +199,19 @@ pub async fn list_for_organisation(
 ) -> Result<web::Json<Page<Update>>, ApiError> {
     let (limit, after) = params.parse()?;
     let slug = slug.into_inner();
-    let rows = db
-        .run(move |conn| {
-            let id = crate::db::organisations::id_of(conn, &slug)?
-                .ok_or(ApiError::NotFound("organisation"))?;
-            Ok(store::of_organisation(
-                conn,
-                id,
-                after.as_ref(),
-                limit.get(),
-            )?)
-        })
-        .await?;
-    Ok(web::Json(
-        page_of(&db, rows, limit, viewer.map(|v| v.user_id)).await?,
-    ))
+    let viewer = viewer.map(|v| v.user_id);
+    let page = page_of(&db, limit, viewer, move |conn| {
+        let id = crate::db::organisations::id_of(conn, &slug)?
+            .ok_or(ApiError::NotFound("organisation"))?;
+        Ok(store::of_organisation(
+            conn,
+            id,
+            after.as_ref(),
+            limit.get(),
+        )?)
+    })
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// One update. Public.
@@ -544,10 +550,11 @@ pub async fn feed(
 ) -> Result<web::Json<Page<Update>>, ApiError> {
     let (limit, after) = params.parse()?;
     let user = auth.user_id;
-    let rows = db
-        .run(move |conn| Ok(store::feed(conn, user, after.as_ref(), limit.get())?))
-        .await?;
-    Ok(web::Json(page_of(&db, rows, limit, Some(user)).await?))
+    let page = page_of(&db, limit, Some(user), move |conn| {
+        Ok(store::feed(conn, user, after.as_ref(), limit.get())?)
+    })
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// The newest updates of the organisations working on a cause (and its narrower causes).
@@ -570,15 +577,13 @@ pub async fn cause_updates(
 ) -> Result<web::Json<Page<Update>>, ApiError> {
     let (limit, after) = params.parse()?;
     let slug = slug.into_inner();
-    let rows = db
-        .run(move |conn| {
-            let ids = causes::with_children(conn, &slug)?.ok_or(ApiError::NotFound("cause"))?;
-            Ok(store::in_causes(conn, &ids, after.as_ref(), limit.get())?)
-        })
-        .await?;
-    Ok(web::Json(
-        page_of(&db, rows, limit, viewer.map(|v| v.user_id)).await?,
-    ))
+    let viewer = viewer.map(|v| v.user_id);
+    let page = page_of(&db, limit, viewer, move |conn| {
+        let ids = causes::with_children(conn, &slug)?.ok_or(ApiError::NotFound("cause"))?;
+        Ok(store::in_causes(conn, &ids, after.as_ref(), limit.get())?)
+    })
+    .await?;
+    Ok(web::Json(page))
 }
 
 fn notification_kind(stored: &str) -> NotificationKind {
