@@ -47,6 +47,15 @@ enum Command {
         #[command(subcommand)]
         action: PaymentsCommand,
     },
+    /// Print the SQL a hot path runs and the database's plan for it: `EXPLAIN (ANALYZE,
+    /// BUFFERS)` on PostgreSQL (the query runs), `EXPLAIN QUERY PLAN` on SQLite.
+    Explain {
+        #[command(subcommand)]
+        what: ExplainCommand,
+        /// Print only the SQL and its binds (`-- $1 = …`), for pgbench.
+        #[arg(long, global = true)]
+        sql_only: bool,
+    },
     /// Print the OpenAPI document as YAML (or write it to a file).
     Openapi {
         /// Write to this file instead of standard output.
@@ -60,7 +69,8 @@ enum SeedCommand {
     /// The demo data of api/data/demo.json.
     Demo,
     /// A large dataset for benchmarks (at scale 1: 1M users, 100k organisations, 10M
-    /// follows, 10M updates, 1M comments), the same at every run, into an empty database.
+    /// follows, 10M updates, 1M comments, 500k donations), the same at every run, into an
+    /// empty database.
     Bulk {
         /// 1 is full size; 0.01 a quick run.
         #[arg(long, default_value_t = 1.0)]
@@ -68,6 +78,23 @@ enum SeedCommand {
         /// Another seed gives another (equally realistic) dataset.
         #[arg(long, default_value_t = 42)]
         seed: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExplainCommand {
+    /// The personal feed of the account with this (database) id.
+    Feed {
+        #[arg(long)]
+        user: i64,
+        /// Which page: the cursors of the pages before it are followed first.
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
+    /// Organisation search, best match first.
+    Search {
+        #[arg(long)]
+        q: String,
     },
 }
 
@@ -136,12 +163,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let sizes = ensemble_api::db::bulk::load(&mut conn, scale, seed)?;
             println!(
-                "loaded {} users, {} organisations, up to {} follows, {} updates, {} comments in {:.0} s",
+                "loaded {} users, {} organisations, up to {} follows, {} updates, {} comments, {} donations in {:.0} s",
                 sizes.users,
                 sizes.organisations,
                 sizes.follows,
                 sizes.updates,
                 sizes.comments,
+                sizes.donations,
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -185,6 +213,58 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} pending donations checked: {} paid, {} expired, {} still open",
                 report.checked, report.paid, report.expired, report.open
             );
+            Ok(())
+        }
+        Command::Explain { what, sql_only } => {
+            use ensemble_api::db::{search, sql::Bind, updates};
+            let db = Db::connect(&cli.settings.database()?, 1)?;
+            let mut conn = db.get()?;
+            const PAGE: i64 = 20;
+            let sql = match what {
+                ExplainCommand::Feed { user, page } => {
+                    let mut after = None;
+                    for _ in 1..page {
+                        let rows = updates::feed(&mut conn, user, after.as_ref(), PAGE)?;
+                        let Some(last) = rows.get(PAGE as usize - 1) else {
+                            anyhow::bail!("this feed has fewer than {page} pages");
+                        };
+                        after = Some(last.key());
+                    }
+                    updates::feed_query(&conn, user, after.as_ref(), PAGE)
+                }
+                ExplainCommand::Search { q } => {
+                    let matching = ensemble_api::domain::search::query(&q)
+                        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+                    let filters = search::Filters {
+                        matching,
+                        ..search::Filters::default()
+                    };
+                    search::search_query(
+                        &conn,
+                        &filters,
+                        ensemble_api::domain::search::Sort::Relevance,
+                        None,
+                        "en",
+                        PAGE,
+                    )
+                }
+            };
+            println!("{}", sql.text);
+            for (n, bind) in sql.binds().iter().enumerate() {
+                let value = match bind {
+                    Bind::Int(v) => v.to_string(),
+                    Bind::Float(v) => v.to_string(),
+                    Bind::Text(v) => format!("'{}'", v.replace('\'', "''")),
+                    Bind::Time(v) => format!("'{}'", v.format("%Y-%m-%d %H:%M:%S%.6f")),
+                };
+                println!("-- ${} = {value}", n + 1);
+            }
+            if !sql_only {
+                println!();
+                for line in sql.explain(&mut conn)? {
+                    println!("{line}");
+                }
+            }
             Ok(())
         }
         Command::Openapi { output } => {

@@ -314,6 +314,22 @@ async fn seed_bulk_makes_the_same_consistent_dataset_on_either_backend() {
     assert_eq!(follows, 4734);
     let posted: i64 = updates::table.count().get_result(&mut conn).unwrap();
     assert_eq!(posted, 5000);
+    // Donations go to verified organisations only; all but the expired ones were paid.
+    use ensemble_api::db::schema::{donation_payments, donations};
+    let given: i64 = donations::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(given, 250);
+    let paid: i64 = donation_payments::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(paid, 250 - 12, "one payment each, but the 12 expired");
+    let unverified: i64 = donations::table
+        .inner_join(organisations::table)
+        .filter(organisations::verification_status.ne("verified"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(unverified, 0);
     // Popularity follows a power law: the most followed has many times the median.
     let mut sorted = counted.clone();
     sorted.sort_unstable();
@@ -332,4 +348,40 @@ async fn seed_bulk_makes_the_same_consistent_dataset_on_either_backend() {
     let (status, found) = app.get_json("/api/v1/organisations?q=water&limit=5").await;
     assert_eq!(status, 200);
     assert_eq!(found["items"].as_array().unwrap().len(), 5, "searchable");
+
+    // `explain` prints the feed's SQL, its binds and the database's plan for it.
+    let explain = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("explain")
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("ENSEMBLE_DATA_DIR", app.dir.path().join("data"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let feed = explain(&["feed", "--user", "3", "--page", "2"]);
+    let mut lines = feed.lines();
+    assert!(lines.next().unwrap().starts_with("SELECT u.id"), "{feed}");
+    assert!(
+        feed.lines()
+            .any(|l| l.starts_with("-- $") && l.ends_with(" = 3")),
+        "the reader's id is bound: {feed}"
+    );
+    let plan = if app.database_url.starts_with("postgres") {
+        "Execution Time"
+    } else {
+        "USING COVERING INDEX updates_organisation_recent_idx"
+    };
+    assert!(feed.contains(plan), "{feed}");
+    let sql_only = explain(&["--sql-only", "search", "--q", "water"]);
+    assert!(
+        sql_only.contains("-- $1 = ") && !sql_only.contains(plan),
+        "{sql_only}"
+    );
 }

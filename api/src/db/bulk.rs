@@ -4,7 +4,8 @@
 //!
 //! At scale 1: 1M users, 100k organisations, 10M follows (power-law popularity: the k-th
 //! organisation is followed about 1/√k as often as the first), 10M updates over two years
-//! (more from the popular ones), 1M comments. "Random" choices are a multiplicative hash of
+//! (more from the popular ones), 1M comments, 500k donations to verified organisations
+//! (popular ones again) with their payments. "Random" choices are a multiplicative hash of
 //! the row number in integer arithmetic, identical on both backends and at every run. Ids
 //! are assumed to start at 1 (an empty database).
 
@@ -22,6 +23,7 @@ pub struct Sizes {
     pub follows: i64,
     pub updates: i64,
     pub comments: i64,
+    pub donations: i64,
 }
 
 impl Sizes {
@@ -33,6 +35,7 @@ impl Sizes {
             follows: n(10_000_000.0),
             updates: n(10_000_000.0),
             comments: n(1_000_000.0),
+            donations: n(500_000.0),
         }
     }
 }
@@ -43,15 +46,73 @@ fn hash(i: &str, salt: u32) -> String {
     format!("((({i} + {salt}) * 2654435761) % 4294967296)")
 }
 
-/// The rows 1..=n, as a FROM clause naming the number `i`.
-fn series(postgres: bool, n: i64) -> String {
+/// The rows from..=to, as a FROM clause naming the number `i`.
+fn series(postgres: bool, from: i64, to: i64) -> String {
     if postgres {
-        format!("generate_series(1, {n}) AS g(i)")
+        format!("generate_series({from}, {to}) AS g(i)")
     } else {
         format!(
-            "(WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < {n}) SELECT i FROM g) AS g"
+            "(WITH RECURSIVE g(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM g WHERE i < {to}) SELECT i FROM g) AS g"
         )
     }
+}
+
+/// Rows made per statement (and transaction): big enough to keep the database busy,
+/// small enough to show progress.
+const CHUNK: i64 = 250_000;
+
+/// One step: a statement, or one run per chunk of `rows` rows (`{series}` in `sql` stands
+/// for the chunk's rows). A row's values depend only on its number, so the chunks make the
+/// same data as one statement would.
+struct Step {
+    name: &'static str,
+    sql: String,
+    rows: Option<i64>,
+}
+
+fn step(name: &'static str, sql: String) -> Step {
+    Step {
+        name,
+        sql,
+        rows: None,
+    }
+}
+
+fn rows(name: &'static str, rows: i64, sql: String) -> Step {
+    Step {
+        name,
+        sql,
+        rows: Some(rows),
+    }
+}
+
+/// `[3/11] follows [#######.............]  35%  12.0 s`, redrawn in place on a terminal,
+/// or one line at the end of the step when the output is a file.
+fn progress(label: &str, done: i64, total: i64, seconds: f64, finished: bool) {
+    use std::io::{IsTerminal, Write};
+    let terminal = std::io::stderr().is_terminal();
+    if !terminal && !finished {
+        return;
+    }
+    const WIDTH: i64 = 24;
+    let filled = if total == 0 {
+        WIDTH
+    } else {
+        (done * WIDTH / total).clamp(0, WIDTH)
+    };
+    let bar = format!(
+        "{}{}",
+        "#".repeat(filled as usize),
+        ".".repeat((WIDTH - filled) as usize)
+    );
+    let percent = if total == 0 { 100 } else { done * 100 / total };
+    let mut err = std::io::stderr().lock();
+    let _ = write!(
+        err,
+        "\r{label} [{bar}] {percent:>3}%  {seconds:.1} s{}",
+        if finished { "\n" } else { "" }
+    );
+    let _ = err.flush();
 }
 
 /// Loads the dataset into a database without users; prints each step with its time.
@@ -78,12 +139,13 @@ pub fn load(conn: &mut DbConnection, scale: f64, seed: u32) -> anyhow::Result<Si
             )
         }
     };
-    let (users, organisations, follows, updates, comments) = (
+    let (users, organisations, follows, updates, comments, donations) = (
         sizes.users,
         sizes.organisations,
         sizes.follows,
         sizes.updates,
         sizes.comments,
+        sizes.donations,
     );
     // An organisation by popularity: 1 + floor(n * u^2), u uniform in [0, 1) (a power
     // law), in integers: u = h / 2^16 with h < 2^16.
@@ -93,28 +155,28 @@ pub fn load(conn: &mut DbConnection, scale: f64, seed: u32) -> anyhow::Result<Si
     };
     // Who follows: another multiplier than the organisation's, so the pairs do not repeat.
     let follower = format!("(((i + {}) * 2246822519) % 4294967296)", seed + 8);
-    let steps: Vec<(&str, String)> = vec![
-        (
+    let mut steps: Vec<Step> = vec![
+        rows(
             "users",
+            users,
             format!(
                 "INSERT INTO users (email, email_key, email_verified, display_name, locale, follows_public, is_admin, created_at, updated_at) \
-                 SELECT 'user' || i || '@bulk.invalid', 'user' || i || '@bulk.invalid', TRUE, 'Supporter ' || i, 'en', TRUE, FALSE, {ago}, {ago} FROM {series}",
+                 SELECT 'user' || i || '@bulk.invalid', 'user' || i || '@bulk.invalid', TRUE, 'Supporter ' || i, 'en', TRUE, FALSE, {ago}, {ago} FROM {{series}}",
                 ago = ago("i", seed),
-                series = series(postgres, users)
             ),
         ),
-        (
+        rows(
             "organisations",
+            organisations,
             format!(
                 "INSERT INTO organisations (slug, name, mission, description, text_language, country, created_at, updated_at, sort_name, search_text, verification_status) \
                  SELECT 'bulk-org-' || i, 'Bulk Organisation ' || i, 'Clean water, schools and health for community ' || i || '.', \
                  'We work with volunteers on water, education and health.', 'en', 'FR', {ago}, {ago}, 'bulk organisation ' || i, \
-                 'community ' || i || ' water education health volunteers', CASE WHEN i % 3 = 0 THEN 'verified' ELSE 'unverified' END FROM {series}",
+                 'community ' || i || ' water education health volunteers', CASE WHEN i % 3 = 0 THEN 'verified' ELSE 'unverified' END FROM {{series}}",
                 ago = ago("i", seed + 1),
-                series = series(postgres, organisations)
             ),
         ),
-        (
+        step(
             "causes of organisations",
             "INSERT INTO organisation_causes (organisation_id, cause_id) \
              SELECT o.id, c.id FROM organisations o JOIN \
@@ -122,60 +184,111 @@ pub fn load(conn: &mut DbConnection, scale: f64, seed: u32) -> anyhow::Result<Si
              ON c.n = o.id % (SELECT COUNT(*) FROM causes)"
                 .to_owned(),
         ),
-        (
+        rows(
             "follows",
+            follows,
             format!(
                 "INSERT INTO organisation_follows (user_id, organisation_id, created_at) \
-                 SELECT 1 + ({follower} / 7) % {users}, {org}, {ago} FROM {series} WHERE 1 = 1 ON CONFLICT DO NOTHING",
+                 SELECT 1 + ({follower} / 7) % {users}, {org}, {ago} FROM {{series}} WHERE 1 = 1 ORDER BY 1, 2 ON CONFLICT DO NOTHING",
                 follower = follower,
                 org = popular("i", seed + 2),
                 ago = ago("i", seed + 3),
-                series = series(postgres, follows)
             ),
         ),
-        (
+        step(
             "followers counts",
-            "UPDATE organisations SET followers_count = \
-             (SELECT COUNT(*) FROM organisation_follows f WHERE f.organisation_id = organisations.id)"
+            "UPDATE organisations SET followers_count = c.n FROM \
+             (SELECT organisation_id, COUNT(*) AS n FROM organisation_follows GROUP BY organisation_id) AS c \
+             WHERE organisations.id = c.organisation_id"
                 .to_owned(),
         ),
-        (
+        rows(
             "updates",
+            updates,
             format!(
                 "INSERT INTO updates (organisation_id, title, body, language, created_at) \
-                 SELECT {org}, 'News ' || i, 'This month we **dug a well** and opened a class (update ' || i || ').', 'en', {ago} FROM {series}",
+                 SELECT {org}, 'News ' || i, 'This month we **dug a well** and opened a class (update ' || i || ').', 'en', {ago} FROM {{series}}",
                 org = popular("i", seed + 4),
                 ago = ago("i", seed + 5),
-                series = series(postgres, updates)
             ),
         ),
-        (
+        rows(
             "comments",
+            comments,
             format!(
                 "INSERT INTO comments (update_id, author_id, body, created_at) \
-                 SELECT 1 + ({h} % {updates}), 1 + (i % {users}), 'Well done! (' || i || ')', {ago} FROM {series}",
+                 SELECT 1 + ({h} % {updates}), 1 + (i % {users}), 'Well done! (' || i || ')', {ago} FROM {{series}}",
                 h = hash("i", seed + 6),
                 ago = ago("i", seed + 7),
-                series = series(postgres, comments)
             ),
         ),
-        (
+        step(
             "comments counts",
-            "UPDATE updates SET comments_count = \
-             (SELECT COUNT(*) FROM comments c WHERE c.update_id = updates.id) \
-             WHERE id IN (SELECT DISTINCT update_id FROM comments)"
+            "UPDATE updates SET comments_count = c.n FROM \
+             (SELECT update_id, COUNT(*) AS n FROM comments GROUP BY update_id) AS c \
+             WHERE updates.id = c.update_id"
                 .to_owned(),
         ),
     ];
+    // Donations go to verified organisations (every third), the popular ones first: 85%
+    // paid once, 10% monthly and running, 5% expired at checkout.
+    if organisations >= 3 {
+        let verified = format!(
+            "(3 * (1 + ({} - 1) % {}))",
+            popular("i", seed + 9),
+            organisations / 3
+        );
+        steps.push(rows(
+            "donations",
+            donations,
+            format!(
+                "INSERT INTO donations (organisation_id, donor_id, amount_minor, currency, recurring, anonymous, share_contact, message, status, provider, provider_checkout_id, provider_subscription_id, created_at, updated_at) \
+                 SELECT {verified}, 1 + ({h} % {users}), 500 * (1 + {h} % 40), CASE WHEN i % 4 = 0 THEN 'USD' ELSE 'EUR' END, \
+                 CASE WHEN i % 20 = 1 OR i % 20 = 11 THEN 'monthly' END, i % 5 = 0, i % 2 = 0, '', \
+                 CASE WHEN i % 20 = 19 THEN 'expired' WHEN i % 20 = 1 OR i % 20 = 11 THEN 'active' ELSE 'succeeded' END, 'sandbox', 'bulk_cs_' || i, \
+                 CASE WHEN i % 20 = 1 OR i % 20 = 11 THEN 'bulk_sub_' || i END, {ago}, {ago} FROM {{series}}",
+                h = hash("i", seed + 10),
+                ago = ago("i", seed + 11),
+            ),
+        ));
+        steps.push(step(
+            "donation payments",
+            "INSERT INTO donation_payments (donation_id, provider_payment_id, amount_minor, currency, status, receipt_number, paid_at) \
+             SELECT id, 'bulk_pi_' || id, amount_minor, currency, 'succeeded', 'BULK-' || id, created_at FROM donations \
+             WHERE status IN ('succeeded', 'active')"
+                .to_owned(),
+        ));
+    }
     let total = steps.len() + 1;
-    for (n, (name, sql)) in steps.into_iter().enumerate() {
+    for (n, step) in steps.into_iter().enumerate() {
         let started = Instant::now();
-        eprint!("[{}/{total}] {name}…", n + 1);
-        conn.batch_execute(&sql)?;
-        eprintln!(" {:.1} s", started.elapsed().as_secs_f64());
+        let label = format!("[{}/{total}] {:<24}", n + 1, step.name);
+        match step.rows {
+            None => {
+                progress(&label, 0, 1, 0.0, false);
+                conn.batch_execute(&step.sql)?;
+                progress(&label, 1, 1, started.elapsed().as_secs_f64(), true);
+            }
+            Some(rows) => {
+                let mut from = 1;
+                while from <= rows {
+                    let to = (from + CHUNK - 1).min(rows);
+                    conn.batch_execute(&step.sql.replace("{series}", &series(postgres, from, to)))?;
+                    progress(
+                        &label,
+                        to,
+                        rows,
+                        started.elapsed().as_secs_f64(),
+                        to == rows,
+                    );
+                    from = to + 1;
+                }
+            }
+        }
     }
     let started = Instant::now();
-    eprint!("[{total}/{total}] search indexes and statistics…");
+    let label = format!("[{total}/{total}] {:<24}", "search indexes, statistics");
+    progress(&label, 0, 1, 0.0, false);
     if postgres {
         conn.batch_execute("ANALYZE")?;
     } else {
@@ -185,6 +298,6 @@ pub fn load(conn: &mut DbConnection, scale: f64, seed: u32) -> anyhow::Result<Si
              ANALYZE;",
         )?;
     }
-    eprintln!(" {:.1} s", started.elapsed().as_secs_f64());
+    progress(&label, 1, 1, started.elapsed().as_secs_f64(), true);
     Ok(sizes)
 }

@@ -111,6 +111,9 @@ impl Conditions {
     }
 }
 
+/// How many matches PostgreSQL ranks by relevance: the most followed ones.
+pub const RELEVANCE_CANDIDATES: i64 = 1000;
+
 /// One page (`limit + 1` rows, so the caller knows whether there is a next one).
 pub fn search(
     conn: &mut DbConnection,
@@ -120,6 +123,18 @@ pub fn search(
     reader_lang: &str,
     limit: i64,
 ) -> QueryResult<Vec<Card>> {
+    search_query(conn, filters, sort, after, reader_lang, limit).load(conn)
+}
+
+/// The query [`search`] runs (`ensemble explain search` prints it).
+pub fn search_query(
+    conn: &DbConnection,
+    filters: &Filters,
+    sort: Sort,
+    after: Option<&After>,
+    reader_lang: &str,
+    limit: i64,
+) -> Sql {
     let mut sql = Sql::for_connection(conn);
     let pg = sql.is_postgres();
     // Without words, relevance is popularity.
@@ -224,6 +239,14 @@ pub fn search(
             .next(&mut sql)
             .push(&format!("o.id NOT IN ({})", id_list(&filters.exclude)));
     }
+    // Ranking every match of a common word ("water": half the directory) would cost a
+    // score per match; PostgreSQL ranks the 1,000 most followed matches instead (their
+    // index gives them in that order, so a common word stops early and a rare one is read
+    // from the text index). Further results are there by the other sorts.
+    if pg && sort == Sort::Relevance && matches!(filters.matching, Some(Matching::Words(_))) {
+        sql.push(" ORDER BY o.followers_count DESC, o.id DESC LIMIT ")
+            .int(RELEVANCE_CANDIDATES);
+    }
     sql.push(") x LEFT JOIN organisation_translations t ON t.organisation_id = x.id AND t.lang = ")
         .text(reader_lang);
     // Keyset: row values, which both backends compare (and index) in order.
@@ -265,7 +288,7 @@ pub fn search(
         Sort::Name => " ORDER BY x.sort_name ASC, x.id ASC",
     });
     sql.push(" LIMIT ").int(limit + 1);
-    sql.load(conn)
+    sql
 }
 
 #[derive(QueryableByName)]

@@ -74,16 +74,22 @@ fn push_after(sql: &mut Sql, alias: &str, after: Option<&KeysetAfter>) {
 /// Loads full rows for a page of ids chosen by `page_sql` (a query answering `id`,
 /// `created_at`), newest first.
 fn load_page(mut sql: Sql, conn: &mut DbConnection) -> QueryResult<Vec<UpdateRow>> {
+    finish_page(&mut sql);
+    sql.load(conn)
+}
+
+fn finish_page(sql: &mut Sql) {
     sql.push(
         ") page JOIN updates u ON u.id = page.id JOIN organisations o ON o.id = u.organisation_id \
          ORDER BY u.created_at DESC, u.id DESC",
     );
-    sql.load(conn)
 }
 
+/// Every query here takes one of a few shapes, with every value bound: prepared once per
+/// connection.
 fn page_start(conn: &DbConnection) -> Sql {
     let mut sql = Sql::for_connection(conn);
-    sql.push(&format!("SELECT {COLUMNS} FROM ("));
+    sql.prepared().push(&format!("SELECT {COLUMNS} FROM ("));
     sql
 }
 
@@ -93,7 +99,7 @@ fn page_start(conn: &DbConnection) -> Sql {
 /// Read-time merge: for each organisation, its newest `limit + 1` updates after the
 /// cursor (an index range scan on (organisation_id, created_at DESC, id DESC)), then the
 /// newest of those. PostgreSQL runs it as a `CROSS JOIN LATERAL`; SQLite, which has no
-/// LATERAL, as a correlated `IN (… LIMIT n)` on the same index. Never the plain join and
+/// LATERAL, bounds each organisation's range by its n-th newest update, on the same index. Never the plain join and
 /// sort, whose cost grows with every update ever posted.
 fn merged(
     conn: &mut DbConnection,
@@ -101,6 +107,15 @@ fn merged(
     after: Option<&KeysetAfter>,
     limit: i64,
 ) -> QueryResult<Vec<UpdateRow>> {
+    merged_query(conn, source, after, limit).load(conn)
+}
+
+fn merged_query(
+    conn: &DbConnection,
+    source: impl Fn(&mut Sql),
+    after: Option<&KeysetAfter>,
+    limit: i64,
+) -> Sql {
     let mut sql = page_start(conn);
     let n = limit + 1;
     if sql.is_postgres() {
@@ -116,19 +131,26 @@ fn merged(
             .push(") l ORDER BY l.created_at DESC, l.id DESC LIMIT ")
             .int(n);
     } else {
-        sql.push("SELECT u.id, u.created_at FROM (");
+        // Each organisation's range ends at its n-th newest update after the cursor (one
+        // step down the index); the rows of that range are then read from the same
+        // covering index, with no lookup in the table, and the newest n kept. Ties at the
+        // bound may add a few rows; the final sort and limit are unaffected.
+        sql.push("SELECT u.id, u.created_at FROM (SELECT s.organisation_id, (SELECT b.created_at FROM updates b WHERE b.organisation_id = s.organisation_id");
+        push_after(&mut sql, "b", after);
+        sql.push(" ORDER BY b.created_at DESC, b.id DESC LIMIT 1 OFFSET ")
+            .int(n - 1)
+            .push(") AS bound FROM (");
         source(&mut sql);
         sql.push(
-            ") s JOIN updates u ON u.id IN (SELECT u2.id FROM updates u2 \
-             WHERE u2.organisation_id = s.organisation_id",
+            ") s) r JOIN updates u ON u.organisation_id = r.organisation_id \
+             AND u.created_at >= COALESCE(r.bound, '')",
         );
-        push_after(&mut sql, "u2", after);
-        sql.push(" ORDER BY u2.created_at DESC, u2.id DESC LIMIT ")
-            .int(n)
-            .push(") ORDER BY u.created_at DESC, u.id DESC LIMIT ")
+        push_after(&mut sql, "u", after);
+        sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
             .int(n);
     }
-    load_page(sql, conn)
+    finish_page(&mut sql);
+    sql
 }
 
 /// The personal feed: updates of the organisations `user_id` follows, newest first.
@@ -138,7 +160,17 @@ pub fn feed(
     after: Option<&KeysetAfter>,
     limit: i64,
 ) -> QueryResult<Vec<UpdateRow>> {
-    merged(
+    feed_query(conn, user_id, after, limit).load(conn)
+}
+
+/// The feed's query, as [`feed`] runs it (`ensemble explain feed` prints it).
+pub fn feed_query(
+    conn: &DbConnection,
+    user_id: i64,
+    after: Option<&KeysetAfter>,
+    limit: i64,
+) -> Sql {
+    merged_query(
         conn,
         |sql| {
             sql.push("SELECT organisation_id FROM organisation_follows WHERE user_id = ")
