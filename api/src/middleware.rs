@@ -84,3 +84,103 @@ pub async fn request_context(
     }
     Ok(res)
 }
+
+/// HTTP caching for the API's successful reads: a weak `ETag` (a hash of the body) with
+/// `304 Not Modified` when `If-None-Match` names it, and a `Cache-Control` saying who may
+/// keep the response. Anonymous reads are public for a minute (any cache may keep them,
+/// one copy per language); a signed-in reader's response is private and revalidated each
+/// time. A handler that set its own `Cache-Control` keeps it.
+pub async fn http_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let read = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) && req.path().starts_with(crate::routes::API_PREFIX);
+    let signed_in = req.headers().contains_key(header::AUTHORIZATION);
+    let presented = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let res = next.call(req).await?;
+    if !read || res.status() != actix_web::http::StatusCode::OK {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (mut head, body) = res.into_parts();
+    let bytes = match body.try_into_bytes() {
+        Ok(bytes) => bytes,
+        // A streamed body is passed on as it is.
+        Err(body) => {
+            return Ok(ServiceResponse::new(
+                req,
+                head.set_body(body).map_into_boxed_body(),
+            ));
+        }
+    };
+    let etag = etag_of(&bytes);
+    let headers = head.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let policy = if signed_in {
+            "private, no-cache"
+        } else {
+            "public, max-age=60"
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Authorization"),
+        );
+    }
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    if presented.is_some_and(|p| matches_etag(&p, &etag)) {
+        let mut not_modified = head.set_body(BoxBody::new(()));
+        *not_modified.status_mut() = actix_web::http::StatusCode::NOT_MODIFIED;
+        not_modified.headers_mut().remove(header::CONTENT_TYPE);
+        return Ok(ServiceResponse::new(req, not_modified));
+    }
+    Ok(ServiceResponse::new(
+        req,
+        head.set_body(BoxBody::new(bytes)),
+    ))
+}
+
+/// A weak entity tag: 128 bits of SHA-256 of the body (weak, since compression changes
+/// the bytes but not the meaning).
+fn etag_of(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{hex}\"")
+}
+
+/// `If-None-Match` (a list, or `*`) against our tag, by weak comparison.
+fn matches_etag(presented: &str, etag: &str) -> bool {
+    let ours = etag.trim_start_matches("W/");
+    presented
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_compare_weakly_and_in_lists() {
+        let tag = etag_of(b"{\"a\":1}");
+        assert!(tag.starts_with("W/\"") && tag.len() == 36);
+        assert_eq!(tag, etag_of(b"{\"a\":1}"));
+        assert_ne!(tag, etag_of(b"{\"a\":2}"));
+        let strong = tag.trim_start_matches("W/");
+        assert!(matches_etag(strong, &tag));
+        assert!(matches_etag(&format!("W/\"x\", {tag}"), &tag));
+        assert!(matches_etag("*", &tag));
+        assert!(!matches_etag("W/\"other\"", &tag));
+    }
+}

@@ -129,6 +129,7 @@ impl Application {
                 .route("/api/docs", web::get().to(docs_redirect))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
                 .default_service(web::to(webapp::fallback))
+                .wrap(from_fn(middleware::http_cache))
                 .wrap(Compress::default())
                 .wrap(security_headers(https))
                 .wrap(Condition::new(

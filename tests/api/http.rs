@@ -141,3 +141,75 @@ async fn responses_are_compressed_when_asked() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn public_reads_carry_an_etag_and_answer_304_until_they_change() {
+    let app = spawn_app().await;
+    let owner = crate::helpers::person(&app, "cache-owner@example.org").await;
+    let profile = crate::helpers::create(
+        &app,
+        &owner,
+        serde_json::json!({"name": "Cached Water", "mission": "Clean water for all."}),
+    )
+    .await;
+    let path = &format!(
+        "/api/v1/organisations/{}",
+        profile["slug"].as_str().unwrap()
+    );
+    let first = app.get(path).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["cache-control"], "public, max-age=60");
+    assert!(
+        first.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Language")
+    );
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with("W/\""), "{etag}");
+
+    let again = app
+        .client
+        .get(app.url(path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"], etag.as_str());
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // A change gives a new tag: the old one no longer matches.
+    let edited = app
+        .send(
+            "PATCH",
+            path,
+            Some(serde_json::json!({"mission": "Clean water for everyone."})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let changed = app
+        .client
+        .get(app.url(path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"], etag.as_str());
+
+    // A signed-in reader's view is private and revalidated.
+    let mine = app
+        .send("GET", "/api/v1/me/feed", None, Some(&owner.token))
+        .await;
+    assert_eq!(mine.status(), 200);
+    assert_eq!(mine.headers()["cache-control"], "private, no-cache");
+    assert!(mine.headers().contains_key("etag"));
+
+    // Errors and writes are not cached.
+    let missing = app.get("/api/v1/organisations/no-such-one").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("etag").is_none());
+    assert!(missing.headers().get("cache-control").is_none());
+}

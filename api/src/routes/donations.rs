@@ -725,8 +725,10 @@ pub async fn sandbox_checkout(
             status.as_str()
         )
     };
+    // A page for one checkout: no cache keeps it.
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(page_html("en", "Sandbox checkout (test mode)", &body)))
 }
 
@@ -811,7 +813,9 @@ pub async fn sandbox_outcome(
         html(slug),
         html(name)
     );
+    // A page for one checkout: no cache keeps it.
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(page_html("en", "Sandbox checkout (test mode)", &body)))
 }
