@@ -31,12 +31,26 @@ async fn following_is_idempotent_and_counted() {
         json!({"name": "Kite Club", "mission": "Kites."}),
     )
     .await;
+    let (status, body) = put(&app, &fan.token, "kite-club", "GET").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({"following": false, "followers_count": 0}));
     for _ in 0..2 {
         let (status, body) = put(&app, &fan.token, "kite-club", "PUT").await;
         assert_eq!(status, 200);
         assert_eq!(body, json!({"following": true, "followers_count": 1}));
     }
     assert_eq!(count(&app, "kite-club").await, 1);
+    // Reading one's follow: for the follower, not for the owner who does not follow.
+    let (_, body) = put(&app, &fan.token, "kite-club", "GET").await;
+    assert_eq!(body, json!({"following": true, "followers_count": 1}));
+    let (_, body) = put(&app, &owner.token, "kite-club", "GET").await;
+    assert_eq!(body, json!({"following": false, "followers_count": 1}));
+    let (status, _) = put(&app, &fan.token, "no-such-club", "GET").await;
+    assert_eq!(status, 404);
+    let response = app
+        .send("GET", "/api/v1/organisations/kite-club/follow", None, None)
+        .await;
+    assert_problem(response, 401, "unauthorized").await;
     for _ in 0..2 {
         let (status, body) = put(&app, &fan.token, "kite-club", "DELETE").await;
         assert_eq!(status, 200);

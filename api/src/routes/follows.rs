@@ -1,4 +1,4 @@
-//! Following organisations: `PUT/DELETE /organisations/{slug}/follow`, the public list of
+//! Following organisations: `GET/PUT/DELETE /organisations/{slug}/follow`, the public list of
 //! followers, and `GET /me/following`.
 
 use actix_web::web::{self, Data, Path};
@@ -37,6 +37,38 @@ async fn set_following(
         })
     })
     .await
+}
+
+/// Whether you follow an organisation, with its number of followers: what a follow
+/// button needs, without loading your whole list of follows.
+#[utoipa::path(
+    tag = "follows",
+    operation_id = "get_follow_state",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    responses(
+        (status = 200, description = "Your follow of it", body = FollowState),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{slug}/follow")]
+pub async fn follow_state(
+    auth: Auth<Read>,
+    db: Data<Db>,
+    slug: Path<String>,
+) -> Result<web::Json<FollowState>, ApiError> {
+    let (user_id, slug) = (auth.user_id, slug.into_inner());
+    let state = db
+        .run(move |conn| {
+            let id =
+                organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+            Ok(FollowState {
+                following: follows::follows(conn, user_id, id)?,
+                followers_count: organisations::followers_count(conn, id)?,
+            })
+        })
+        .await?;
+    Ok(web::Json(state))
 }
 
 /// Follow an organisation (again: no change). Its updates reach your feed.

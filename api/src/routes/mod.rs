@@ -78,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::related)
                 .service(verification::get)
                 .service(verification::set)
+                .service(follows::follow_state)
                 .service(follows::follow)
                 .service(follows::unfollow)
                 .service(follows::followers)
