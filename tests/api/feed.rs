@@ -137,6 +137,50 @@ async fn the_feed_merges_followed_organisations_and_pages_without_gaps_while_oth
 }
 
 #[tokio::test]
+async fn a_reader_of_more_organisations_than_a_page_gets_every_update_in_order() {
+    // More followed organisations than a page holds: the merge first bounds the page by
+    // the organisations' newest updates; uneven posting must not make it skip any.
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let reader = person(&app, "reader@example.org").await;
+    let slugs: Vec<String> = (0..8).map(|i| format!("many-{i}")).collect();
+    for slug in &slugs {
+        create(&app, &owner, json!({"name": slug, "mission": "News."})).await;
+        follow(&app, &reader, slug, true).await;
+    }
+    let mut expected = Vec::new();
+    // One organisation posts a burst, then every one posts once, then the first again.
+    for i in 0..5 {
+        expected.push(post(&app, &owner, &slugs[3], &format!("burst {i}")).await);
+    }
+    for (i, slug) in slugs.iter().enumerate() {
+        expected.push(post(&app, &owner, slug, &format!("round {i}")).await);
+    }
+    for i in 0..4 {
+        expected.push(post(&app, &owner, &slugs[0], &format!("late {i}")).await);
+    }
+    expected.reverse();
+    let (mut seen, mut cursor) = page(&app, &reader, "/api/v1/me/feed?limit=3").await;
+    while let Some(c) = cursor {
+        let (items, next) = page(
+            &app,
+            &reader,
+            &format!("/api/v1/me/feed?limit=3&cursor={c}"),
+        )
+        .await;
+        seen.extend(items);
+        cursor = next;
+        assert!(seen.len() < 100);
+    }
+    assert_newest_first(&seen);
+    let ids: Vec<String> = seen
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, expected, "every update once, newest first");
+}
+
+#[tokio::test]
 async fn unfollowing_and_deleting_take_updates_out_of_the_feed() {
     let app = spawn_app().await;
     let owner = person(&app, "owner@example.org").await;

@@ -287,7 +287,7 @@ pub fn load(conn: &mut DbConnection, scale: f64, seed: u32) -> anyhow::Result<Si
         }
     }
     let started = Instant::now();
-    let label = format!("[{total}/{total}] {:<24}", "search indexes, statistics");
+    let label = format!("[{total}/{total}] {:<24}", "indexes, statistics");
     progress(&label, 0, 1, 0.0, false);
     if postgres {
         conn.batch_execute("ANALYZE")?;

@@ -98,8 +98,9 @@ fn page_start(conn: &DbConnection) -> Sql {
 ///
 /// Read-time merge: for each organisation, its newest `limit + 1` updates after the
 /// cursor (an index range scan on (organisation_id, created_at DESC, id DESC)), then the
-/// newest of those. PostgreSQL runs it as a `CROSS JOIN LATERAL`; SQLite, which has no
-/// LATERAL, bounds each organisation's range by its n-th newest update, on the same index. Never the plain join and
+/// newest of those. PostgreSQL runs it as `CROSS JOIN LATERAL`s (bounded first by the
+/// organisations' newest updates); SQLite, which has no LATERAL, bounds each
+/// organisation's range by its n-th newest update, on the same index. Never the plain join and
 /// sort, whose cost grows with every update ever posted.
 fn merged(
     conn: &mut DbConnection,
@@ -119,16 +120,31 @@ fn merged_query(
     let mut sql = page_start(conn);
     let n = limit + 1;
     if sql.is_postgres() {
-        sql.push("SELECT l.id, l.created_at FROM (");
+        // Two steps down the same index. First each organisation's newest update (after
+        // the cursor): the n-th newest of those is a bound, since n updates at least as new
+        // exist, so no older update can be in the page. Then the newest n of only the
+        // organisations that reach the bound, from the bound on. For most readers (fewer
+        // than n organisations) the bound is -infinity; for one who follows thousands,
+        // the second step reads a few organisations instead of all of them.
+        sql.push("WITH newest AS (SELECT s.organisation_id, t.created_at FROM (");
         source(&mut sql);
         sql.push(
-            ") s CROSS JOIN LATERAL (SELECT u.id, u.created_at FROM updates u \
+            ") s CROSS JOIN LATERAL (SELECT u.created_at FROM updates u \
              WHERE u.organisation_id = s.organisation_id",
         );
         push_after(&mut sql, "u", after);
+        sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT 1) t), bound AS (SELECT COALESCE((SELECT created_at FROM newest ORDER BY created_at DESC LIMIT 1 OFFSET ")
+            .int(n - 1)
+            .push(
+                "), '-infinity'::timestamp) AS at) \
+                 SELECT l.id, l.created_at FROM newest w CROSS JOIN bound b \
+                 CROSS JOIN LATERAL (SELECT u.id, u.created_at FROM updates u \
+                 WHERE u.organisation_id = w.organisation_id AND u.created_at >= b.at",
+            );
+        push_after(&mut sql, "u", after);
         sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
             .int(n)
-            .push(") l ORDER BY l.created_at DESC, l.id DESC LIMIT ")
+            .push(") l WHERE w.created_at >= b.at ORDER BY l.created_at DESC, l.id DESC LIMIT ")
             .int(n);
     } else {
         // Each organisation's range ends at its n-th newest update after the cursor (one
