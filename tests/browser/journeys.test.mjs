@@ -112,6 +112,17 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     const gift = page.locator('main article').first();
     await gift.waitFor();
     assert.match(await gift.innerText(), /Les Jardins de la Brèche[\s\S]*Every month[\s\S]*Active/);
+    // The printable receipt: fetched with the token, opened in a new tab.
+    await gift.getByRole('button', { name: 'Get the receipt' }).click();
+    const [receipt] = await Promise.all([
+        page.waitForEvent('popup'),
+        gift.getByRole('link', { name: 'Open the printable receipt' }).click(),
+    ]);
+    await receipt.getByRole('heading', { name: /receipt/i }).first().waitFor();
+    const printable = await receipt.locator('body').innerText();
+    assert.match(printable, /Receipt number/);
+    assert.match(printable, /Les Jardins de la Brèche/);
+    await receipt.close();
     await screenshot(page, 'my-donations');
     await checkAccessibility(page, 'my donations');
 
@@ -193,6 +204,28 @@ test("an editor's journey: create an organisation, post an update, a follower re
     await page.getByRole('heading', { name: 'Open workshop on Saturday' }).waitFor();
     await screenshot(page, 'organisation-editor');
 
+    // Edit it from its page; then post another and delete it.
+    await page.getByRole('link', { name: 'Open workshop on Saturday' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Open workshop on Saturday' }).waitFor();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Title').fill('Open workshop on Sunday');
+    await checkAccessibility(page, 'editing an update');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Your changes are saved.').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Open workshop on Sunday' }).waitFor();
+    await page.getByRole('link', { name }).first().click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await page.getByLabel('Title').fill('Cancelled: rain');
+    await page.getByLabel("What's new?").fill('No workshop this week.');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('link', { name: 'Cancelled: rain' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Cancelled: rain' }).waitFor();
+    const cancelled = new URL(page.url()).pathname.split('/').pop();
+    await page.getByRole('button', { name: 'Delete this update' }).click();
+    await page.getByRole('button', { name: 'Yes, delete it for everyone' }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    assert.equal((await api(BASE_URL, 'GET', `/updates/${cancelled}`)).status, 404);
+
     // The team's page: a French translation, the members, verification, donations.
     await page.getByRole('link', { name: 'Manage this organisation' }).click();
     await page.getByRole('heading', { level: 1, name: `Manage ${name}` }).waitFor();
@@ -218,7 +251,7 @@ test("an editor's journey: create an organisation, post an update, a follower re
     await reader.waitForURL(/\/feed$/);
     const news = reader.locator('article.update').first();
     await news.waitFor();
-    assert.match(await news.innerText(), /Open workshop on Saturday/);
+    assert.match(await news.innerText(), /Open workshop on Sunday/);
     assert.match(await news.innerHTML(), /<strong>we fix it together<\/strong>/);
     await reader.close();
     assert.ok(editor.access_token);

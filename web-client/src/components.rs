@@ -2,7 +2,6 @@
 
 use ensemble_wire::{FollowState, Organisation, Update, VerificationStatus};
 use gloo_net::http::Method;
-use leptos::prelude::Update as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -64,6 +63,23 @@ pub fn explain(t: &'static Texts, error: &ApiError) -> String {
         ApiError::Network(_) => t.error_network.to_owned(),
         ApiError::Decode(_) => t.error_decode.to_owned(),
     }
+}
+
+/// A form refused: the fields at fault are marked (`errors`), and the message says either
+/// to fix them or, when no field is at fault, what went wrong.
+pub fn show_form_error(
+    t: &'static Texts,
+    error: &ApiError,
+    errors: RwSignal<Vec<(String, String)>>,
+    message: RwSignal<Option<String>>,
+) {
+    let fields = error.field_errors();
+    message.set(Some(if fields.is_empty() {
+        explain(t, error)
+    } else {
+        t.form_fix_errors.to_owned()
+    }));
+    errors.set(fields);
 }
 
 /// The message for one field error code.
@@ -203,15 +219,11 @@ pub fn FollowButton(slug: String, followers: i64) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     if api.signed_in() {
-        // Whether I follow it: from my list of follows.
-        let slug = slug.clone();
+        // Whether I follow it (and the count as of now).
+        let path = format!("/organisations/{slug}/follow");
         spawn_local(async move {
-            if let Ok(mine) = api
-                .get::<ensemble_wire::Following>("/me/following", &[])
-                .await
-            {
-                let following = mine.organisations.iter().any(|o| o.slug == slug);
-                state.update(|s| s.following = following);
+            if let Ok(now) = api.get::<FollowState>(&path, &[]).await {
+                state.set(now);
             }
         });
     }

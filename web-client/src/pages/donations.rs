@@ -236,6 +236,7 @@ pub fn MyDonationsPage() -> impl IntoView {
                                             {d.payments.iter().map(|p| format!(" · {}", p.receipt_number)).collect::<String>()}
                                         </p>
                                         {d.checkout_url.clone().map(|url| view! { <p><a href=url>{t.donation_pay_now}</a></p> })}
+                                        {(!d.payments.is_empty()).then(|| view! { <ReceiptLink donation_id=d.id.clone() /> })}
                                         {can_stop.then(|| view! {
                                             <button type="button" on:click=move |_| cancel(id.clone())>{t.donation_cancel}</button>
                                         })}
@@ -249,4 +250,45 @@ pub fn MyDonationsPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The printable receipt needs the access token, so it is fetched, then offered as a
+/// local (blob) address that opens in a new tab, ready to print or save.
+#[component]
+fn ReceiptLink(donation_id: String) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let href = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let fetch = move |_| {
+        let path = format!("/donations/{donation_id}/receipt");
+        spawn_local(async move {
+            match api.get_text(&path).await {
+                Ok(html) => match blob_url(&html, "text/html;charset=utf-8") {
+                    Some(url) => href.set(Some(url)),
+                    None => error.set(Some(t.error_decode.to_owned())),
+                },
+                Err(e) => error.set(Some(crate::components::explain(t, &e))),
+            }
+        });
+    };
+    view! {
+        {move || match href.get() {
+            Some(url) => view! {
+                <p><a href=url target="_blank" rel="noopener">{t.donation_receipt_open}</a></p>
+            }.into_any(),
+            None => view! {
+                <button type="button" class="button-secondary" on:click=fetch.clone()>{t.donation_receipt}</button>
+            }.into_any(),
+        }}
+        <p role="status" class="form-message">{move || error.get()}</p>
+    }
+}
+
+fn blob_url(text: &str, kind: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(kind);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::ApiClient;
-use crate::components::{Field, explain};
+use crate::components::{Field, show_form_error};
 use crate::texts::{current_lang, texts};
 
 #[component]
@@ -61,15 +61,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
                     &format!("/organisations/{}", profile.slug),
                     NavigateOptions::default(),
                 ),
-                Err(error) => {
-                    let fields = error.field_errors();
-                    errors.set(fields.clone());
-                    message.set(Some(if fields.is_empty() {
-                        explain(t, &error)
-                    } else {
-                        t.form_fix_errors.to_owned()
-                    }));
-                }
+                Err(error) => show_form_error(t, &error, errors, message),
             }
         });
     };

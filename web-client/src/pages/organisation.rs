@@ -10,7 +10,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiClient, ApiError};
 use crate::components::{
-    ApiErrorNotice, Field, FollowButton, OrganisationCard, UpdateCard, VerifiedBadge, explain,
+    ApiErrorNotice, Field, FollowButton, OrganisationCard, UpdateCard, VerifiedBadge,
+    show_form_error,
 };
 use crate::texts::{fill, texts};
 
@@ -183,14 +184,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
                     errors.set(Vec::new());
                     message.set(Some(t.update_published.to_owned()));
                 }
-                Err(error) => {
-                    errors.set(error.field_errors());
-                    message.set(Some(if error.field_errors().is_empty() {
-                        explain(t, &error)
-                    } else {
-                        t.form_fix_errors.to_owned()
-                    }));
-                }
+                Err(error) => show_form_error(t, &error, errors, message),
             }
             busy.set(false);
         });

@@ -1,15 +1,17 @@
 //! `/updates/:id`: one update with its comments and replies.
 
-use ensemble_wire::{Comment, NewComment, NewReport, Page, ReportReason, Update};
+use ensemble_wire::{
+    Comment, Member, NewComment, NewReport, Page, ReportReason, Update, UpdateChanges,
+};
 use gloo_net::http::Method;
 use leptos::prelude::Update as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{ApiClient, ApiError};
-use crate::components::{ApiErrorNotice, Field, UpdateCard, explain};
+use crate::components::{ApiErrorNotice, Field, UpdateCard, explain, show_form_error};
 use crate::texts::{format_date, texts};
 
 #[component]
@@ -51,9 +53,11 @@ pub fn UpdatePage() -> impl IntoView {
             let update_id = update.id.clone();
             let list_update_id = update_id.clone();
             let comments = RwSignal::new(comments);
+            let shown = RwSignal::new(update);
             view! {
                 <div class="page">
-                    <UpdateCard update full=true />
+                    {move || view! { <UpdateCard update=shown.get() full=true /> }}
+                    <TeamActions update=shown />
                     <section aria-labelledby="comments-title">
                         <h2 id="comments-title">{t.comments_title}</h2>
                         {move || {
@@ -223,4 +227,130 @@ fn CommentForm(
         </form>
     }
     .into_any()
+}
+
+/// Edit and delete, for the organisation's team (whom the API lets do it).
+#[component]
+fn TeamActions(update: RwSignal<Update>) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<ensemble_wire::Me>>>();
+    let in_team = RwSignal::new(false);
+    if api.signed_in() {
+        let slug = update.with_untracked(|u| u.organisation.slug.clone());
+        spawn_local(async move {
+            if let Ok(team) = api
+                .get::<Page<Member>>(&format!("/organisations/{slug}/members"), &[])
+                .await
+            {
+                let mine = me.with_untracked(|me| {
+                    me.as_ref()
+                        .is_some_and(|me| team.items.iter().any(|m| m.user_id == me.id))
+                });
+                in_team.set(mine);
+            }
+        });
+    }
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let start = move |_| {
+        update.with_untracked(|u| {
+            title.set(u.title.clone());
+            body.set(u.body.clone());
+        });
+        errors.set(Vec::new());
+        message.set(None);
+        editing.set(true);
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let changes = UpdateChanges {
+            title: Some(title.get_untracked()),
+            body: Some(body.get_untracked()),
+            ..UpdateChanges::default()
+        };
+        let path = format!("/updates/{}", update.with_untracked(|u| u.id.clone()));
+        spawn_local(async move {
+            match api
+                .send::<_, Update>(Method::PATCH, &path, Some(&changes))
+                .await
+            {
+                Ok(edited) => {
+                    update.set(edited);
+                    editing.set(false);
+                    message.set(Some(t.update_saved.to_owned()));
+                }
+                Err(error) => show_form_error(t, &error, errors, message),
+            }
+            busy.set(false);
+        });
+    };
+    // Once deleted, back to the organisation's page.
+    let deleted = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(slug) = deleted.get() {
+            navigate(&format!("/organisations/{slug}"), Default::default());
+        }
+    });
+    let delete = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let (id, slug) = update.with_untracked(|u| (u.id.clone(), u.organisation.slug.clone()));
+        spawn_local(async move {
+            match api
+                .send_no_content::<()>(Method::DELETE, &format!("/updates/{id}"), None)
+                .await
+            {
+                Ok(()) => deleted.set(Some(slug)),
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || in_team.get()>
+            <div class="team-actions">
+                <Show
+                    when=move || editing.get()
+                    fallback=move || view! {
+                        <div class="button-row">
+                            <button type="button" class="button-secondary" on:click=start>{t.update_edit}</button>
+                            <button type="button" class="button-secondary" aria-expanded=move || confirming.get().to_string()
+                                on:click=move |_| confirming.update(|c| *c = !*c)>
+                                {t.update_delete}
+                            </button>
+                        </div>
+                        <Show when=move || confirming.get()>
+                            <div class="button-row">
+                                <button type="button" class="button-danger" on:click=delete>{t.update_delete_confirm}</button>
+                                <button type="button" class="button-secondary" on:click=move |_| confirming.set(false)>{t.update_cancel}</button>
+                            </div>
+                        </Show>
+                    }
+                >
+                    <form class="card" on:submit=save novalidate>
+                        <Field id="edit-update-title" label=t.update_title_label value=title errors field="title" required=true />
+                        <Field id="edit-update-body" label=t.update_body_label hint=t.update_body_hint multiline=true value=body errors field="body" required=true />
+                        <div class="button-row">
+                            <button type="submit" class="button-primary" aria-disabled=move || busy.get().to_string()>{t.update_save}</button>
+                            <button type="button" class="button-secondary" on:click=move |_| editing.set(false)>{t.update_cancel}</button>
+                        </div>
+                    </form>
+                </Show>
+                <p role="status" class="form-message">{move || message.get()}</p>
+            </div>
+        </Show>
+    }
 }
