@@ -149,7 +149,8 @@ export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a',
 /**
  * Runs axe-core on the page as it is now (wait for its content first) against WCAG 2.0, 2.1
  * and 2.2 A and AA, and throws, listing rule, impact, help and failing elements, when any
- * violation is `serious` or `critical`. Lesser ones are printed, not fatal. `options.exclude`
+ * violation is `serious` or `critical`; on a phone-sized screen, also when the page scrolls
+ * sideways (reflow). Lesser ones are printed, not fatal. `options.exclude`
  * takes selectors to leave out (say why in the test). Returns all the violations.
  */
 export async function checkAccessibility(page, label, { exclude = [] } = {}) {
@@ -176,6 +177,20 @@ export async function checkAccessibility(page, label, { exclude = [] } = {}) {
         },
         { tags: WCAG_TAGS, exclude },
     );
+    // Reflow (WCAG 1.4.10): at a phone's width the page must not scroll sideways.
+    const width = await page.evaluate(() => ({
+        content: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+    }));
+    if (width.viewport <= 480 && width.content > width.viewport + 1) {
+        violations.push({
+            id: 'reflow',
+            impact: 'serious',
+            help: `content is ${width.content} px wide on a ${width.viewport} px screen`,
+            helpUrl: 'https://www.w3.org/WAI/WCAG22/Understanding/reflow.html',
+            nodes: [],
+        });
+    }
     const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     const minor = violations.filter((v) => !blocking.includes(v));
     if (minor.length) {
