@@ -156,6 +156,16 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await page.getByLabel('Language').selectOption('fr');
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     await page.getByRole('navigation').getByRole('link', { name: 'Mon fil' }).waitFor();
+    // The account keeps the choice too, for other browsers.
+    const session = JSON.parse(await page.evaluate(() => localStorage.getItem('ensemble.session')));
+    await assert.doesNotReject(async () => {
+        for (let i = 0; i < 50; i += 1) {
+            const me = await api(BASE_URL, 'GET', '/me', { token: session.access_token });
+            if (me.body.locale === 'fr') return;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error('the account did not take French');
+    });
     await page.reload();
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     await page.getByRole('navigation').getByRole('link', { name: 'Découvrir' }).click();

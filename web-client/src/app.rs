@@ -16,7 +16,7 @@ use crate::pages::{
     SignInPage, SignUpPage, UpdatePage,
 };
 use crate::session;
-use crate::texts::{Lang, choose_lang, initial_lang};
+use crate::texts::{Lang, choose_lang, initial_lang, lang_chosen_here};
 
 const MAIN_ID: &str = "main";
 
@@ -32,6 +32,12 @@ pub fn App() -> impl IntoView {
     if api.signed_in() {
         spawn_local(async move {
             if let Ok(found) = api.get::<Me>("/me", &[]).await {
+                // A new browser takes the account's language.
+                if !lang_chosen_here()
+                    && let Some(account) = Lang::from_code(&found.locale)
+                {
+                    lang.set(account);
+                }
                 me.set(Some(found));
             }
         });
@@ -90,6 +96,21 @@ fn Frame() -> impl IntoView {
                         <select id="language-picker" on:change=move |ev| {
                             if let Some(chosen) = Lang::from_code(&event_target_value(&ev)) {
                                 choose_lang(chosen);
+                                // The account keeps it too (for other browsers and the mail).
+                                if api.signed_in() {
+                                    spawn_local(async move {
+                                        let change = ensemble_wire::UpdateMe {
+                                            locale: Some(chosen.code().to_owned()),
+                                            ..Default::default()
+                                        };
+                                        if let Ok(updated) = api
+                                            .send::<_, Me>(gloo_net::http::Method::PATCH, "/me", Some(&change))
+                                            .await
+                                        {
+                                            me.set(Some(updated));
+                                        }
+                                    });
+                                }
                             }
                         }>
                             {Lang::ALL.into_iter().map(|l| view! {

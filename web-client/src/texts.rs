@@ -77,6 +77,12 @@ pub fn choose_lang(lang: Lang) {
     expect_context::<RwSignal<Lang>>().set(lang);
 }
 
+/// Whether this browser has a language chosen in it (else it follows the browser's, or the
+/// account's once signed in).
+pub fn lang_chosen_here() -> bool {
+    session::preference(PREFERENCE).is_some()
+}
+
 pub fn current_lang() -> Lang {
     use_context::<RwSignal<Lang>>().map_or(Lang::En, |l| l.get_untracked())
 }
