@@ -249,7 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     )
                 }
             };
-            println!("{}", sql.text);
+            println!("{}", sql.sql_text());
             for (n, bind) in sql.binds().iter().enumerate() {
                 let value = match bind {
                     Bind::Int(v) => v.to_string(),

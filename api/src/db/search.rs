@@ -112,7 +112,7 @@ impl Conditions {
 }
 
 /// How many matches PostgreSQL ranks by relevance: the most followed ones.
-pub const RELEVANCE_CANDIDATES: i64 = 1000;
+const RELEVANCE_CANDIDATES: i64 = 1000;
 
 /// One page (`limit + 1` rows, so the caller knows whether there is a next one).
 pub fn search(

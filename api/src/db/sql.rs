@@ -23,9 +23,7 @@ pub enum Bind {
 /// SQL text and its binds, for one backend.
 #[derive(Debug)]
 pub struct Sql {
-    /// The text with the backend's placeholders (`$1` or `?`), as the database sees it.
-    pub text: String,
-    /// The same text cut at each placeholder: `parts.len() == binds.len() + 1`.
+    /// The text between placeholders: `parts.len() == binds.len() + 1`.
     parts: Vec<String>,
     binds: Vec<Bind>,
     postgres: bool,
@@ -35,7 +33,6 @@ pub struct Sql {
 impl Sql {
     pub fn for_connection(conn: &DbConnection) -> Self {
         Self {
-            text: String::new(),
             parts: vec![String::new()],
             binds: Vec::new(),
             postgres: matches!(conn, DbConnection::Pg(_)),
@@ -57,7 +54,6 @@ impl Sql {
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
         if let Some(last) = self.parts.last_mut() {
             last.push_str(text);
         }
@@ -68,13 +64,23 @@ impl Sql {
     pub fn bind(&mut self, value: Bind) -> &mut Self {
         self.binds.push(value);
         self.parts.push(String::new());
-        if self.postgres {
-            let n = self.binds.len();
-            self.text.push_str(&format!("${n}"));
-        } else {
-            self.text.push('?');
-        }
         self
+    }
+
+    /// The text with the backend's placeholders (`$1` or `?`), as the database sees it.
+    pub fn sql_text(&self) -> String {
+        let mut text = String::new();
+        for (n, part) in self.parts.iter().enumerate() {
+            text.push_str(part);
+            if n + 1 < self.parts.len() {
+                if self.postgres {
+                    text.push_str(&format!("${}", n + 1));
+                } else {
+                    text.push('?');
+                }
+            }
+        }
+        text
     }
 
     pub fn text(&mut self, value: impl Into<String>) -> &mut Self {

@@ -31,12 +31,21 @@ async fn set_following(
         } else {
             follows::unfollow(conn, user_id, id)?;
         }
-        Ok(FollowState {
-            following: follows::follows(conn, user_id, id)?,
-            followers_count: organisations::followers_count(conn, id)?,
-        })
+        Ok(state_of(conn, user_id, id)?)
     })
     .await
+}
+
+/// Whether `user_id` follows organisation `id`, and its number of followers.
+fn state_of(
+    conn: &mut crate::db::DbConnection,
+    user_id: i64,
+    id: i64,
+) -> diesel::QueryResult<FollowState> {
+    Ok(FollowState {
+        following: follows::follows(conn, user_id, id)?,
+        followers_count: organisations::followers_count(conn, id)?,
+    })
 }
 
 /// Whether you follow an organisation, with its number of followers: what a follow
@@ -62,10 +71,7 @@ pub async fn follow_state(
         .run(move |conn| {
             let id =
                 organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
-            Ok(FollowState {
-                following: follows::follows(conn, user_id, id)?,
-                followers_count: organisations::followers_count(conn, id)?,
-            })
+            Ok(state_of(conn, user_id, id)?)
         })
         .await?;
     Ok(web::Json(state))
