@@ -124,6 +124,10 @@ pub struct Settings {
     /// `stripe`.
     #[arg(long, env = "ENSEMBLE_PAYMENTS", default_value = "sandbox", value_parser = ["sandbox", "stripe"])]
     pub payments: String,
+    /// Allow the sandbox (test money) on an `https://` public address: only for a test
+    /// deployment. Without it, such a server refuses to start with the sandbox.
+    #[arg(long, env = "ENSEMBLE_ALLOW_SANDBOX", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub allow_sandbox: bool,
     /// Stripe's secret API key (`sk_live_…`, `sk_test_…`).
     #[arg(long, env = "ENSEMBLE_STRIPE_SECRET_KEY", hide_env_values = true)]
     pub stripe_secret_key: Option<String>,
@@ -178,6 +182,7 @@ impl Settings {
             oidc_client_secret: None,
             oidc_name: "Single sign-on".into(),
             payments: "sandbox".into(),
+            allow_sandbox: false,
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: default_url("https://api.stripe.com"),

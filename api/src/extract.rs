@@ -244,3 +244,25 @@ mod tests {
         assert_eq!(errors("").0, "malformed_json");
     }
 }
+
+/// The optional `Idempotency-Key` header, parsed into the domain's key: absent is `None`,
+/// anything but 1 to 255 visible ASCII characters is a 422 naming the header.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKeyHeader(pub Option<crate::domain::donations::IdempotencyKey>);
+
+impl FromRequest for IdempotencyKeyHeader {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        use crate::domain::donations::IdempotencyKey;
+        ready(match req.headers().get("Idempotency-Key") {
+            None => Ok(Self(None)),
+            Some(value) => match value.to_str().map(IdempotencyKey::parse) {
+                Ok(Ok(key)) => Ok(Self(Some(key))),
+                Ok(Err(error)) => Err(ApiError::Validation(vec![error])),
+                Err(_) => Err(ApiError::Validation(vec![IdempotencyKey::invalid()])),
+            },
+        })
+    }
+}

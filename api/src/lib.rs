@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod context;
+pub mod convert;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -197,10 +197,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             settings.ensure_data_dir()?;
             let secrets = ensemble_api::secrets::Secrets::load(&settings.data_dir)?;
             let db = Db::connect(&settings.database()?, 2)?;
-            let public_url = settings
-                .public_url
-                .as_ref()
-                .map_or_else(|| format!("http://{}", settings.listen), |u| u.to_string());
+            let public_url = match &settings.public_url {
+                Some(url) => url.clone(),
+                None => url::Url::parse(&format!("http://{}", settings.listen))?,
+            };
             let payments =
                 ensemble_api::payments::Payments::from_settings(&settings, &secrets, &public_url)?;
             let report =

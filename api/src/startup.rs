@@ -88,7 +88,7 @@ impl Application {
         let payments = Data::new(crate::payments::Payments::from_settings(
             &settings,
             &secrets,
-            public_url.as_str(),
+            &public_url,
         )?);
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";

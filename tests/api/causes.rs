@@ -187,7 +187,7 @@ async fn deleting_an_account_removes_its_follows() {
     );
     assert_eq!(
         app.call("DELETE", "/api/v1/me", None, Some(&ana)).await.0,
-        204
+        200
     );
     assert_eq!(
         app.get_json("/api/v1/causes/oceans").await.1["followers_count"],

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Person, TestApp, assert_field_error, assert_problem, create, deliver_event, make_admin, person,
-    spawn_app, stripe_signature,
+    Person, TestApp, assert_field_error, assert_problem, create, deliver_event, join, make_admin,
+    person, spawn_app, stripe_signature,
 };
 
 /// An organisation, verified, with an owner; a donor; a platform admin.
@@ -97,9 +97,16 @@ async fn deliver(app: &TestApp, secret: &str, event: &Value, skew: i64) -> u16 {
     deliver_event(app, "sandbox", secret, event, skew).await
 }
 
+/// What the organisation received in test money (the sandbox's): never in its real
+/// totals, which stay empty.
 async fn totals(app: &TestApp) -> Value {
     let (_, profile) = app.get_json("/api/v1/organisations/fonds-lumiere").await;
-    profile["donation_totals"].clone()
+    assert_eq!(
+        profile["donation_totals"],
+        json!([]),
+        "test money is not real money"
+    );
+    profile["test_donation_totals"].clone()
 }
 
 #[tokio::test]
@@ -129,7 +136,10 @@ async fn a_one_off_gift_through_the_sandbox_end_to_end() {
     assert_eq!(payments.len(), 1);
     assert_eq!(payments[0]["amount_minor"], 2500);
     let receipt_number = payments[0]["receipt_number"].as_str().unwrap().to_owned();
-    assert!(receipt_number.starts_with("ENS-"), "{receipt_number}");
+    assert!(
+        receipt_number.starts_with("TEST-"),
+        "a test payment's receipt number says so: {receipt_number}"
+    );
     assert_eq!(
         totals(&app).await,
         json!([{"currency": "EUR", "amount_minor": 2500, "count": 1}])
@@ -582,15 +592,7 @@ async fn the_organisation_sees_names_and_emails_only_as_donors_allow() {
     let app = spawn_app().await;
     let c = cast(&app).await;
     let editor = person(&app, "editor@example.org").await;
-    let (status, _) = app
-        .call(
-            "POST",
-            "/api/v1/organisations/fonds-lumiere/members",
-            Some(json!({"user_id": editor.id, "role": "editor"})),
-            Some(&c.owner.token),
-        )
-        .await;
-    assert_eq!(status, 201);
+    join(&app, "fonds-lumiere", &c.owner, &editor, "editor").await;
     let shy = person(&app, "shy@example.org").await;
     for (who, body) in [
         (

@@ -34,7 +34,7 @@ async fn wrong_method_is_405_with_allow() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["allow"], "GET, PATCH");
+    assert_eq!(response.headers()["allow"], "GET, DELETE, PATCH");
     assert_problem(response, 405, "method_not_allowed").await;
     let response = app.client.delete(app.url("/healthz")).send().await.unwrap();
     assert_problem(response, 405, "method_not_allowed").await;

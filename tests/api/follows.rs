@@ -203,7 +203,7 @@ async fn my_following_lists_organisations_and_causes_and_leaves_with_the_account
     let (status, _) = app
         .call("DELETE", "/api/v1/me", None, Some(&fan.token))
         .await;
-    assert_eq!(status, 204);
+    assert_eq!(status, 200);
     assert_eq!(count(&app, "kite-club").await, 0);
     assert_eq!(count(&app, "chess-club").await, 0);
 }

@@ -315,3 +315,32 @@ pub async fn deliver_event(
         .status()
         .as_u16()
 }
+
+/// `inviter` invites `who` to the team of `slug` with `role`, and `who` accepts: how
+/// anyone joins a team. Answers the accepted invitation.
+pub async fn join(app: &TestApp, slug: &str, inviter: &Person, who: &Person, role: &str) -> Value {
+    let (status, invitation) = app
+        .call(
+            "POST",
+            &format!("/api/v1/organisations/{slug}/members"),
+            Some(serde_json::json!({"user_id": who.id, "role": role})),
+            Some(&inviter.token),
+        )
+        .await;
+    assert_eq!(status, 202, "{invitation}");
+    assert_eq!(invitation["status"], "pending");
+    let (status, accepted) = app
+        .call(
+            "POST",
+            &format!(
+                "/api/v1/me/invitations/{}/accept",
+                invitation["id"].as_str().unwrap()
+            ),
+            None,
+            Some(&who.token),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["status"], "accepted");
+    accepted
+}

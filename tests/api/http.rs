@@ -52,8 +52,12 @@ async fn security_headers_are_set() {
 
 #[tokio::test]
 async fn hsts_when_served_over_https() {
-    let app =
-        spawn_app_with(|s| s.public_url = Some("https://ensemble.example".parse().unwrap())).await;
+    let app = spawn_app_with(|s| {
+        s.public_url = Some("https://ensemble.example".parse().unwrap());
+        // A test deployment on https: the sandbox must be allowed explicitly.
+        s.allow_sandbox = true;
+    })
+    .await;
     let response = app.get("/healthz").await;
     assert!(
         response.headers()["strict-transport-security"]

@@ -1,32 +1,32 @@
 use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use ensemble_api::db::organisations::{NewOrganisation, insert};
+use diesel::prelude::*;
+use ensemble_api::db::schema::organisations;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, assert_field_error, spawn_app};
 
-/// Inserts `n` organisations; every third shares its timestamp with the previous one, so
-/// paging must break ties on the id.
+/// Inserts `n` bare organisations straight into the table (the API cannot choose creation
+/// times); every third shares its timestamp with the previous one, so paging must break
+/// ties on the id.
 fn seed(app: &TestApp, n: usize) {
     let mut conn = app.db.get().unwrap();
-    let base: NaiveDateTime = Utc::now().naive_utc() - Duration::days(1);
+    let base: NaiveDateTime =
+        ensemble_api::db::stored_time(Utc::now().naive_utc() - Duration::days(1));
     for i in 0..n {
         let at = base + Duration::seconds((i - i % 3) as i64);
-        let slug = format!("organisation-{i}");
-        let name = format!("Organisation {i}");
-        insert(
-            &mut conn,
-            &NewOrganisation {
-                slug: &slug,
-                name: &name,
-                mission: "Testing keyset paging",
-                country: Some("FR"),
-                created_at: at,
-                updated_at: at,
-            },
-        )
-        .unwrap();
+        diesel::insert_into(organisations::table)
+            .values((
+                organisations::slug.eq(format!("organisation-{i}")),
+                organisations::name.eq(format!("Organisation {i}")),
+                organisations::mission.eq("Testing keyset paging"),
+                organisations::country.eq(Some("FR")),
+                organisations::created_at.eq(at),
+                organisations::updated_at.eq(at),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
     }
 }
 

@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Person, TestApp, assert_field_error, assert_problem, create, make_admin, person, spawn_app,
+    Person, TestApp, assert_field_error, assert_problem, create, join, make_admin, person,
+    spawn_app,
 };
 
 #[tokio::test]
@@ -176,16 +177,8 @@ async fn team(app: &TestApp) -> Team {
     )
     .await;
     for (who, role) in [(&team.admin, "admin"), (&team.editor, "editor")] {
-        let (status, member) = app
-            .call(
-                "POST",
-                "/api/v1/organisations/mesa-abierta/members",
-                Some(json!({"user_id": who.id, "role": role})),
-                Some(&team.owner.token),
-            )
-            .await;
-        assert_eq!(status, 201, "{member}");
-        assert_eq!(member["role"], role);
+        let joined = join(app, "mesa-abierta", &team.owner, who, role).await;
+        assert_eq!(joined["role"], role);
     }
     team
 }
@@ -311,7 +304,20 @@ async fn roles_are_managed_from_above_and_an_owner_always_remains() {
             Some(&team.admin.token),
         )
         .await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 202);
+    let (_, waiting) = app
+        .call("GET", "/api/v1/me/invitations", None, Some(&newcomer.token))
+        .await;
+    let invitation = waiting["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/v1/me/invitations/{invitation}/accept"),
+            None,
+            Some(&newcomer.token),
+        )
+        .await;
+    assert_eq!(status, 200);
     let (status, _) = app
         .call(
             "PATCH",
@@ -489,7 +495,7 @@ async fn the_only_owner_cannot_delete_their_account() {
         app.call("DELETE", "/api/v1/me", None, Some(&team.owner.token))
             .await
             .0,
-        204
+        200
     );
     let (_, list) = app
         .get_json("/api/v1/organisations/mesa-abierta/members")

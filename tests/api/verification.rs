@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Person, TestApp, assert_field_error, assert_problem, create, make_admin, person, spawn_app,
+    Person, TestApp, assert_field_error, assert_problem, create, join, make_admin, person,
+    spawn_app,
 };
 
 const PATH: &str = "/api/v1/organisations/fondation-lumen/verification";
@@ -37,15 +38,7 @@ async fn cast(app: &TestApp) -> Cast {
     )
     .await;
     for (who, role) in [(&admin, "admin"), (&editor, "editor")] {
-        let (status, body) = app
-            .call(
-                "POST",
-                "/api/v1/organisations/fondation-lumen/members",
-                Some(json!({"user_id": who.id, "role": role})),
-                Some(&owner.token),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
+        join(app, "fondation-lumen", &owner, who, role).await;
     }
     Cast {
         owner,

@@ -302,6 +302,8 @@ pub struct Texts {
     pub notification_reply: &'static str,
     pub notification_comment: &'static str,
     pub notification_role: &'static str,
+    pub notification_invitation: &'static str,
+    pub notification_verification_changed: &'static str,
     pub notification_someone: &'static str,
     pub notification_unread: &'static str,
     pub cause_organisations: &'static str,

@@ -168,6 +168,8 @@ pub const EN: Texts = Texts {
     notification_reply: "{actor} replied to your comment.",
     notification_comment: "{actor} commented on an update of {organisation}.",
     notification_role: "You are now {role} of {organisation}.",
+    notification_invitation: "{actor} invites you to join {organisation} as {role}.",
+    notification_verification_changed: "{organisation} is back under review: the name, registration or website that was verified changed.",
     notification_someone: "Someone",
     notification_unread: "New",
     cause_organisations: "Organisations working on it",

@@ -168,6 +168,8 @@ pub const ES: Texts = Texts {
     notification_reply: "{actor} respondió a tu comentario.",
     notification_comment: "{actor} comentó una novedad de {organisation}.",
     notification_role: "Ahora eres {role} de {organisation}.",
+    notification_invitation: "{actor} te invita a unirte a {organisation} como {role}.",
+    notification_verification_changed: "{organisation} vuelve a estar en revisión: cambió el nombre, el registro o el sitio web verificado.",
     notification_someone: "Alguien",
     notification_unread: "Nuevo",
     cause_organisations: "Organizaciones que trabajan en ello",

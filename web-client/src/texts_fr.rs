@@ -168,6 +168,8 @@ pub const FR: Texts = Texts {
     notification_reply: "{actor} a répondu à votre commentaire.",
     notification_comment: "{actor} a commenté une actualité de {organisation}.",
     notification_role: "Vous êtes maintenant {role} de {organisation}.",
+    notification_invitation: "{actor} vous invite à rejoindre {organisation} en tant que {role}.",
+    notification_verification_changed: "{organisation} est de nouveau en cours de vérification : le nom, l'enregistrement ou le site vérifié a changé.",
     notification_someone: "Quelqu’un",
     notification_unread: "Nouveau",
     cause_organisations: "Les organisations qui s’y consacrent",

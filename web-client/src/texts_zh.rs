@@ -168,6 +168,8 @@ pub const ZH: Texts = Texts {
     notification_reply: "{actor} 回复了你的评论。",
     notification_comment: "{actor} 评论了 {organisation} 的一条动态。",
     notification_role: "你现在是 {organisation} 的{role}。",
+    notification_invitation: "{actor} 邀请你以{role}身份加入 {organisation}。",
+    notification_verification_changed: "{organisation} 重新进入审核：已验证的名称、注册信息或网站发生了变化。",
     notification_someone: "有人",
     notification_unread: "新",
     cause_organisations: "致力于此的组织",

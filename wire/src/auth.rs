@@ -209,6 +209,15 @@ pub struct LinkedIdentity {
     pub created_at: DateTime<Utc>,
 }
 
+/// What deleting an account did besides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDeleted {
+    /// The recurring gifts that were stopped at the payment provider first (their ids),
+    /// so that nothing is charged after the account is gone.
+    pub cancelled_donations: Vec<String>,
+}
+
 /// Everything Ensemble holds about a person (`GET /me/export`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -63,14 +63,23 @@ pub struct NewDonation {
     pub message: String,
 }
 
+/// Where a payment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Succeeded,
+    Refunded,
+}
+
 /// A payment received for a donation (one per period for recurring ones).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Payment {
     pub amount_minor: i64,
     pub currency: String,
-    /// `succeeded` or `refunded`.
-    pub status: String,
+    pub status: PaymentStatus,
+    /// `ENS-2026-00000042`; a test payment's starts with `TEST-`.
     pub receipt_number: String,
     pub paid_at: DateTime<Utc>,
 }
@@ -88,6 +97,8 @@ pub struct Donation {
     pub anonymous: bool,
     pub share_contact: bool,
     pub message: String,
+    /// Test money: made through the sandbox, where no money moves. Never a real gift.
+    pub test: bool,
     /// Where to pay, while `pending`.
     pub checkout_url: Option<String>,
     /// The donor's name: absent when anonymous (to the organisation) or deleted.

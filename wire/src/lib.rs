@@ -16,12 +16,14 @@ pub mod whole_number;
 
 pub use auth::*;
 pub use causes::Cause;
-pub use donations::{Donation, DonationStatus, DonationTotal, NewDonation, Payment, Recurrence};
+pub use donations::{
+    Donation, DonationStatus, DonationTotal, NewDonation, Payment, PaymentStatus, Recurrence,
+};
 pub use follows::{FollowState, Followed, Follower, Following};
 pub use organisations::{
-    Member, MemberRole, NewMember, NewOrganisation, NewVerification, Organisation,
-    OrganisationProfile, Registration, Role, Translation, UpdateOrganisation, Verification,
-    VerificationActor, VerificationRecord, VerificationStatus,
+    Invitation, InvitationStatus, Member, MemberRole, NewMember, NewOrganisation, NewVerification,
+    Organisation, OrganisationProfile, Registration, Role, Translation, UpdateOrganisation,
+    Verification, VerificationActor, VerificationRecord, VerificationStatus,
 };
 pub use page::Page;
 pub use problem::{FieldError, Problem};

@@ -125,8 +125,12 @@ pub struct OrganisationProfile {
     pub registration: Option<Registration>,
     pub verification_status: VerificationStatus,
     pub followers_count: i64,
-    /// What it received through Ensemble, per currency (each payment counted once).
+    /// What it received through Ensemble, per currency (each payment counted once). Real
+    /// money only.
     pub donation_totals: Vec<crate::donations::DonationTotal>,
+    /// Test money received through the sandbox (no money moved), kept apart so that it is
+    /// never added to real gifts; empty where the sandbox is not used.
+    pub test_donation_totals: Vec<crate::donations::DonationTotal>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -234,7 +238,38 @@ pub struct Member {
     pub since: DateTime<Utc>,
 }
 
-/// Adds someone to the team.
+/// Where an invitation to a team stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    /// Waiting for the invitee's answer.
+    Pending,
+    Accepted,
+    Declined,
+    /// Withdrawn by the team.
+    Revoked,
+    /// Not answered in time.
+    Expired,
+}
+
+/// An invitation to join an organisation's team: nobody is a member before accepting one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub organisation: crate::updates::OrganisationRef,
+    /// Who is invited.
+    pub invitee: crate::updates::PersonRef,
+    /// The role they will have once they accept.
+    pub role: Role,
+    pub status: InvitationStatus,
+    pub created_at: DateTime<Utc>,
+    /// Unanswered by then, it lapses.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Invites someone to the team (they join once they accept).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -369,8 +404,13 @@ pub struct VerificationRecord {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VerificationActor {
+    /// A platform administrator decided.
     Platform,
+    /// The organisation's owners asked for review.
     Organisation,
+    /// Ensemble itself: a verified organisation changed the identity that was checked
+    /// (its name, registration or website) and went back to review.
+    System,
 }
 
 /// An organisation's verification: where it stands and how it got there, newest first.

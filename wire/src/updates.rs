@@ -207,6 +207,11 @@ pub enum NotificationKind {
     UpdateComment,
     /// You were given a role in an organisation.
     RoleGranted,
+    /// You are invited to join an organisation's team (see `/me/invitations`).
+    Invitation,
+    /// Your organisation went back to review: the name, registration or website that was
+    /// verified changed. Gifts wait for the platform's decision.
+    VerificationChanged,
 }
 
 /// Something that happened that concerns you.

@@ -113,6 +113,13 @@ impl<R: Requirement> FromRequest for Auth<R> {
     }
 }
 
+impl<R: Requirement> Auth<R> {
+    /// Signed in with a session, not an API token.
+    pub fn is_session(&self) -> bool {
+        matches!(self.credential, Credential::Session { .. })
+    }
+}
+
 /// The token of `Authorization: Bearer <token>`; 401 `unauthorized` when absent.
 fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req

@@ -14,6 +14,7 @@ use super::{Auth, Write};
 use diesel::QueryResult;
 
 use crate::db::organisations as store;
+use crate::db::teams;
 use crate::db::{Db, DbConnection, comments, updates};
 use crate::domain::organisations::Role;
 use crate::domain::verification::Authority;
@@ -41,6 +42,9 @@ pub struct OrgRole<R: MinimumRole> {
     pub user_id: i64,
     pub organisation_id: i64,
     pub role: Role,
+    /// Signed in with a session (not an API token): what handing an organisation over
+    /// needs.
+    pub session: bool,
     _minimum: PhantomData<R>,
 }
 
@@ -78,7 +82,7 @@ fn membership_by(
                 };
                 Ok((
                     organisation_id,
-                    store::member_role(conn, organisation_id, user_id)?,
+                    teams::member_role(conn, organisation_id, user_id)?,
                 ))
             })
             .await?;
@@ -160,7 +164,7 @@ impl FromRequest for CommentModerator {
                 .run(move |conn| {
                     let (_, organisation_id, author_id) = comments::context(conn, comment_id)?
                         .ok_or(ApiError::NotFound("comment"))?;
-                    let role = store::member_role(conn, organisation_id, user_id)?;
+                    let role = teams::member_role(conn, organisation_id, user_id)?;
                     Ok(author_id == user_id || role.is_some_and(|r| r >= Role::Admin))
                 })
                 .await?;
@@ -189,6 +193,7 @@ impl<R: MinimumRole> FromRequest for OrgRole<R> {
                     user_id: auth.user_id,
                     organisation_id,
                     role,
+                    session: auth.is_session(),
                     _minimum: PhantomData,
                 }),
                 _ => Err(ApiError::Forbidden("forbidden")),
@@ -198,7 +203,8 @@ impl<R: MinimumRole> FromRequest for OrgRole<R> {
 }
 
 /// Someone who may write an organisation's verification record: a platform administrator
-/// (any status), or one of its owners (asking for review). Everyone else: 403.
+/// signed in with a session (any status; never through an API token), or one of its
+/// owners (asking for review). Everyone else: 403.
 pub struct Verifier {
     pub user_id: i64,
     pub organisation_id: i64,
@@ -213,10 +219,12 @@ impl FromRequest for Verifier {
         let membership = membership(req, payload);
         Box::pin(async move {
             let (auth, organisation_id, role) = membership.await?;
-            let authority = if auth.is_admin {
+            let authority = if auth.is_admin && auth.is_session() {
                 Authority::Platform
             } else if role == Some(Role::Owner) {
                 Authority::Owner
+            } else if auth.is_admin {
+                return Err(ApiError::Forbidden("session_required"));
             } else {
                 return Err(ApiError::Forbidden("forbidden"));
             };

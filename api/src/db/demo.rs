@@ -222,10 +222,12 @@ fn load_organisation(
     let organisation_id = organisations::role_of(conn, &slug, owner)?
         .ok_or_else(|| anyhow!("created but not found"))?
         .0;
+    // The demo's teams join as everyone does: invited by the owner, and accepting.
     for member in team {
         let (user, role) = member?;
-        organisations::add_member(conn, organisation_id, owner, user, role)
+        let invitation = super::teams::invite(conn, organisation_id, owner, user, role)
             .map_err(|e| anyhow!("{e}"))?;
+        super::teams::answer(conn, user, &invitation, true).map_err(|e| anyhow!("{e}"))?;
     }
     for key in &o.followers {
         let user = people

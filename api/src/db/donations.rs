@@ -1,31 +1,31 @@
 //! Donations and payments. A pending donation is committed before any provider is called;
 //! each provider event is claimed (`payment_events`) in the same transaction that applies
-//! it, so a repeated delivery changes nothing; payments are unique by the provider's id.
+//! it, so a repeated delivery changes nothing; every transition locks the donation and is
+//! conditional on the state it leaves; payments are unique by the provider's id.
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::schema::{donation_payments, donations, organisations, payment_events, users};
-use super::{DbConnection, now, write_transaction};
-use crate::domain::donations::{Status, receipt_number};
+use super::{DbConnection, LockTable, lock_row, now, write_transaction};
+use crate::domain::donations::{
+    EventOutcome, Facts, IdempotencyKey, Money, NewGift, PaymentIn, PaymentStatus, Provider,
+    ProviderEvent, Recurrence, Rejection, Status, receipt_number,
+};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
+use crate::domain::verification;
 use crate::error::ApiError;
 
-/// A validated gift.
+/// A gift to record, as its donor asked for it.
 #[derive(Debug, Clone)]
 pub struct NewDonation {
     pub organisation_id: i64,
     pub donor_id: i64,
-    pub amount_minor: i64,
-    pub currency: String,
-    pub recurring: Option<&'static str>,
-    pub anonymous: bool,
-    pub share_contact: bool,
-    pub message: String,
-    pub provider: &'static str,
-    pub idempotency_key: Option<String>,
+    pub gift: NewGift,
+    pub provider: Provider,
+    pub idempotency_key: Option<IdempotencyKey>,
     pub request_hash: String,
 }
 
@@ -34,46 +34,44 @@ pub struct NewDonation {
 pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64, bool), ApiError> {
     let attempt = write_transaction(conn, |conn| {
         if let Some(found) = by_key(conn, new)? {
-            return Ok((found, false));
+            return Ok(Some((found, false)));
         }
         let at = now();
-        let id = diesel::insert_into(donations::table)
+        let inserted = diesel::insert_into(donations::table)
             .values((
                 donations::organisation_id.eq(new.organisation_id),
                 donations::donor_id.eq(new.donor_id),
-                donations::amount_minor.eq(new.amount_minor),
-                donations::currency.eq(&new.currency),
-                donations::recurring.eq(new.recurring),
-                donations::anonymous.eq(new.anonymous),
-                donations::share_contact.eq(new.share_contact),
-                donations::message.eq(&new.message),
-                donations::status.eq(Status::Pending.as_str()),
+                donations::amount_minor.eq(new.gift.money.amount_minor),
+                donations::currency.eq(&new.gift.money.currency),
+                donations::recurring.eq(new.gift.recurring),
+                donations::anonymous.eq(new.gift.consent.anonymous),
+                donations::share_contact.eq(new.gift.consent.share_contact),
+                donations::message.eq(&new.gift.message),
+                donations::status.eq(Status::Pending),
                 donations::provider.eq(new.provider),
-                donations::idempotency_key.eq(&new.idempotency_key),
+                donations::idempotency_key.eq(new.idempotency_key.as_ref().map(|k| k.as_str())),
                 donations::request_hash.eq(&new.request_hash),
                 donations::created_at.eq(at),
                 donations::updated_at.eq(at),
             ))
             .returning(donations::id)
-            .get_result(conn)
-            .map_err(|e| match e {
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    ApiError::Conflict("idempotency_race", String::new())
-                }
-                other => other.into(),
-            })?;
-        Ok::<_, ApiError>((id, true))
+            .get_result(conn);
+        match inserted {
+            Ok(id) => Ok::<_, ApiError>(Some((id, true))),
+            // The same key at the same moment from elsewhere: theirs won.
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+            Err(other) => Err(other.into()),
+        }
     });
-    match attempt {
-        // The same key at the same moment from elsewhere: theirs won; answer it.
-        Err(ApiError::Conflict("idempotency_race", _)) => {
+    match attempt? {
+        Some(done) => Ok(done),
+        None => {
             let found = by_key(conn, new)?.ok_or(ApiError::Conflict(
                 "idempotency_conflict",
                 "Another request with this Idempotency-Key is in progress: try again.".into(),
             ))?;
             Ok((found, false))
         }
-        other => other,
     }
 }
 
@@ -83,7 +81,7 @@ fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, Api
     };
     let found: Option<(i64, Option<String>)> = donations::table
         .filter(donations::donor_id.eq(new.donor_id))
-        .filter(donations::idempotency_key.eq(key))
+        .filter(donations::idempotency_key.eq(key.as_str()))
         .select((donations::id, donations::request_hash))
         .first(conn)
         .optional()?;
@@ -114,30 +112,57 @@ pub fn set_checkout(
     Ok(())
 }
 
+/// The organisation a donation went to, as its views show it.
+#[derive(Debug, Clone, Queryable)]
+pub struct OrganisationRow {
+    pub slug: String,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub verification_status: verification::Status,
+}
+
+/// The donor as stored (gone once their account is deleted).
+#[derive(Debug, Clone, Queryable)]
+pub struct DonorRow {
+    pub name: String,
+    pub email: String,
+}
+
 /// A donation with what its views need.
 #[derive(Debug, Clone, Queryable)]
 pub struct Row {
     pub id: i64,
     pub organisation_id: i64,
-    pub organisation: (String, String, Option<String>, String),
+    pub organisation: OrganisationRow,
     pub donor_id: Option<i64>,
-    pub donor: Option<(String, String)>,
+    pub donor: Option<DonorRow>,
     pub amount_minor: i64,
     pub currency: String,
-    pub recurring: Option<String>,
-    pub status: String,
+    pub recurring: Option<Recurrence>,
+    pub status: Status,
     pub anonymous: bool,
     pub share_contact: bool,
     pub message: String,
-    pub provider: String,
+    pub provider: Provider,
     pub provider_checkout_id: Option<String>,
     pub provider_subscription_id: Option<String>,
     pub checkout_url: Option<String>,
     pub created_at: NaiveDateTime,
 }
 
-/// A payment: (donation id, amount, currency, status, receipt number, paid at).
-pub type PaymentRow = (i64, i64, String, String, String, NaiveDateTime);
+/// A payment received.
+#[derive(Debug, Clone, Queryable)]
+pub struct PaymentRow {
+    pub donation_id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: PaymentStatus,
+    pub receipt_number: String,
+    pub paid_at: NaiveDateTime,
+    /// The organisation's checked name and registration when the money came.
+    pub receipt_name: String,
+    pub receipt_registration: Option<String>,
+}
 
 macro_rules! rows {
     () => {
@@ -175,11 +200,17 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Row>> {
     rows!().filter(donations::id.eq(id)).first(conn).optional()
 }
 
+/// Whose donations a list holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Of {
+    Donor(i64),
+    Organisation(i64),
+}
+
 /// Newest first, keyset-paged: a donor's donations, or an organisation's.
 pub fn list(
     conn: &mut DbConnection,
-    donor: Option<i64>,
-    organisation: Option<i64>,
+    of: Of,
     after: Option<KeysetAfter>,
     limit: i64,
 ) -> QueryResult<Vec<Row>> {
@@ -187,12 +218,10 @@ pub fn list(
         .order((donations::created_at.desc(), donations::id.desc()))
         .limit(limit + 1)
         .into_boxed();
-    if let Some(donor) = donor {
-        query = query.filter(donations::donor_id.eq(donor));
-    }
-    if let Some(organisation) = organisation {
-        query = query.filter(donations::organisation_id.eq(organisation));
-    }
+    query = match of {
+        Of::Donor(donor) => query.filter(donations::donor_id.eq(donor)),
+        Of::Organisation(organisation) => query.filter(donations::organisation_id.eq(organisation)),
+    };
     if let Some(after) = after {
         query = query.filter(
             donations::created_at
@@ -216,17 +245,28 @@ pub fn payments(conn: &mut DbConnection, donation_ids: &[i64]) -> QueryResult<Ve
             donation_payments::status,
             donation_payments::receipt_number,
             donation_payments::paid_at,
+            donation_payments::receipt_name,
+            donation_payments::receipt_registration,
         ))
         .load(conn)
 }
 
-/// Succeeded payments per currency: (currency, total, count).
-pub fn totals(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-) -> QueryResult<Vec<(String, i64, i64)>> {
+/// What an organisation received in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Total {
+    /// Test money (the sandbox), never added to real money.
+    pub test: bool,
+    pub currency: String,
+    pub amount_minor: i64,
+    pub payments: i64,
+}
+
+/// Succeeded payments per kind of money and currency.
+pub fn totals(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec<Total>> {
     #[derive(QueryableByName)]
-    struct Total {
+    struct Summed {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        provider: String,
         #[diesel(sql_type = diesel::sql_types::Text)]
         currency: String,
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -237,306 +277,575 @@ pub fn totals(
     // Summed by the database, which reads only this organisation's donations (by index).
     let mut sql = super::sql::Sql::for_connection(conn);
     sql.push(
-        "SELECT p.currency, CAST(SUM(p.amount_minor) AS BIGINT) AS amount, \
+        "SELECT d.provider, p.currency, CAST(SUM(p.amount_minor) AS BIGINT) AS amount, \
          CAST(COUNT(*) AS BIGINT) AS payments FROM donations d \
          JOIN donation_payments p ON p.donation_id = d.id \
          WHERE d.organisation_id = ",
     )
     .int(organisation_id)
-    .push(" AND p.status = 'succeeded' GROUP BY p.currency ORDER BY p.currency");
-    let rows: Vec<Total> = sql.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|t| (t.currency, t.amount, t.payments))
-        .collect())
+    .push(" AND p.status = ")
+    .text(PaymentStatus::Succeeded.as_str())
+    .push(" GROUP BY d.provider, p.currency ORDER BY d.provider, p.currency");
+    let rows: Vec<Summed> = sql.load(conn)?;
+    let mut totals: Vec<Total> = Vec::new();
+    for row in rows {
+        let provider = Provider::parse(&row.provider).ok_or_else(|| {
+            DieselError::DeserializationError(
+                format!("unknown provider {:?} in the database", row.provider).into(),
+            )
+        })?;
+        let test = provider.is_test();
+        match totals
+            .iter_mut()
+            .find(|t| t.test == test && t.currency == row.currency)
+        {
+            Some(total) => {
+                total.amount_minor += row.amount;
+                total.payments += row.payments;
+            }
+            None => totals.push(Total {
+                test,
+                currency: row.currency,
+                amount_minor: row.amount,
+                payments: row.payments,
+            }),
+        }
+    }
+    totals.sort_by(|a, b| (a.test, &a.currency).cmp(&(b.test, &b.currency)));
+    Ok(totals)
 }
 
-/// What a provider event does, in our terms.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// The checkout of a donation ended: paid (one-off: with its payment; recurring: with
-    /// its subscription, the payments come as `PaymentSucceeded`), failed or expired.
-    CheckoutCompleted {
-        donation_id: i64,
+/// A donation locked for a transition: what events are judged against.
+#[derive(Debug, Clone)]
+struct Locked {
+    id: i64,
+    facts: Facts,
+}
+
+/// Locks the donation (a row lock on PostgreSQL; SQLite's write transaction already runs
+/// alone) and reads what it is now. `None`: no donation of this provider has this id.
+fn lock(conn: &mut DbConnection, provider: Provider, id: i64) -> QueryResult<Option<Locked>> {
+    #[derive(Queryable)]
+    struct Current {
+        status: Status,
+        recurring: Option<Recurrence>,
+        amount_minor: i64,
+        currency: String,
+        checkout_id: Option<String>,
         subscription_id: Option<String>,
-        payment: Option<PaymentIn>,
-    },
-    CheckoutFailed {
-        donation_id: i64,
-    },
-    CheckoutExpired {
-        donation_id: i64,
-    },
-    /// A period of a subscription was paid. The invoice may come before the checkout's
-    /// own event, so it names the donation too when it can.
-    PaymentSucceeded {
-        subscription_id: String,
-        donation_id: Option<i64>,
-        payment: PaymentIn,
-    },
-    /// The first period of a subscription could not be paid.
-    SubscriptionFailed {
-        subscription_id: String,
-        donation_id: Option<i64>,
-    },
-    SubscriptionCancelled {
-        subscription_id: String,
-    },
-    /// Fully refunded: by the provider's id of the payment (PaymentIntent or invoice).
-    Refunded {
-        provider_payment_id: String,
-    },
-    /// Nothing we act on.
-    Ignored,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PaymentIn {
-    pub provider_payment_id: String,
-    pub amount_minor: i64,
-    pub currency: String,
-}
-
-/// Applies a provider event once: claims its id and applies its effect in one
-/// transaction. Answers false when the event had already been applied.
-pub fn apply(
-    conn: &mut DbConnection,
-    provider: &str,
-    event_id: &str,
-    kind: &str,
-    effect: &Effect,
-) -> Result<bool, ApiError> {
-    let result = write_transaction(conn, |conn| {
-        let claimed = payment_events::table
-            .find((provider, event_id))
-            .count()
-            .get_result::<i64>(conn)?;
-        if claimed > 0 {
-            return Ok(false);
-        }
-        diesel::insert_into(payment_events::table)
-            .values((
-                payment_events::provider.eq(provider),
-                payment_events::event_id.eq(event_id),
-                payment_events::kind.eq(kind),
-                payment_events::received_at.eq(now()),
-            ))
-            .execute(conn)
-            .map_err(|e| match e {
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    ApiError::Conflict("event_claimed", String::new())
-                }
-                other => other.into(),
-            })?;
-        apply_effect(conn, provider, effect)?;
-        Ok::<_, ApiError>(true)
-    });
-    match result {
-        // The same event delivered at the same moment: the other delivery applied it.
-        Err(ApiError::Conflict("event_claimed", _)) => Ok(false),
-        other => other,
     }
+    lock_row(conn, LockTable::Donations, id)?;
+    let found: Option<Current> = donations::table
+        .find(id)
+        .filter(donations::provider.eq(provider))
+        .select((
+            donations::status,
+            donations::recurring,
+            donations::amount_minor,
+            donations::currency,
+            donations::provider_checkout_id,
+            donations::provider_subscription_id,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|current| Locked {
+        id,
+        facts: Facts {
+            status: current.status,
+            recurring: current.recurring.is_some(),
+            money: Money {
+                amount_minor: current.amount_minor,
+                currency: current.currency,
+            },
+            checkout_id: current.checkout_id,
+            subscription_id: current.subscription_id,
+        },
+    }))
 }
 
-fn apply_effect(conn: &mut DbConnection, provider: &str, effect: &Effect) -> Result<(), ApiError> {
-    match effect {
-        Effect::CheckoutCompleted {
-            donation_id,
-            subscription_id,
-            payment,
-        } => {
-            let Some((status, recurring)) = state(conn, *donation_id)? else {
-                return Ok(());
-            };
-            let next = if recurring {
-                Status::Active
-            } else {
-                Status::Succeeded
-            };
-            if let Some(next) = status.advance(next, recurring) {
-                diesel::update(donations::table.find(donation_id))
-                    .set((
-                        donations::status.eq(next.as_str()),
-                        donations::provider_subscription_id.eq(subscription_id),
-                        donations::updated_at.eq(now()),
-                    ))
-                    .execute(conn)?;
-                if let Some(payment) = payment {
-                    record_payment(conn, *donation_id, payment)?;
-                }
-            }
-        }
-        Effect::CheckoutFailed { donation_id } => move_to(conn, *donation_id, Status::Failed)?,
-        Effect::CheckoutExpired { donation_id } => move_to(conn, *donation_id, Status::Expired)?,
-        Effect::PaymentSucceeded {
-            subscription_id,
-            donation_id,
-            payment,
-        } => {
-            let found = match by_subscription(conn, provider, subscription_id)? {
-                Some(id) => Some(id),
-                None => match donation_id {
-                    // The invoice came first: the donation learns its subscription now.
-                    Some(id) => {
-                        let updated = diesel::update(
-                            donations::table
-                                .find(id)
-                                .filter(donations::provider.eq(provider))
-                                .filter(donations::provider_subscription_id.is_null()),
-                        )
-                        .set(donations::provider_subscription_id.eq(subscription_id))
-                        .execute(conn)?;
-                        (updated > 0).then_some(*id)
-                    }
-                    None => None,
-                },
-            };
-            if let Some(id) = found {
-                let status: String = donations::table
-                    .find(id)
-                    .select(donations::status)
-                    .first(conn)?;
-                // A period paid while the donation is active, or its first, which may come
-                // before the checkout's own event: counted once.
-                if matches!(
-                    Status::parse(&status),
-                    Some(Status::Active | Status::Pending)
-                ) {
-                    record_payment(conn, id, payment)?;
-                    move_to(conn, id, Status::Active)?;
-                }
-            }
-        }
-        Effect::SubscriptionCancelled { subscription_id } => {
-            if let Some(id) = by_subscription(conn, provider, subscription_id)? {
-                move_to(conn, id, Status::Cancelled)?;
-            }
-        }
-        Effect::SubscriptionFailed {
-            subscription_id,
-            donation_id,
-        } => {
-            let found = match by_subscription(conn, provider, subscription_id)? {
-                Some(id) => Some(id),
-                // Before the checkout's event: the donation, if it is this provider's.
-                None => match donation_id {
-                    Some(id) => donations::table
-                        .find(id)
-                        .filter(donations::provider.eq(provider))
-                        .select(donations::id)
-                        .first(conn)
-                        .optional()?,
-                    None => None,
-                },
-            };
-            if let Some(id) = found {
-                move_to(conn, id, Status::Failed)?;
-            }
-        }
-        Effect::Refunded {
-            provider_payment_id,
-        } => {
-            let payment: Option<(i64, i64)> = donation_payments::table
-                .filter(donation_payments::provider_payment_id.eq(provider_payment_id))
-                .select((donation_payments::id, donation_payments::donation_id))
-                .first(conn)
-                .optional()?;
-            if let Some((payment_id, donation_id)) = payment {
-                diesel::update(donation_payments::table.find(payment_id))
-                    .set(donation_payments::status.eq("refunded"))
-                    .execute(conn)?;
-                move_to(conn, donation_id, Status::Refunded)?;
-            }
-        }
-        Effect::Ignored => {}
-    }
-    Ok(())
-}
-
-fn by_subscription(
+fn lock_by_subscription(
     conn: &mut DbConnection,
-    provider: &str,
+    provider: Provider,
     subscription_id: &str,
-) -> QueryResult<Option<i64>> {
-    donations::table
+) -> QueryResult<Option<Locked>> {
+    let id: Option<i64> = donations::table
         .filter(donations::provider.eq(provider))
         .filter(donations::provider_subscription_id.eq(subscription_id))
         .select(donations::id)
         .first(conn)
-        .optional()
-}
-
-fn state(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Status, bool)>> {
-    let found: Option<(String, Option<String>)> = donations::table
-        .find(id)
-        .select((donations::status, donations::recurring))
-        .first(conn)
         .optional()?;
-    Ok(found.and_then(|(status, recurring)| Some((Status::parse(&status)?, recurring.is_some()))))
+    match id {
+        Some(id) => lock(conn, provider, id),
+        None => Ok(None),
+    }
 }
 
-/// Moves a donation to `next` if that is forward on its path; otherwise nothing.
-pub fn move_to(conn: &mut DbConnection, id: i64, next: Status) -> QueryResult<()> {
-    if let Some((status, recurring)) = state(conn, id)?
-        && let Some(next) = status.advance(next, recurring)
-    {
-        diesel::update(donations::table.find(id))
-            .set((
-                donations::status.eq(next.as_str()),
-                donations::updated_at.eq(now()),
+/// Moves a locked donation from the state it was read in to `next`. Conditional on that
+/// state, so a change made outside the lock can never be overwritten.
+fn transition(conn: &mut DbConnection, donation: &Locked, next: Status) -> QueryResult<()> {
+    let moved = diesel::update(
+        donations::table
+            .find(donation.id)
+            .filter(donations::status.eq(donation.facts.status)),
+    )
+    .set((donations::status.eq(next), donations::updated_at.eq(now())))
+    .execute(conn)?;
+    if moved == 1 {
+        Ok(())
+    } else {
+        Err(DieselError::QueryBuilderError(
+            format!("donation {} moved under its lock", donation.id).into(),
+        ))
+    }
+}
+
+/// What an event did, as recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub outcome: EventOutcome,
+    pub donation_id: Option<i64>,
+    pub detail: &'static str,
+}
+
+impl Judgement {
+    fn applied(donation: &Locked) -> Self {
+        Self {
+            outcome: EventOutcome::Applied,
+            donation_id: Some(donation.id),
+            detail: "",
+        }
+    }
+
+    fn unchanged(donation: &Locked) -> Self {
+        Self {
+            outcome: EventOutcome::Unchanged,
+            donation_id: Some(donation.id),
+            detail: "",
+        }
+    }
+
+    fn rejected(rejection: Rejection, donation: Option<&Locked>) -> Self {
+        Self {
+            outcome: EventOutcome::Rejected,
+            donation_id: donation.map(|d| d.id),
+            detail: rejection.as_str(),
+        }
+    }
+
+    fn ignored() -> Self {
+        Self {
+            outcome: EventOutcome::Ignored,
+            donation_id: None,
+            detail: "",
+        }
+    }
+}
+
+/// Applies a provider event once: claims its id and applies it in one transaction.
+/// `None` when the event had been received already.
+pub fn apply(
+    conn: &mut DbConnection,
+    provider: Provider,
+    event_id: &str,
+    kind: &str,
+    event: &ProviderEvent,
+) -> Result<Option<Judgement>, ApiError> {
+    let result = write_transaction(conn, |conn| {
+        let claimed = payment_events::table
+            .find((provider.as_str(), event_id))
+            .count()
+            .get_result::<i64>(conn)?;
+        if claimed > 0 {
+            return Ok(None);
+        }
+        diesel::insert_into(payment_events::table)
+            .values((
+                payment_events::provider.eq(provider.as_str()),
+                payment_events::event_id.eq(event_id),
+                payment_events::kind.eq(kind),
+                payment_events::received_at.eq(now()),
             ))
+            .execute(conn)?;
+        let judgement = judge(conn, provider, event)?;
+        diesel::update(payment_events::table.find((provider.as_str(), event_id)))
+            .set((
+                payment_events::outcome.eq(judgement.outcome),
+                payment_events::detail.eq(judgement.detail),
+                payment_events::donation_id.eq(judgement.donation_id),
+            ))
+            .execute(conn)?;
+        Ok::<_, DieselError>(Some(judgement))
+    });
+    match result {
+        Ok(judgement) => Ok(judgement),
+        // The same event delivered at the same moment: the other delivery applied it.
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Judges an event against the donation it names and applies it if it fits.
+fn judge(
+    conn: &mut DbConnection,
+    provider: Provider,
+    event: &ProviderEvent,
+) -> QueryResult<Judgement> {
+    match event {
+        ProviderEvent::CheckoutCompleted {
+            donation_id,
+            checkout_id,
+            amount,
+            subscription_id,
+            payment,
+        } => {
+            let Some(donation) = lock(conn, provider, *donation_id)? else {
+                return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+            };
+            let facts = &donation.facts;
+            let checked = facts
+                .check_checkout(checkout_id, amount.as_ref())
+                .and_then(|()| payment.as_ref().map_or(Ok(()), |p| facts.check_payment(p)))
+                .and_then(|()| {
+                    subscription_id
+                        .as_deref()
+                        .map_or(Ok(()), |s| facts.check_subscription(s))
+                });
+            if let Err(rejection) = checked {
+                return Ok(Judgement::rejected(rejection, Some(&donation)));
+            }
+            let target = if facts.recurring {
+                Status::Active
+            } else {
+                Status::Succeeded
+            };
+            let Some(next) = facts.status.advance(target, facts.recurring) else {
+                return Ok(Judgement::unchanged(&donation));
+            };
+            transition(conn, &donation, next)?;
+            if let Some(subscription_id) = subscription_id {
+                learn_subscription(conn, &donation, subscription_id)?;
+            }
+            if let Some(payment) = payment {
+                record_payment(conn, &donation, provider, payment)?;
+            }
+            Ok(Judgement::applied(&donation))
+        }
+        ProviderEvent::CheckoutFailed {
+            donation_id,
+            checkout_id,
+        } => checkout_ended(conn, provider, *donation_id, checkout_id, Status::Failed),
+        ProviderEvent::CheckoutExpired {
+            donation_id,
+            checkout_id,
+        } => checkout_ended(conn, provider, *donation_id, checkout_id, Status::Expired),
+        ProviderEvent::PeriodPaid {
+            subscription_id,
+            donation_id,
+            payment,
+        } => {
+            let Some(donation) = subscribed(conn, provider, subscription_id, *donation_id)? else {
+                return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+            };
+            let facts = &donation.facts;
+            let checked = facts
+                .check_subscription(subscription_id)
+                .and_then(|()| facts.check_payment(payment));
+            if let Err(rejection) = checked {
+                return Ok(Judgement::rejected(rejection, Some(&donation)));
+            }
+            // A period paid while the gift is active, or its first, which may come before
+            // the checkout's own event: counted once.
+            if !facts.recurring || !facts.status.takes_payment(true) {
+                return Ok(Judgement::unchanged(&donation));
+            }
+            learn_subscription(conn, &donation, subscription_id)?;
+            let counted = record_payment(conn, &donation, provider, payment)?;
+            let moved = match facts.status.advance(Status::Active, true) {
+                Some(next) => {
+                    transition(conn, &donation, next)?;
+                    true
+                }
+                None => false,
+            };
+            Ok(if counted || moved {
+                Judgement::applied(&donation)
+            } else {
+                Judgement::unchanged(&donation)
+            })
+        }
+        ProviderEvent::SubscriptionFailed {
+            subscription_id,
+            donation_id,
+        } => {
+            let Some(donation) = subscribed(conn, provider, subscription_id, *donation_id)? else {
+                return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+            };
+            if let Err(rejection) = donation.facts.check_subscription(subscription_id) {
+                return Ok(Judgement::rejected(rejection, Some(&donation)));
+            }
+            move_locked(conn, &donation, Status::Failed)
+        }
+        ProviderEvent::SubscriptionCancelled { subscription_id } => {
+            match lock_by_subscription(conn, provider, subscription_id)? {
+                Some(donation) => move_locked(conn, &donation, Status::Cancelled),
+                None => Ok(Judgement::rejected(Rejection::UnknownDonation, None)),
+            }
+        }
+        ProviderEvent::Refunded { payment_refs } => refund(conn, provider, payment_refs),
+        ProviderEvent::Ignored => Ok(Judgement::ignored()),
+    }
+}
+
+/// The donation of a subscription; before the checkout's event has told it, the donation
+/// the event names, if it has no subscription yet.
+fn subscribed(
+    conn: &mut DbConnection,
+    provider: Provider,
+    subscription_id: &str,
+    donation_id: Option<i64>,
+) -> QueryResult<Option<Locked>> {
+    if let Some(found) = lock_by_subscription(conn, provider, subscription_id)? {
+        return Ok(Some(found));
+    }
+    match donation_id {
+        Some(id) => lock(conn, provider, id),
+        None => Ok(None),
+    }
+}
+
+fn checkout_ended(
+    conn: &mut DbConnection,
+    provider: Provider,
+    donation_id: i64,
+    checkout_id: &str,
+    next: Status,
+) -> QueryResult<Judgement> {
+    let Some(donation) = lock(conn, provider, donation_id)? else {
+        return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+    };
+    if let Err(rejection) = donation.facts.check_checkout(checkout_id, None) {
+        return Ok(Judgement::rejected(rejection, Some(&donation)));
+    }
+    move_locked(conn, &donation, next)
+}
+
+/// Moves a locked donation to `next` if that is forward on its path.
+fn move_locked(conn: &mut DbConnection, donation: &Locked, next: Status) -> QueryResult<Judgement> {
+    match donation
+        .facts
+        .status
+        .advance(next, donation.facts.recurring)
+    {
+        Some(next) => {
+            transition(conn, donation, next)?;
+            Ok(Judgement::applied(donation))
+        }
+        None => Ok(Judgement::unchanged(donation)),
+    }
+}
+
+/// The donation learns its subscription (checked not to be another one before).
+fn learn_subscription(
+    conn: &mut DbConnection,
+    donation: &Locked,
+    subscription_id: &str,
+) -> QueryResult<()> {
+    if donation.facts.subscription_id.is_none() {
+        diesel::update(donations::table.find(donation.id))
+            .set(donations::provider_subscription_id.eq(subscription_id))
             .execute(conn)?;
     }
     Ok(())
 }
 
-/// Records a payment unless the provider's id of it is known already.
+fn refund(
+    conn: &mut DbConnection,
+    provider: Provider,
+    payment_refs: &[String],
+) -> QueryResult<Judgement> {
+    let payment: Option<(i64, i64)> = donation_payments::table
+        .filter(
+            donation_payments::provider_payment_id
+                .eq_any(payment_refs)
+                .or(donation_payments::provider_intent_id.eq_any(payment_refs)),
+        )
+        .select((donation_payments::id, donation_payments::donation_id))
+        .first(conn)
+        .optional()?;
+    let Some((payment_id, donation_id)) = payment else {
+        return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+    };
+    let Some(donation) = lock(conn, provider, donation_id)? else {
+        return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+    };
+    let refunded = diesel::update(
+        donation_payments::table
+            .find(payment_id)
+            .filter(donation_payments::status.eq(PaymentStatus::Succeeded)),
+    )
+    .set(donation_payments::status.eq(PaymentStatus::Refunded))
+    .execute(conn)?;
+    // A one-off gift refunded is refunded; a period of a recurring one is uncounted while
+    // the gift goes on.
+    let moved = match donation
+        .facts
+        .status
+        .advance(Status::Refunded, donation.facts.recurring)
+    {
+        Some(next) => {
+            transition(conn, &donation, next)?;
+            true
+        }
+        None => false,
+    };
+    Ok(if refunded > 0 || moved {
+        Judgement::applied(&donation)
+    } else {
+        Judgement::unchanged(&donation)
+    })
+}
+
+/// Records a payment unless the provider's id of it is known already (answers whether it
+/// was new). The receipt keeps the organisation's checked identity as it is now.
 fn record_payment(
     conn: &mut DbConnection,
-    donation_id: i64,
+    donation: &Locked,
+    provider: Provider,
     payment: &PaymentIn,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let known = donation_payments::table
         .filter(donation_payments::provider_payment_id.eq(&payment.provider_payment_id))
         .count()
         .get_result::<i64>(conn)?;
     if known > 0 {
-        return Ok(());
+        return Ok(false);
     }
+    let (name, verified_name, registry, number): (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = donations::table
+        .inner_join(organisations::table)
+        .filter(donations::id.eq(donation.id))
+        .select((
+            organisations::name,
+            organisations::verified_name,
+            organisations::verified_registry,
+            organisations::verified_registration_number,
+        ))
+        .first(conn)?;
+    let registration = registry
+        .zip(number)
+        .map(|(registry, number)| format!("{registry} {number}"));
     let at = now();
     let id: i64 = diesel::insert_into(donation_payments::table)
         .values((
-            donation_payments::donation_id.eq(donation_id),
+            donation_payments::donation_id.eq(donation.id),
             donation_payments::provider_payment_id.eq(&payment.provider_payment_id),
-            donation_payments::amount_minor.eq(payment.amount_minor),
-            donation_payments::currency.eq(&payment.currency),
-            donation_payments::status.eq("succeeded"),
+            donation_payments::provider_intent_id.eq(&payment.intent_id),
+            donation_payments::amount_minor.eq(payment.money.amount_minor),
+            donation_payments::currency.eq(&payment.money.currency),
+            donation_payments::status.eq(PaymentStatus::Succeeded),
             // Unique placeholder until the id is known: the number is made from it.
             donation_payments::receipt_number
                 .eq(format!("pending-{}", payment.provider_payment_id)),
+            donation_payments::receipt_name.eq(verified_name.unwrap_or(name)),
+            donation_payments::receipt_registration.eq(registration),
             donation_payments::paid_at.eq(at),
         ))
         .returning(donation_payments::id)
         .get_result(conn)?;
     diesel::update(donation_payments::table.find(id))
-        .set(donation_payments::receipt_number.eq(receipt_number(at.year(), id)))
+        .set(donation_payments::receipt_number.eq(receipt_number(
+            at.year(),
+            id,
+            provider.is_test(),
+        )))
         .execute(conn)?;
-    Ok(())
+    Ok(true)
 }
 
-/// A pending donation to reconcile: (id, provider, checkout id, created at).
-pub type StaleRow = (i64, String, Option<String>, NaiveDateTime);
+/// A recurring gift its donor stops: locked, and moved only if it is still live.
+/// Answers whether it moved.
+pub fn cancel(conn: &mut DbConnection, provider: Provider, id: i64) -> QueryResult<bool> {
+    write_transaction(conn, |conn| {
+        let Some(donation) = lock(conn, provider, id)? else {
+            return Ok(false);
+        };
+        Ok(move_locked(conn, &donation, Status::Cancelled)?.outcome == EventOutcome::Applied)
+    })
+}
+
+/// A pending donation to reconcile.
+#[derive(Debug, Clone, Queryable)]
+pub struct StaleRow {
+    pub id: i64,
+    pub provider: Provider,
+    pub checkout_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
 
 /// Pending donations older than `before`, for reconciliation.
 pub fn stale_pending(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<StaleRow>> {
     donations::table
-        .filter(donations::status.eq(Status::Pending.as_str()))
+        .filter(donations::status.eq(Status::Pending))
         .filter(donations::created_at.lt(before))
         .select((
             donations::id,
             donations::provider,
             donations::provider_checkout_id,
             donations::created_at,
+        ))
+        .load(conn)
+}
+
+/// A recurring gift that still runs (or may start), which ending an account must stop.
+#[derive(Debug, Clone, Queryable)]
+pub struct LiveRecurring {
+    pub id: i64,
+    pub status: Status,
+    pub provider: Provider,
+    pub checkout_id: Option<String>,
+    pub subscription_id: Option<String>,
+}
+
+/// The donor's recurring gifts that are pending or active.
+pub fn live_recurring(conn: &mut DbConnection, donor_id: i64) -> QueryResult<Vec<LiveRecurring>> {
+    donations::table
+        .filter(donations::donor_id.eq(donor_id))
+        .filter(donations::recurring.is_not_null())
+        .filter(donations::status.eq_any([Status::Pending, Status::Active]))
+        .select((
+            donations::id,
+            donations::status,
+            donations::provider,
+            donations::provider_checkout_id,
+            donations::provider_subscription_id,
+        ))
+        .load(conn)
+}
+
+/// A provider event as recorded (for tests and support).
+#[derive(Debug, Clone, Queryable)]
+pub struct EventRow {
+    pub event_id: String,
+    pub kind: String,
+    pub outcome: EventOutcome,
+    pub detail: String,
+    pub donation_id: Option<i64>,
+}
+
+pub fn events(conn: &mut DbConnection, provider: Provider) -> QueryResult<Vec<EventRow>> {
+    payment_events::table
+        .filter(payment_events::provider.eq(provider.as_str()))
+        .order(payment_events::received_at)
+        .select((
+            payment_events::event_id,
+            payment_events::kind,
+            payment_events::outcome,
+            payment_events::detail,
+            payment_events::donation_id,
         ))
         .load(conn)
 }

@@ -17,6 +17,8 @@ pub mod schema;
 pub mod search;
 pub mod sessions;
 pub mod sql;
+pub mod teams;
+pub mod types;
 pub mod updates;
 pub mod users;
 pub mod verification;
@@ -84,6 +86,39 @@ where
             }
         }
     }
+}
+
+/// The tables whose rows a transaction may lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockTable {
+    Donations,
+    Organisations,
+    Users,
+}
+
+/// Locks one row until the transaction ends, so that what the transaction reads of it
+/// and then writes cannot change in between: `SELECT … FOR UPDATE` on PostgreSQL. SQLite
+/// needs nothing: its write transactions ([`write_transaction`]) already run one at a time.
+pub fn lock_row(conn: &mut DbConnection, table: LockTable, id: i64) -> QueryResult<()> {
+    #[derive(diesel::QueryableByName)]
+    struct Locked {
+        #[allow(dead_code)]
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    if let DbConnection::Sqlite(_) = conn {
+        return Ok(());
+    }
+    let table = match table {
+        LockTable::Donations => "donations",
+        LockTable::Organisations => "organisations",
+        LockTable::Users => "users",
+    };
+    let mut sql = sql::Sql::for_connection(conn);
+    sql.push(&format!("SELECT id FROM {table} WHERE id = "))
+        .int(id)
+        .push(" FOR UPDATE");
+    sql.load::<Locked>(conn).map(drop)
 }
 
 /// Which database, parsed from `DATABASE_URL`.

@@ -5,24 +5,10 @@ use diesel::prelude::*;
 
 use super::schema::{notifications, organisations, users};
 use super::{DbConnection, now};
+pub use crate::domain::notifications::Kind;
+use crate::domain::organisations::Role;
 use crate::domain::pagination::KeysetAfter;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    CommentReply,
-    UpdateComment,
-    RoleGranted,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::CommentReply => "comment_reply",
-            Kind::UpdateComment => "update_comment",
-            Kind::RoleGranted => "role_granted",
-        }
-    }
-}
+use crate::domain::verification;
 
 /// What happened, and who did it.
 pub struct Event {
@@ -30,14 +16,14 @@ pub struct Event {
     pub organisation_id: Option<i64>,
     pub update_id: Option<i64>,
     pub comment_id: Option<i64>,
-    pub role: Option<&'static str>,
+    pub role: Option<Role>,
 }
 
 pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) -> QueryResult<()> {
     diesel::insert_into(notifications::table)
         .values((
             notifications::user_id.eq(user_id),
-            notifications::kind.eq(kind.as_str()),
+            notifications::kind.eq(kind),
             notifications::actor_id.eq(event.actor_id),
             notifications::organisation_id.eq(event.organisation_id),
             notifications::update_id.eq(event.update_id),
@@ -49,16 +35,33 @@ pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) 
     Ok(())
 }
 
+/// Who did what a notification announces.
+#[derive(Debug, Clone, Queryable)]
+pub struct ActorRow {
+    pub id: i64,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+}
+
+/// The organisation a notification is about.
+#[derive(Debug, Clone, Queryable)]
+pub struct OrganisationRow {
+    pub slug: String,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub verification_status: verification::Status,
+}
+
 /// A notification with its actor and organisation.
 #[derive(Debug, Clone, Queryable)]
 pub struct Row {
     pub id: i64,
-    pub kind: String,
-    pub actor: Option<(i64, String, Option<String>)>,
-    pub organisation: Option<(String, String, Option<String>, String)>,
+    pub kind: Kind,
+    pub actor: Option<ActorRow>,
+    pub organisation: Option<OrganisationRow>,
     pub update_id: Option<i64>,
     pub comment_id: Option<i64>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub created_at: NaiveDateTime,
     pub read_at: Option<NaiveDateTime>,
 }

@@ -1,76 +1,17 @@
 //! Organisation rows and their queries.
 
 use chrono::NaiveDateTime;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::schema::{
     causes, organisation_causes, organisation_languages, organisation_links, organisation_members,
-    organisation_translations, organisations, users,
+    organisation_translations, organisations,
 };
-use super::{DbConnection, notifications, now, stored_time, write_transaction};
+use super::{DbConnection, now, write_transaction};
 use crate::domain::organisations::{self as rules, Role, slugify};
-use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::{field_error, is_slug};
 use crate::error::ApiError;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = organisations)]
-pub struct OrganisationRow {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub mission: String,
-    pub country: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Copy, Insertable)]
-#[diesel(table_name = organisations)]
-pub struct NewOrganisation<'a> {
-    pub slug: &'a str,
-    pub name: &'a str,
-    pub mission: &'a str,
-    pub country: Option<&'a str>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-pub fn insert(conn: &mut DbConnection, new: &NewOrganisation<'_>) -> QueryResult<i64> {
-    let new = NewOrganisation {
-        created_at: stored_time(new.created_at),
-        updated_at: stored_time(new.updated_at),
-        ..*new
-    };
-    diesel::insert_into(organisations::table)
-        .values(&new)
-        .returning(organisations::id)
-        .get_result(conn)
-}
-
-/// Newest first, keyset-paged on (created_at, id). Loads `limit + 1` rows so the caller
-/// knows whether a next page exists.
-pub fn list_recent(
-    conn: &mut DbConnection,
-    after: Option<KeysetAfter>,
-    limit: i64,
-) -> QueryResult<Vec<OrganisationRow>> {
-    use organisations::dsl::{created_at, id};
-    let mut query = organisations::table
-        .select(OrganisationRow::as_select())
-        .order((created_at.desc(), id.desc()))
-        .limit(limit + 1)
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(
-            created_at
-                .lt(after.created_at)
-                .or(created_at.eq(after.created_at).and(id.lt(after.id))),
-        );
-    }
-    query.load(conn)
-}
 
 /// The whole profile of an organisation.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -90,7 +31,7 @@ pub struct ProfileRow {
     pub registration_number: Option<String>,
     pub followers_count: i64,
     pub text_language: String,
-    pub verification_status: String,
+    pub verification_status: crate::domain::verification::Status,
     pub created_at: NaiveDateTime,
 }
 
@@ -275,7 +216,7 @@ fn create_once(
             .values((
                 organisation_members::organisation_id.eq(id),
                 organisation_members::user_id.eq(owner),
-                organisation_members::role.eq(Role::Owner.as_str()),
+                organisation_members::role.eq(Role::Owner),
                 organisation_members::created_at.eq(at),
             ))
             .execute(conn)?;
@@ -283,18 +224,82 @@ fn create_once(
     })
 }
 
-/// Applies validated changes; the lists replace the current ones when given.
+/// Applies validated changes; the lists replace the current ones when given. A verified
+/// organisation whose checked identity changes goes back to review in the same
+/// transaction (`verification::recheck_identity`).
 pub fn update(
     conn: &mut DbConnection,
     organisation_id: i64,
+    actor_id: i64,
     fields: ProfileChanges,
     lists: &ProfileLists,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
         diesel::update(organisations::table.find(organisation_id))
             .set((&fields, organisations::updated_at.eq(now())))
             .execute(conn)?;
-        write_lists(conn, organisation_id, lists)
+        write_lists(conn, organisation_id, lists)?;
+        super::verification::recheck_identity(conn, organisation_id, actor_id)?;
+        Ok(())
+    })
+}
+
+/// Deletes an organisation (its owners), with its team, follows, updates and history. One
+/// that has received real money keeps its records for its donors' receipts and accounts:
+/// 409 `has_donations` (hand it over to someone else instead). Test gifts go with it.
+pub fn delete(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+) -> Result<(), ApiError> {
+    use super::schema::{donation_payments, donations};
+    use crate::domain::donations::{PaymentStatus, Provider};
+    write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
+        if super::teams::member_role(conn, organisation_id, actor_id)? != Some(Role::Owner) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        let real_money: i64 = donation_payments::table
+            .inner_join(donations::table)
+            .filter(donations::organisation_id.eq(organisation_id))
+            .filter(donations::provider.ne(Provider::Sandbox))
+            .filter(donation_payments::status.eq(PaymentStatus::Succeeded))
+            .count()
+            .get_result(conn)?;
+        let real_gifts: i64 = donations::table
+            .filter(donations::organisation_id.eq(organisation_id))
+            .filter(donations::provider.ne(Provider::Sandbox))
+            .filter(donations::status.eq_any([
+                crate::domain::donations::Status::Pending,
+                crate::domain::donations::Status::Active,
+            ]))
+            .count()
+            .get_result(conn)?;
+        if real_money > 0 || real_gifts > 0 {
+            return Err(ApiError::Conflict(
+                "has_donations",
+                "This organisation has received gifts, whose records its donors rely on: hand it over to someone else instead.".into(),
+            ));
+        }
+        let gifts = donations::table
+            .filter(donations::organisation_id.eq(organisation_id))
+            .select(donations::id);
+        diesel::delete(
+            donation_payments::table.filter(donation_payments::donation_id.eq_any(gifts)),
+        )
+        .execute(conn)?;
+        diesel::delete(donations::table.filter(donations::organisation_id.eq(organisation_id)))
+            .execute(conn)?;
+        if let DbConnection::Sqlite(_) = conn {
+            for table in ["organisation_search", "organisation_search_trigram"] {
+                diesel::sql_query(format!("DELETE FROM {table} WHERE rowid = ?"))
+                    .bind::<diesel::sql_types::BigInt, _>(organisation_id)
+                    .execute(conn)?;
+            }
+        }
+        diesel::delete(organisations::table.find(organisation_id)).execute(conn)?;
+        Ok(())
     })
 }
 
@@ -518,233 +523,15 @@ pub fn role_of(
     else {
         return Ok(None);
     };
-    let role: Option<String> = organisation_members::table
-        .find((organisation_id, user_id))
-        .select(organisation_members::role)
-        .first(conn)
-        .optional()?;
     Ok(Some((
         organisation_id,
-        role.as_deref().and_then(Role::parse),
+        super::teams::member_role(conn, organisation_id, user_id)?,
     )))
 }
 
-/// A team member: user id, display name, role, since.
-pub type MemberRow = (i64, String, Role, NaiveDateTime);
-
-pub fn members(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec<MemberRow>> {
-    let rows: Vec<(i64, String, String, NaiveDateTime)> = organisation_members::table
-        .inner_join(users::table)
-        .filter(organisation_members::organisation_id.eq(organisation_id))
-        .order((
-            organisation_members::created_at,
-            organisation_members::user_id,
-        ))
-        .select((
-            users::id,
-            users::display_name,
-            organisation_members::role,
-            organisation_members::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, name, role, since)| {
-            Role::parse(&role).map(|role| (id, name, role, since))
-        })
-        .collect())
-}
-
-pub fn member_role(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    user_id: i64,
-) -> QueryResult<Option<Role>> {
-    let role: Option<String> = organisation_members::table
-        .find((organisation_id, user_id))
-        .select(organisation_members::role)
-        .first(conn)
-        .optional()?;
-    Ok(role.as_deref().and_then(Role::parse))
-}
-
-/// Serialises changes to one organisation's team: on PostgreSQL, a row lock taken before
-/// counting owners, so two owners leaving at once cannot both see the other stay. (SQLite
-/// write transactions already run one at a time.)
+/// Serialises changes to one organisation (its team, its verification): on PostgreSQL, a
+/// row lock taken before counting owners, so two owners leaving at once cannot both see
+/// the other stay. (SQLite write transactions already run one at a time.)
 pub fn lock_organisation(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<()> {
-    match conn {
-        DbConnection::Pg(_) => conn.batch_execute(&format!(
-            "SELECT id FROM organisations WHERE id = {organisation_id} FOR UPDATE"
-        )),
-        DbConnection::Sqlite(_) => Ok(()),
-    }
-}
-
-fn owners(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
-    organisation_members::table
-        .filter(organisation_members::organisation_id.eq(organisation_id))
-        .filter(organisation_members::role.eq(Role::Owner.as_str()))
-        .count()
-        .get_result(conn)
-}
-
-fn last_owner() -> ApiError {
-    ApiError::Conflict(
-        "last_owner",
-        "An organisation keeps at least one owner: make someone else owner first.".into(),
-    )
-}
-
-/// The actor's role now, inside the write: a role read before (by the extractor) may have
-/// changed since.
-fn actor_role(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    actor_id: i64,
-) -> Result<Role, ApiError> {
-    member_role(conn, organisation_id, actor_id)?.ok_or(ApiError::Forbidden("forbidden"))
-}
-
-/// Adds a member, if the actor may give that role; 422 for an unknown user, 409
-/// `already_member`.
-pub fn add_member(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    actor_id: i64,
-    user_id: i64,
-    role: Role,
-) -> Result<(), ApiError> {
-    write_transaction(conn, |conn| {
-        lock_organisation(conn, organisation_id)?;
-        if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
-            return Err(ApiError::Forbidden("forbidden"));
-        }
-        if super::users::find(conn, user_id)?.is_none() {
-            return Err(ApiError::Validation(vec![field_error(
-                "user_id",
-                "unknown_user",
-                "no user has this id",
-            )]));
-        }
-        let already = || {
-            ApiError::Conflict(
-                "already_member",
-                "This person is already in the team.".into(),
-            )
-        };
-        if member_role(conn, organisation_id, user_id)?.is_some() {
-            return Err(already());
-        }
-        diesel::insert_into(organisation_members::table)
-            .values((
-                organisation_members::organisation_id.eq(organisation_id),
-                organisation_members::user_id.eq(user_id),
-                organisation_members::role.eq(role.as_str()),
-                organisation_members::created_at.eq(now()),
-            ))
-            .execute(conn)
-            .map_err(|e| match e {
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => already(),
-                other => other.into(),
-            })?;
-        role_granted(conn, organisation_id, actor_id, user_id, role)?;
-        Ok(())
-    })
-}
-
-/// Tells someone they were given a role (unless they gave it to themselves).
-fn role_granted(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    actor_id: i64,
-    user_id: i64,
-    role: Role,
-) -> QueryResult<()> {
-    if actor_id == user_id {
-        return Ok(());
-    }
-    let event = notifications::Event {
-        actor_id,
-        organisation_id: Some(organisation_id),
-        update_id: None,
-        comment_id: None,
-        role: Some(role.as_str()),
-    };
-    notifications::notify(conn, user_id, notifications::Kind::RoleGranted, &event)
-}
-
-/// Changes a member's role if the actor may manage both the old and the new role, keeping
-/// an owner.
-pub fn change_role(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    actor_id: i64,
-    user_id: i64,
-    role: Role,
-) -> Result<(), ApiError> {
-    write_transaction(conn, |conn| {
-        lock_organisation(conn, organisation_id)?;
-        let actor = actor_role(conn, organisation_id, actor_id)?;
-        let current =
-            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
-        if !actor.may_manage(current) || !actor.may_manage(role) {
-            return Err(ApiError::Forbidden("forbidden"));
-        }
-        if current == Role::Owner && role != Role::Owner && owners(conn, organisation_id)? <= 1 {
-            return Err(last_owner());
-        }
-        diesel::update(organisation_members::table.find((organisation_id, user_id)))
-            .set(organisation_members::role.eq(role.as_str()))
-            .execute(conn)?;
-        if role != current {
-            role_granted(conn, organisation_id, actor_id, user_id, role)?;
-        }
-        Ok(())
-    })
-}
-
-/// Removes a member: themselves, or someone whose role the actor may manage; never the
-/// last owner.
-pub fn remove_member(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    actor_id: i64,
-    user_id: i64,
-) -> Result<(), ApiError> {
-    write_transaction(conn, |conn| {
-        lock_organisation(conn, organisation_id)?;
-        let actor = actor_role(conn, organisation_id, actor_id)?;
-        let current =
-            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
-        if actor_id != user_id && !actor.may_manage(current) {
-            return Err(ApiError::Forbidden("forbidden"));
-        }
-        if current == Role::Owner && owners(conn, organisation_id)? <= 1 {
-            return Err(last_owner());
-        }
-        diesel::delete(organisation_members::table.find((organisation_id, user_id)))
-            .execute(conn)?;
-        Ok(())
-    })
-}
-
-/// Refuses (409 `sole_owner`) when the user is the only owner of an organisation: deleting
-/// their account would leave it without anyone to run it. Call inside the deleting
-/// transaction.
-pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), ApiError> {
-    let owned: Vec<i64> = organisation_members::table
-        .filter(organisation_members::user_id.eq(user_id))
-        .filter(organisation_members::role.eq(Role::Owner.as_str()))
-        .select(organisation_members::organisation_id)
-        .load(conn)?;
-    for organisation_id in owned {
-        lock_organisation(conn, organisation_id)?;
-        if owners(conn, organisation_id)? <= 1 {
-            return Err(ApiError::Conflict(
-                "sole_owner",
-                "You are the only owner of an organisation: make someone else owner first.".into(),
-            ));
-        }
-    }
-    Ok(())
+    super::lock_row(conn, super::LockTable::Organisations, organisation_id)
 }

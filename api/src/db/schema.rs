@@ -21,6 +21,10 @@ diesel::table! {
         verification_status -> Text,
         sort_name -> Text,
         search_text -> Text,
+        verified_name -> Nullable<Text>,
+        verified_registry -> Nullable<Text>,
+        verified_registration_number -> Nullable<Text>,
+        verified_website -> Nullable<Text>,
     }
 }
 
@@ -280,6 +284,9 @@ diesel::table! {
         status -> Text,
         receipt_number -> Text,
         paid_at -> Timestamp,
+        provider_intent_id -> Nullable<Text>,
+        receipt_name -> Text,
+        receipt_registration -> Nullable<Text>,
     }
 }
 
@@ -289,6 +296,23 @@ diesel::table! {
         event_id -> Text,
         kind -> Text,
         received_at -> Timestamp,
+        outcome -> Text,
+        detail -> Text,
+        donation_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    organisation_invitations (id) {
+        id -> Text,
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        invited_by -> Nullable<BigInt>,
+        status -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -315,6 +339,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(organisation_invitations -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -340,5 +365,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     donations,
     donation_payments,
-    payment_events
+    payment_events,
+    organisation_invitations
 );

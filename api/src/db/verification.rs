@@ -1,22 +1,23 @@
 //! Verification records: every decision and request kept, the current status on the
-//! organisation.
+//! organisation, and the identity a verification checked (`verified_*`), against which
+//! every later change of the profile is held.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{organisation_verifications, organisations};
-use super::{DbConnection, now, write_transaction};
-use crate::domain::verification::{Authority, Status};
+use super::schema::{organisation_members, organisation_verifications, organisations};
+use super::{DbConnection, notifications, now, write_transaction};
+use crate::domain::organisations::Role;
+use crate::domain::verification::{Authority, Identity, Status};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Record {
-    pub status: String,
+    pub status: Status,
     pub registry: Option<String>,
     pub registration_number: Option<String>,
     pub note: String,
-    /// `platform` or `organisation`.
-    pub decided_as: String,
+    pub decided_as: Authority,
     pub created_at: NaiveDateTime,
 }
 
@@ -24,7 +25,7 @@ pub struct Record {
 pub fn history(
     conn: &mut DbConnection,
     organisation_id: i64,
-) -> QueryResult<(String, Vec<Record>)> {
+) -> QueryResult<(Status, Vec<Record>)> {
     let status = organisations::table
         .find(organisation_id)
         .select(organisations::verification_status)
@@ -54,8 +55,55 @@ pub struct Decision {
     pub note: String,
 }
 
+/// The organisation's identity as its profile shows it now.
+pub fn identity(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Identity> {
+    let (name, registry, registration_number, website) = organisations::table
+        .find(organisation_id)
+        .select((
+            organisations::name,
+            organisations::registry,
+            organisations::registration_number,
+            organisations::website,
+        ))
+        .first(conn)?;
+    Ok(Identity {
+        name,
+        registry,
+        registration_number,
+        website,
+    })
+}
+
+/// The identity the last verification checked (`None` unless verified).
+fn checked_identity(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+) -> QueryResult<Option<Identity>> {
+    let (name, registry, registration_number, website): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = organisations::table
+        .find(organisation_id)
+        .select((
+            organisations::verified_name,
+            organisations::verified_registry,
+            organisations::verified_registration_number,
+            organisations::verified_website,
+        ))
+        .first(conn)?;
+    Ok(name.map(|name| Identity {
+        name,
+        registry,
+        registration_number,
+        website,
+    }))
+}
+
 /// Records a decision (platform) or a request for review (owners), if the current status
-/// allows it; answers the status now.
+/// allows it. Verifying keeps the identity checked: the profile's name and website, and
+/// the registration given (written to the profile too) or the profile's own.
 pub fn decide(
     conn: &mut DbConnection,
     organisation_id: i64,
@@ -66,20 +114,19 @@ pub fn decide(
     write_transaction(conn, |conn| {
         // On PostgreSQL, a row lock: two requests at once see each other's result.
         super::organisations::lock_organisation(conn, organisation_id)?;
-        let current: String = organisations::table
+        let current: Status = organisations::table
             .find(organisation_id)
             .select(organisations::verification_status)
             .first(conn)?;
-        let current = Status::parse(&current).unwrap_or(Status::Unverified);
         authority.may_set(current, decision.status)?;
-        let (registry, number) = match decision.registration {
-            Some((registry, number)) => (Some(registry), Some(number)),
-            None => organisations::table
-                .find(organisation_id)
-                .select((organisations::registry, organisations::registration_number))
-                .first(conn)?,
-        };
-        if decision.status == Status::Verified && (registry.is_none() || number.is_none()) {
+        let mut identity = identity(conn, organisation_id)?;
+        if let Some((registry, number)) = decision.registration {
+            identity.registry = Some(registry);
+            identity.registration_number = Some(number);
+        }
+        if decision.status == Status::Verified
+            && (identity.registry.is_none() || identity.registration_number.is_none())
+        {
             return Err(ApiError::Validation(vec![
                 crate::domain::text::field_error(
                     "registration",
@@ -88,22 +135,122 @@ pub fn decide(
                 ),
             ]));
         }
-        let at = now();
-        diesel::insert_into(organisation_verifications::table)
-            .values((
-                organisation_verifications::organisation_id.eq(organisation_id),
-                organisation_verifications::status.eq(decision.status.as_str()),
-                organisation_verifications::registry.eq(registry),
-                organisation_verifications::registration_number.eq(number),
-                organisation_verifications::note.eq(&decision.note),
-                organisation_verifications::decided_as.eq(authority.as_str()),
-                organisation_verifications::decided_by.eq(actor_id),
-                organisation_verifications::created_at.eq(at),
-            ))
-            .execute(conn)?;
+        record(
+            conn,
+            organisation_id,
+            decision.status,
+            &identity,
+            &decision.note,
+            authority,
+            actor_id,
+        )?;
+        let checked = (decision.status == Status::Verified).then_some(&identity);
         diesel::update(organisations::table.find(organisation_id))
-            .set(organisations::verification_status.eq(decision.status.as_str()))
+            .set((
+                organisations::verification_status.eq(decision.status),
+                organisations::registry.eq(&identity.registry),
+                organisations::registration_number.eq(&identity.registration_number),
+                organisations::verified_name.eq(checked.map(|i| &i.name)),
+                organisations::verified_registry.eq(checked.and_then(|i| i.registry.as_ref())),
+                organisations::verified_registration_number
+                    .eq(checked.and_then(|i| i.registration_number.as_ref())),
+                organisations::verified_website.eq(checked.and_then(|i| i.website.as_ref())),
+            ))
             .execute(conn)?;
         Ok(())
     })
+}
+
+fn record(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    status: Status,
+    identity: &Identity,
+    note: &str,
+    authority: Authority,
+    actor_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::insert_into(organisation_verifications::table)
+        .values((
+            organisation_verifications::organisation_id.eq(organisation_id),
+            organisation_verifications::status.eq(status),
+            organisation_verifications::registry.eq(&identity.registry),
+            organisation_verifications::registration_number.eq(&identity.registration_number),
+            organisation_verifications::note.eq(note),
+            organisation_verifications::decided_as.eq(authority.as_str()),
+            organisation_verifications::decided_by.eq(actor_id),
+            organisation_verifications::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// After a profile change, inside its transaction: a verified organisation whose name,
+/// registration or website is no longer the one checked goes back to review (gifts stop
+/// until a platform administrator decides again), with a history entry saying what
+/// changed, and its owners are told. Answers whether it did.
+pub fn recheck_identity(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+) -> QueryResult<bool> {
+    let current: Status = organisations::table
+        .find(organisation_id)
+        .select(organisations::verification_status)
+        .first(conn)?;
+    if current != Status::Verified {
+        return Ok(false);
+    }
+    let now_shown = identity(conn, organisation_id)?;
+    let changed = match checked_identity(conn, organisation_id)? {
+        Some(checked) => now_shown.changes_since(&checked),
+        // Verified without a record of what was checked: nothing to hold it to but a
+        // new review.
+        None => vec!["name", "registration", "website"],
+    };
+    if changed.is_empty() {
+        return Ok(false);
+    }
+    let note = format!(
+        "Back to review: the {} changed since the verification.",
+        changed.join(", ")
+    );
+    record(
+        conn,
+        organisation_id,
+        Status::Pending,
+        &now_shown,
+        &note,
+        Authority::System,
+        None,
+    )?;
+    diesel::update(organisations::table.find(organisation_id))
+        .set((
+            organisations::verification_status.eq(Status::Pending),
+            organisations::verified_name.eq(None::<String>),
+            organisations::verified_registry.eq(None::<String>),
+            organisations::verified_registration_number.eq(None::<String>),
+            organisations::verified_website.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    let owners: Vec<i64> = organisation_members::table
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::role.eq(Role::Owner))
+        .select(organisation_members::user_id)
+        .load(conn)?;
+    for owner in owners.into_iter().filter(|owner| *owner != actor_id) {
+        notifications::notify(
+            conn,
+            owner,
+            notifications::Kind::VerificationChanged,
+            &notifications::Event {
+                actor_id,
+                organisation_id: Some(organisation_id),
+                update_id: None,
+                comment_id: None,
+                role: None,
+            },
+        )?;
+    }
+    Ok(true)
 }

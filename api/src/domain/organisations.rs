@@ -5,34 +5,31 @@ use ensemble_wire::codes::is_language;
 
 use super::text::{self, field_error};
 
-/// A role in an organisation's team, ordered: editor < admin < owner. Editors publish
-/// updates; admins also edit the profile and manage editors; owners also manage admins
-/// and owners. An organisation always keeps an owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Editor,
-    Admin,
-    Owner,
+crate::text_enum! {
+    /// A role in an organisation's team, ordered: editor < admin < owner. Editors publish
+    /// updates; admins also edit the profile and manage editors; owners also manage admins
+    /// and owners. An organisation always keeps an owner.
+    #[derive(PartialOrd, Ord)]
+    pub enum Role {
+        Editor = "editor",
+        Admin = "admin",
+        Owner = "owner",
+    }
+}
+
+crate::text_enum! {
+    /// Where an invitation to a team stands: waiting for the invitee, then answered
+    /// (accepted or declined), withdrawn by the team, or lapsed.
+    pub enum InvitationStatus {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+        Revoked = "revoked",
+        Expired = "expired",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-
-    pub fn parse(stored: &str) -> Option<Role> {
-        match stored {
-            "editor" => Some(Role::Editor),
-            "admin" => Some(Role::Admin),
-            "owner" => Some(Role::Owner),
-            _ => None,
-        }
-    }
-
     /// Whether someone with this role may give, change or take away `target`.
     pub fn may_manage(self, target: Role) -> bool {
         match self {

@@ -78,11 +78,75 @@ impl KeysetAfter {
     }
 }
 
+/// Like [`KeysetAfter`], for rows whose id is random text (private resources): a cursor
+/// on (created_at, id) all the same, from the same opaque encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextKeysetAfter {
+    pub created_at: NaiveDateTime,
+    pub id: String,
+}
+
+impl TextKeysetAfter {
+    pub fn encode(&self) -> String {
+        let micros = self.created_at.and_utc().timestamp_micros();
+        URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}.{micros}.t{}", self.id))
+    }
+
+    pub fn decode(cursor: &str) -> Result<Self, FieldError> {
+        let invalid = || FieldError {
+            field: "cursor".into(),
+            code: "invalid_cursor".into(),
+            message: "cursor is not one this server returned; start again without it".into(),
+        };
+        let text = URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(invalid)?;
+        let mut parts = text.splitn(3, '.');
+        let (Some(CURSOR_VERSION), Some(micros), Some(id)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid());
+        };
+        let id = id
+            .strip_prefix('t')
+            .filter(|id| {
+                !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
+            .ok_or_else(invalid)?;
+        // The time is checked as a numeric cursor's is.
+        let numeric = URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}.{micros}.0"));
+        let created_at = KeysetAfter::decode(&numeric)?.created_at;
+        Ok(Self {
+            created_at,
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// A position a page can continue after.
+pub trait Cursor {
+    fn encode(&self) -> String;
+}
+
+impl Cursor for KeysetAfter {
+    fn encode(&self) -> String {
+        KeysetAfter::encode(self)
+    }
+}
+
+impl Cursor for TextKeysetAfter {
+    fn encode(&self) -> String {
+        TextKeysetAfter::encode(self)
+    }
+}
+
 /// Splits a `limit + 1` result into the page and the cursor to the next one.
-pub fn split_page<T>(
+pub fn split_page<T, C: Cursor>(
     mut rows: Vec<T>,
     limit: Limit,
-    key: impl Fn(&T) -> KeysetAfter,
+    key: impl Fn(&T) -> C,
 ) -> (Vec<T>, Option<String>) {
     let limit = usize::try_from(limit.get()).unwrap_or(usize::MAX);
     if rows.len() > limit {
@@ -97,6 +161,25 @@ pub fn split_page<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_cursors_round_trip_and_refuse_what_they_did_not_make() {
+        let after = TextKeysetAfter {
+            created_at: DateTime::from_timestamp_micros(1_790_000_000_123_456)
+                .unwrap()
+                .naive_utc(),
+            id: "0f3a9c".into(),
+        };
+        assert_eq!(TextKeysetAfter::decode(&after.encode()).unwrap(), after);
+        let numeric = KeysetAfter {
+            created_at: after.created_at,
+            id: 7,
+        };
+        assert!(TextKeysetAfter::decode(&numeric.encode()).is_err());
+        assert!(KeysetAfter::decode(&after.encode()).is_err());
+        let sneaky = URL_SAFE_NO_PAD.encode("1.0.t' OR 1=1");
+        assert!(TextKeysetAfter::decode(&sneaky).is_err());
+    }
 
     #[test]
     fn cursor_round_trips() {

@@ -13,6 +13,42 @@ pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> Field
     }
 }
 
+/// Gathers the field errors of a whole request, so that all of them are answered at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// The value, or `None` with its error kept.
+    pub fn keep<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.0.extend(errors);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `value` if no error was kept, else every error.
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
+    }
+
+    pub fn into_inner(self) -> Vec<FieldError> {
+        self.0
+    }
+}
+
 /// A single line of text, `min..=max` characters as sent, no control characters; stored
 /// trimmed, and blank counts as empty. (The limits apply to the text as sent, as the
 /// OpenAPI schema states them.)

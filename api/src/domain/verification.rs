@@ -2,59 +2,69 @@
 
 use crate::error::ApiError;
 
-/// Where an organisation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Unverified,
-    Pending,
-    Verified,
-    Rejected,
-    Revoked,
+crate::text_enum! {
+    /// Where an organisation stands.
+    pub enum Status {
+        Unverified = "unverified",
+        Pending = "pending",
+        Verified = "verified",
+        Rejected = "rejected",
+        Revoked = "revoked",
+    }
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Unverified => "unverified",
-            Status::Pending => "pending",
-            Status::Verified => "verified",
-            Status::Rejected => "rejected",
-            Status::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(stored: &str) -> Option<Self> {
-        [
-            Status::Unverified,
-            Status::Pending,
-            Status::Verified,
-            Status::Rejected,
-            Status::Revoked,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == stored)
+    /// Only a verified organisation receives gifts: one under review (a new request, or a
+    /// verified one whose identity changed) waits for the platform's decision.
+    pub fn receives_gifts(self) -> bool {
+        self == Status::Verified
     }
 }
 
-/// Who is deciding: a platform administrator sets any status; an organisation's owner may
-/// only ask for review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Authority {
-    Platform,
-    Owner,
+crate::text_enum! {
+    /// Who is deciding: a platform administrator sets any status; an organisation's owner
+    /// may only ask for review; the platform itself sends a verified organisation back to
+    /// review when the identity that was checked changes.
+    pub enum Authority {
+        Platform = "platform",
+        Owner = "organisation",
+        System = "system",
+    }
+}
+
+/// What a verification checks: the identity people trust when they see "verified".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Identity {
+    pub name: String,
+    pub registry: Option<String>,
+    pub registration_number: Option<String>,
+    pub website: Option<String>,
+}
+
+impl Identity {
+    /// What differs from the identity that was checked, named for the record (empty when
+    /// nothing does).
+    pub fn changes_since(&self, checked: &Identity) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.name != checked.name {
+            changed.push("name");
+        }
+        if self.registry != checked.registry
+            || self.registration_number != checked.registration_number
+        {
+            changed.push("registration");
+        }
+        if self.website != checked.website {
+            changed.push("website");
+        }
+        changed
+    }
 }
 
 impl Authority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Authority::Platform => "platform",
-            Authority::Owner => "organisation",
-        }
-    }
-
     pub fn may_set(self, current: Status, next: Status) -> Result<(), ApiError> {
         match self {
-            Authority::Platform => Ok(()),
+            Authority::Platform | Authority::System => Ok(()),
             Authority::Owner => match (current, next) {
                 (_, s) if s != Status::Pending => Err(ApiError::Forbidden("platform_admin_only")),
                 (Status::Pending, _) => Err(ApiError::Conflict(
@@ -74,6 +84,28 @@ impl Authority {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_of_name_registration_or_website_is_named() {
+        let checked = Identity {
+            name: "Puits Communs".into(),
+            registry: Some("RNA".into()),
+            registration_number: Some("W123".into()),
+            website: Some("https://puits.example".into()),
+        };
+        assert!(checked.changes_since(&checked).is_empty());
+        let renamed = Identity {
+            name: "Puits Communs International".into(),
+            registration_number: Some("W999".into()),
+            ..checked.clone()
+        };
+        assert_eq!(renamed.changes_since(&checked), ["name", "registration"]);
+        let moved = Identity {
+            website: None,
+            ..checked.clone()
+        };
+        assert_eq!(moved.changes_since(&checked), ["website"]);
+    }
 
     #[test]
     fn owners_may_only_ask_for_review_and_only_once() {

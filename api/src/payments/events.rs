@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::db::donations::{Effect, PaymentIn};
+use crate::domain::donations::{Money, PaymentIn, ProviderEvent};
 
 #[derive(Debug, Deserialize)]
 pub struct Event {
@@ -62,90 +62,114 @@ fn amount(object: &Value, key: &str) -> Option<i64> {
     object.get(key).and_then(Value::as_i64)
 }
 
+/// `amount` in `key` and the object's `currency`, as money.
+fn money(object: &Value, key: &str) -> Option<Money> {
+    Some(Money {
+        amount_minor: amount(object, key)?,
+        currency: text(object, "currency")?.to_uppercase(),
+    })
+}
+
+/// The PaymentIntent behind an invoice: `payment_intent` (older API versions) or the first
+/// of `payments.data[].payment.payment_intent` (2025 and later).
+fn invoice_intent(object: &Value) -> Option<String> {
+    text(object, "payment_intent")
+        .or_else(|| {
+            object
+                .get("payments")
+                .and_then(|p| p.get("data"))
+                .and_then(Value::as_array)
+                .and_then(|payments| {
+                    payments
+                        .iter()
+                        .find_map(|p| p.get("payment").and_then(|p| text(p, "payment_intent")))
+                })
+        })
+        .map(str::to_owned)
+}
+
+/// A checkout session's own id and our donation's.
+fn checkout(object: &Value) -> Option<(i64, String)> {
+    Some((donation_id(object)?, text(object, "id")?.to_owned()))
+}
+
 /// What the event means for us; `Ignored` for what we do not act on (or cannot read).
-pub fn effect(event: &Event) -> Effect {
+pub fn effect(event: &Event) -> ProviderEvent {
     let object = &event.data.object;
-    let currency = || text(object, "currency").map(str::to_uppercase);
     match event.kind.as_str() {
-        "checkout.session.completed" => {
-            let Some(donation_id) = donation_id(object) else {
-                return Effect::Ignored;
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            let Some((donation_id, checkout_id)) = checkout(object) else {
+                return ProviderEvent::Ignored;
             };
             // Paid now (cards), or later (bank debits: `unpaid`, then an async event).
-            if !matches!(
-                text(object, "payment_status"),
-                Some("paid" | "no_payment_required")
-            ) {
-                return Effect::Ignored;
+            if event.kind == "checkout.session.completed"
+                && !matches!(
+                    text(object, "payment_status"),
+                    Some("paid" | "no_payment_required")
+                )
+            {
+                return ProviderEvent::Ignored;
             }
+            let amount = money(object, "amount_total");
             if text(object, "mode") == Some("subscription") {
-                Effect::CheckoutCompleted {
+                ProviderEvent::CheckoutCompleted {
                     donation_id,
+                    checkout_id,
+                    amount,
                     subscription_id: text(object, "subscription").map(str::to_owned),
                     payment: None,
                 }
             } else {
-                let payment = match (
-                    text(object, "payment_intent"),
-                    amount(object, "amount_total"),
-                    currency(),
-                ) {
-                    (Some(intent), Some(amount_minor), Some(currency)) => Some(PaymentIn {
+                let payment = match (text(object, "payment_intent"), &amount) {
+                    (Some(intent), Some(money)) => Some(PaymentIn {
                         provider_payment_id: intent.to_owned(),
-                        amount_minor,
-                        currency,
+                        intent_id: Some(intent.to_owned()),
+                        money: money.clone(),
                     }),
                     _ => None,
                 };
-                Effect::CheckoutCompleted {
+                ProviderEvent::CheckoutCompleted {
                     donation_id,
+                    checkout_id,
+                    amount,
                     subscription_id: None,
                     payment,
                 }
             }
         }
-        "checkout.session.async_payment_succeeded" => match donation_id(object) {
-            Some(donation_id) => Effect::CheckoutCompleted {
-                donation_id,
-                subscription_id: None,
-                payment: text(object, "payment_intent")
-                    .zip(amount(object, "amount_total"))
-                    .zip(currency())
-                    .map(|((intent, amount_minor), currency)| PaymentIn {
-                        provider_payment_id: intent.to_owned(),
-                        amount_minor,
-                        currency,
-                    }),
-            },
-            None => Effect::Ignored,
-        },
-        "checkout.session.async_payment_failed" => donation_id(object)
-            .map_or(Effect::Ignored, |donation_id| Effect::CheckoutFailed {
-                donation_id,
-            }),
-        "checkout.session.expired" => donation_id(object).map_or(Effect::Ignored, |donation_id| {
-            Effect::CheckoutExpired { donation_id }
-        }),
+        "checkout.session.async_payment_failed" => {
+            checkout(object).map_or(ProviderEvent::Ignored, |(donation_id, checkout_id)| {
+                ProviderEvent::CheckoutFailed {
+                    donation_id,
+                    checkout_id,
+                }
+            })
+        }
+        "checkout.session.expired" => {
+            checkout(object).map_or(ProviderEvent::Ignored, |(donation_id, checkout_id)| {
+                ProviderEvent::CheckoutExpired {
+                    donation_id,
+                    checkout_id,
+                }
+            })
+        }
         "invoice.paid" => match (
             invoice_subscription(object),
             text(object, "id"),
-            amount(object, "amount_paid"),
-            currency(),
+            money(object, "amount_paid"),
         ) {
-            (Some(subscription_id), Some(invoice), Some(amount_minor), Some(currency))
-                if amount_minor > 0 =>
-            {
-                Effect::PaymentSucceeded {
+            (Some(subscription_id), Some(invoice), Some(money)) if money.amount_minor > 0 => {
+                ProviderEvent::PeriodPaid {
                     subscription_id,
                     donation_id: invoice_donation_id(object),
                     payment: PaymentIn {
                         provider_payment_id: invoice.to_owned(),
-                        amount_minor,
-                        currency,
+                        intent_id: invoice_intent(object),
+                        money,
                     },
                 }
             }
-            _ => Effect::Ignored,
+            _ => ProviderEvent::Ignored,
         },
         "invoice.payment_failed" => match invoice_subscription(object) {
             // Stripe retries a failed period and deletes the subscription when it gives up
@@ -153,30 +177,36 @@ pub fn effect(event: &Event) -> Effect {
             Some(subscription_id)
                 if text(object, "billing_reason") == Some("subscription_create") =>
             {
-                Effect::SubscriptionFailed {
+                ProviderEvent::SubscriptionFailed {
                     subscription_id,
                     donation_id: invoice_donation_id(object),
                 }
             }
-            _ => Effect::Ignored,
+            _ => ProviderEvent::Ignored,
         },
         "customer.subscription.deleted" => {
-            text(object, "id").map_or(Effect::Ignored, |id| Effect::SubscriptionCancelled {
-                subscription_id: id.to_owned(),
+            text(object, "id").map_or(ProviderEvent::Ignored, |id| {
+                ProviderEvent::SubscriptionCancelled {
+                    subscription_id: id.to_owned(),
+                }
             })
         }
         "charge.refunded" => {
-            // Fully refunded only; the payment is known by its PaymentIntent (one-off) or
-            // invoice (a period).
+            // Fully refunded only; the payment is known by its PaymentIntent (one-off, or
+            // the intent behind a period's invoice) or, in older versions, its invoice.
             if object.get("refunded").and_then(Value::as_bool) != Some(true) {
-                return Effect::Ignored;
+                return ProviderEvent::Ignored;
             }
-            text(object, "payment_intent")
-                .or_else(|| text(object, "invoice"))
-                .map_or(Effect::Ignored, |id| Effect::Refunded {
-                    provider_payment_id: id.to_owned(),
-                })
+            let payment_refs: Vec<String> = ["payment_intent", "invoice"]
+                .into_iter()
+                .filter_map(|key| text(object, key).map(str::to_owned))
+                .collect();
+            if payment_refs.is_empty() {
+                ProviderEvent::Ignored
+            } else {
+                ProviderEvent::Refunded { payment_refs }
+            }
         }
-        _ => Effect::Ignored,
+        _ => ProviderEvent::Ignored,
     }
 }

@@ -6,7 +6,11 @@
 use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::{Checkout, CheckoutRequest, CheckoutState, Provider, signature};
+use super::{
+    Checkout, CheckoutRequest, CheckoutState, Expiry, Provider, SANDBOX_CHECKOUT_LIFETIME_HOURS,
+    signature,
+};
+use crate::domain::donations::{Money, Provider as ProviderName};
 use crate::error::ApiError;
 
 pub struct Sandbox {
@@ -24,20 +28,32 @@ impl Sandbox {
         }
     }
 
-    /// The token of a donation's checkout link: only the donor who got the link can use it.
-    pub fn token(&self, donation_id: i64) -> String {
-        let id = donation_id.to_string();
-        hex::encode(signature::hmac_sha256(
-            &self.secret,
-            &[b"checkout:", id.as_bytes()],
-        ))
+    /// The token of a donation's checkout link, valid until `expires` (Unix seconds): only
+    /// the donor who got the link can use it, and only for as long as a checkout lasts.
+    fn token_until(&self, donation_id: i64, expires: i64) -> String {
+        let message = format!("checkout:{donation_id}:{expires}");
+        format!(
+            "{expires}.{}",
+            hex::encode(signature::hmac_sha256(&self.secret, &[message.as_bytes()]))
+        )
     }
 
-    pub fn token_ok(&self, donation_id: i64, token: &str) -> bool {
-        let id = donation_id.to_string();
-        hex::decode(token).is_ok_and(|tag| {
-            signature::hmac_verify(&self.secret, &[b"checkout:", id.as_bytes()], &tag)
-        })
+    /// A new checkout link's token, for a day.
+    pub fn token(&self, donation_id: i64) -> String {
+        let expires = chrono::Utc::now().timestamp() + SANDBOX_CHECKOUT_LIFETIME_HOURS * 60 * 60;
+        self.token_until(donation_id, expires)
+    }
+
+    /// Whether `token` is this donation's and still valid at `now` (Unix seconds).
+    pub fn token_ok(&self, donation_id: i64, token: &str, now: i64) -> bool {
+        let Some((expires, tag)) = token.split_once('.') else {
+            return false;
+        };
+        let (Ok(expires), Ok(tag)) = (expires.parse::<i64>(), hex::decode(tag)) else {
+            return false;
+        };
+        let message = format!("checkout:{donation_id}:{expires}");
+        expires > now && signature::hmac_verify(&self.secret, &[message.as_bytes()], &tag)
     }
 
     /// Signs `event` and delivers it to the sandbox webhook.
@@ -69,13 +85,13 @@ impl Sandbox {
     /// The events a real provider would send when the donor pays or fails at checkout.
     pub fn outcome_events(
         donation_id: i64,
-        amount_minor: i64,
-        currency: &str,
+        money: &Money,
         recurring: bool,
         paid: bool,
     ) -> Vec<serde_json::Value> {
-        let session = format!("cs_sandbox_{donation_id}");
-        let currency = currency.to_lowercase();
+        let session = Self::checkout_id(donation_id);
+        let amount_minor = money.amount_minor;
+        let currency = money.currency.to_lowercase();
         let reference = donation_id.to_string();
         if !paid {
             return vec![json!({
@@ -116,11 +132,16 @@ impl Sandbox {
             })]
         }
     }
+
+    /// The checkout session of a donation: one per donation.
+    fn checkout_id(donation_id: i64) -> String {
+        format!("cs_sandbox_{donation_id}")
+    }
 }
 
 impl Provider for Sandbox {
-    fn name(&self) -> &'static str {
-        "sandbox"
+    fn name(&self) -> ProviderName {
+        ProviderName::Sandbox
     }
 
     fn webhook_secret(&self) -> &[u8] {
@@ -134,7 +155,7 @@ impl Provider for Sandbox {
         Box::pin(async move {
             let id = request.donation_id;
             Ok(Checkout {
-                id: format!("cs_sandbox_{id}"),
+                id: Self::checkout_id(id),
                 url: format!(
                     "{}/api/v1/payments/sandbox/checkout/{id}?token={}",
                     self.public_url,
@@ -152,6 +173,15 @@ impl Provider for Sandbox {
         Box::pin(async { Ok(()) })
     }
 
+    fn expire_checkout<'a>(
+        &'a self,
+        _checkout_id: &'a str,
+    ) -> BoxFuture<'a, Result<Expiry, ApiError>> {
+        // The sandbox keeps no checkout of its own: its page serves only pending gifts, so
+        // a cancelled one can no longer be paid there.
+        Box::pin(async { Ok(Expiry::Expired) })
+    }
+
     fn checkout_state<'a>(
         &'a self,
         _checkout_id: &'a str,
@@ -159,5 +189,32 @@ impl Provider for Sandbox {
         // A sandbox checkout nobody finished stays open; reconciliation expires it after a
         // day, as Stripe does.
         Box::pin(async { Ok(CheckoutState::Open) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkout_links_are_the_donations_own_and_expire() {
+        let sandbox = Sandbox::new(b"secret".to_vec(), "http://localhost");
+        let now = chrono::Utc::now().timestamp();
+        let token = sandbox.token(7);
+        assert!(sandbox.token_ok(7, &token, now));
+        assert!(!sandbox.token_ok(8, &token, now), "another donation");
+        let day_after = now + SANDBOX_CHECKOUT_LIFETIME_HOURS * 3600 + 1;
+        assert!(!sandbox.token_ok(7, &token, day_after), "expired");
+        let stale = sandbox.token_until(7, now - 1);
+        assert!(!sandbox.token_ok(7, &stale, now));
+        let (expires, tag) = token.split_once('.').unwrap();
+        let stretched = format!("{}.{tag}", expires.parse::<i64>().unwrap() + 3600);
+        assert!(
+            !sandbox.token_ok(7, &stretched, now),
+            "the expiry is signed"
+        );
+        assert!(!sandbox.token_ok(7, "nonsense", now));
+        let other = Sandbox::new(b"other".to_vec(), "http://localhost");
+        assert!(!other.token_ok(7, &token, now));
     }
 }

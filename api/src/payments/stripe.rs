@@ -7,8 +7,8 @@
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 
-use super::{Checkout, CheckoutRequest, CheckoutState, Provider, events};
-use crate::db::donations::Effect;
+use super::{Checkout, CheckoutRequest, CheckoutState, Expiry, Provider, events};
+use crate::domain::donations::{Provider as ProviderName, ProviderEvent};
 use crate::error::ApiError;
 
 pub struct Stripe {
@@ -55,8 +55,8 @@ impl Stripe {
 }
 
 impl Provider for Stripe {
-    fn name(&self) -> &'static str {
-        "stripe"
+    fn name(&self) -> ProviderName {
+        ProviderName::Stripe
     }
 
     fn webhook_secret(&self) -> &[u8] {
@@ -73,7 +73,7 @@ impl Provider for Stripe {
             let mut form: Vec<(String, String)> = vec![
                 (
                     "mode".into(),
-                    if request.interval.is_some() {
+                    if request.recurring.is_some() {
                         "subscription"
                     } else {
                         "payment"
@@ -87,22 +87,22 @@ impl Provider for Stripe {
                 ("line_items[0][quantity]".into(), "1".into()),
                 (
                     "line_items[0][price_data][currency]".into(),
-                    request.currency.to_lowercase(),
+                    request.money.currency.to_lowercase(),
                 ),
                 (
                     "line_items[0][price_data][unit_amount]".into(),
-                    request.amount_minor.to_string(),
+                    request.money.amount_minor.to_string(),
                 ),
                 (
                     "line_items[0][price_data][product_data][name]".into(),
                     format!("Donation to {}", request.organisation_name),
                 ),
             ];
-            match request.interval {
-                Some(interval) => {
+            match request.recurring {
+                Some(recurrence) => {
                     form.push((
                         "line_items[0][price_data][recurring][interval]".into(),
-                        interval.into(),
+                        recurrence.interval().into(),
                     ));
                     form.push((
                         "subscription_data[metadata][donation_id]".into(),
@@ -157,6 +157,37 @@ impl Provider for Stripe {
         })
     }
 
+    fn expire_checkout<'a>(
+        &'a self,
+        checkout_id: &'a str,
+    ) -> BoxFuture<'a, Result<Expiry, ApiError>> {
+        Box::pin(async move {
+            let response = self
+                .client
+                .post(format!(
+                    "{}/v1/checkout/sessions/{checkout_id}/expire",
+                    self.api_base
+                ))
+                .bearer_auth(&self.secret_key)
+                .header("Idempotency-Key", format!("{checkout_id}-expire"))
+                .send()
+                .await
+                .map_err(Self::unavailable)?;
+            if response.status().is_success() {
+                return Ok(Expiry::Expired);
+            }
+            // Stripe refuses to expire a session that is not open: ask it which it is.
+            match self.checkout_state(checkout_id).await? {
+                CheckoutState::Expired => Ok(Expiry::Expired),
+                CheckoutState::Paid(_) => Ok(Expiry::AlreadyComplete),
+                CheckoutState::Open => Err(Self::unavailable(format!(
+                    "expiring {checkout_id} answered {}",
+                    response.status()
+                ))),
+            }
+        })
+    }
+
     fn checkout_state<'a>(
         &'a self,
         checkout_id: &'a str,
@@ -183,7 +214,7 @@ impl Provider for Stripe {
                         data: events::EventData { object: session },
                     };
                     match events::effect(&event) {
-                        Effect::Ignored => CheckoutState::Open,
+                        ProviderEvent::Ignored => CheckoutState::Open,
                         effect => CheckoutState::Paid(effect),
                     }
                 }

@@ -6,7 +6,7 @@ use actix_web::{delete, get, put};
 use chrono::{DateTime, Utc};
 use ensemble_wire::{FollowState, Followed, Follower, Following, Page};
 
-use super::organisations::PageParams;
+use super::PageParams;
 use crate::auth::{Auth, Read, Write};
 use crate::db::Db;
 use crate::db::{causes, follows, organisations};

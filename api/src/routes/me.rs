@@ -5,18 +5,19 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire::{
-    ApiToken, CreatedApiToken, Export, LinkedIdentity, Me, NewApiToken, Page, SessionInfo,
-    TokenScope, UpdateMe,
+    AccountDeleted, ApiToken, CreatedApiToken, Export, LinkedIdentity, Me, NewApiToken, Page,
+    SessionInfo, TokenScope, UpdateMe,
 };
 
 use crate::auth::{Auth, Read, SessionOnly, Write};
 use crate::db::sessions::{self, ApiTokenRow};
 use crate::db::users::{self, ProfileChanges, UserRow};
-use crate::db::{Db, causes, oauth, organisations, write_transaction};
+use crate::db::{Db, causes, donations, oauth, teams, write_transaction};
 use crate::domain::text;
 use crate::domain::users::display_name;
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::payments::{self, Payments};
 
 /// A person may hold this many live API tokens.
 pub const MAX_API_TOKENS: usize = 50;
@@ -138,23 +139,52 @@ fn parse_changes(body: UpdateMe) -> Result<ProfileChanges, ApiError> {
     }
 }
 
-/// Delete one's account: the profile, sessions, tokens and follows are erased. Donation
-/// records stay with the organisations for their accounts, no longer linked to the person.
+/// Delete one's account: the profile, sessions, tokens and follows are erased. Recurring
+/// gifts are stopped at the payment provider first (the answer lists them), so nothing is
+/// charged afterwards. Donation records stay with the organisations for their accounts, no
+/// longer linked to the person.
 #[utoipa::path(
     tag = "me",
     operation_id = "delete_me",
     security(("bearer" = [])),
     responses(
-        (status = 204, description = "Deleted"),
+        (status = 200, description = "Deleted", body = AccountDeleted),
         (status = 403, description = "`session_required`: API tokens cannot delete accounts", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`sole_owner`: hand your organisation over or delete it first; `checkout_completing`: a gift is being paid, try again", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`provider_unavailable`: a recurring gift could not be stopped; nothing was deleted", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/me")]
-pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_me(
+    auth: Auth<SessionOnly>,
+    db: Data<Db>,
+    payments: Data<Payments>,
+) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
+    // Refused before anything is stopped, rather than after.
+    db.run(move |conn| write_transaction(conn, |conn| teams::ensure_not_sole_owner(conn, user_id)))
+        .await?;
+    let live = db
+        .run(move |conn| Ok(donations::live_recurring(conn, user_id)?))
+        .await?;
+    let mut cancelled = Vec::new();
+    for gift in live {
+        payments::stop_recurring(&payments, &gift).await?;
+        let (provider, id) = (gift.provider, gift.id);
+        db.run(move |conn| Ok(donations::cancel(conn, provider, id)?))
+            .await?;
+        cancelled.push(id.to_string());
+    }
     db.run(move |conn| {
         write_transaction(conn, |conn| {
-            organisations::ensure_not_sole_owner(conn, user_id)?;
+            teams::ensure_not_sole_owner(conn, user_id)?;
+            // A gift begun meanwhile would run on with nobody to stop it.
+            if !donations::live_recurring(conn, user_id)?.is_empty() {
+                return Err(ApiError::Conflict(
+                    "gift_in_progress",
+                    "A monthly or yearly gift was started meanwhile: try again.".into(),
+                ));
+            }
             // Their follows go with the account; the counts they added go too.
             crate::db::follows::forget_user(conn, user_id)?;
             crate::db::comments::forget_user(conn, user_id)?;
@@ -162,7 +192,9 @@ pub async fn delete_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResp
         })
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(HttpResponse::Ok().json(AccountDeleted {
+        cancelled_donations: cancelled,
+    }))
 }
 
 /// Everything Ensemble holds about you, as JSON.
@@ -270,6 +302,8 @@ pub async fn create_token(
     let (row, secret) = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
+                // Two creations at once count one after the other.
+                crate::db::lock_row(conn, crate::db::LockTable::Users, user_id)?;
                 if sessions::list_api_tokens(conn, user_id)?.len() >= MAX_API_TOKENS {
                     return Err(ApiError::Conflict(
                         "too_many_tokens",

@@ -11,6 +11,7 @@ pub mod health;
 pub mod me;
 pub mod oauth;
 pub mod organisations;
+pub mod teams;
 pub mod updates;
 pub mod verification;
 
@@ -20,6 +21,7 @@ use utoipa_actix_web::scope;
 
 use crate::context;
 use crate::domain::lang::Lang;
+use crate::domain::pagination::{KeysetAfter, Limit, TextKeysetAfter};
 use crate::domain::text;
 use crate::error::ApiError;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -32,6 +34,48 @@ pub struct LangParams {
     /// The language to read in; overrides `Accept-Language`.
     #[param(value_type = Option<ensemble_wire::codes::Locale>)]
     pub lang: Option<String>,
+}
+
+/// Paging parameters shared by lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{1,200}$")]
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    /// The page size and the position to start after, or every error at once.
+    pub fn parse(&self) -> Result<(Limit, Option<KeysetAfter>), ApiError> {
+        match (
+            Limit::parse(self.limit),
+            KeysetAfter::decode_opt(self.cursor.as_deref()),
+        ) {
+            (Ok(limit), Ok(after)) => Ok((limit, after)),
+            (limit, after) => Err(ApiError::InvalidQuery(
+                [limit.err(), after.err()].into_iter().flatten().collect(),
+            )),
+        }
+    }
+
+    /// Like [`Self::parse`], for lists of rows with random text ids.
+    pub fn parse_text(&self) -> Result<(Limit, Option<TextKeysetAfter>), ApiError> {
+        let after = self
+            .cursor
+            .as_deref()
+            .map(TextKeysetAfter::decode)
+            .transpose();
+        match (Limit::parse(self.limit), after) {
+            (Ok(limit), Ok(after)) => Ok((limit, after)),
+            (limit, after) => Err(ApiError::InvalidQuery(
+                [limit.err(), after.err()].into_iter().flatten().collect(),
+            )),
+        }
+    }
 }
 
 /// `?lang=` if given, else the `Accept-Language` choice.
@@ -71,10 +115,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::create)
                 .service(organisations::get)
                 .service(organisations::update)
-                .service(organisations::list_members)
-                .service(organisations::add_member)
-                .service(organisations::change_member_role)
-                .service(organisations::remove_member)
+                .service(organisations::delete)
+                .service(teams::list_members)
+                .service(teams::invite)
+                .service(teams::change_member_role)
+                .service(teams::remove_member)
+                .service(teams::organisation_invitations)
+                .service(teams::revoke_invitation)
+                .service(teams::my_invitations)
+                .service(teams::accept_invitation)
+                .service(teams::decline_invitation)
                 .service(organisations::related)
                 .service(verification::get)
                 .service(verification::set)
@@ -100,15 +150,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(updates::cause_updates)
                 .service(updates::my_notifications)
                 .service(updates::read_notifications)
-                .service(donations::create)
-                .service(donations::get)
-                .service(donations::mine)
-                .service(donations::csv)
-                .service(donations::of_organisation)
-                .service(donations::cancel)
-                .service(donations::receipt)
-                .service(donations::webhook)
-                .service(donations::sandbox_checkout)
-                .service(donations::sandbox_outcome),
+                .service(donations::give::create)
+                .service(donations::read::get)
+                .service(donations::read::mine)
+                .service(donations::csv::csv)
+                .service(donations::read::of_organisation)
+                .service(donations::cancel::cancel)
+                .service(donations::receipt::receipt)
+                .service(donations::webhook::webhook)
+                .service(donations::sandbox::sandbox_checkout)
+                .service(donations::sandbox::sandbox_outcome),
         );
 }

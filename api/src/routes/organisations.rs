@@ -1,17 +1,17 @@
 //! `/organisations`: the directory of organisations.
 
 use actix_web::http::header;
-use actix_web::web::{self, Data, Path};
+use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
 use ensemble_wire::{
-    Member, MemberRole, NewMember, NewOrganisation, Organisation, OrganisationProfile, Page,
-    Registration, Role as WireRole, Translation, UpdateOrganisation, VerificationStatus,
+    NewOrganisation, Organisation, OrganisationProfile, Page, Registration, Translation,
+    UpdateOrganisation, VerificationStatus,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{AtLeastAdmin, AtLeastEditor, Auth, OrgRole, Write};
+use crate::auth::{AtLeastAdmin, Auth, OrgRole, Write};
 use crate::db::Db;
 use crate::db::causes;
 use crate::db::organisations::{self as store, Profile, ProfileChanges, ProfileLists};
@@ -19,40 +19,13 @@ use crate::db::search::{self as search_store, Card, Filters};
 use crate::domain::lang::Lang;
 use crate::domain::markdown;
 use crate::domain::organisations::{self as rules, Role};
-use crate::domain::pagination::{KeysetAfter, Limit};
+use crate::domain::pagination::Limit;
 use crate::domain::search::{self, After, Sort};
 use crate::domain::text;
 use crate::domain::verification::Status;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::API_PREFIX;
-
-/// Paging parameters shared by lists.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Items per page.
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[A-Za-z0-9_-]{1,200}$")]
-    pub cursor: Option<String>,
-}
-
-impl PageParams {
-    /// The page size and the position to start after, or every error at once.
-    pub fn parse(&self) -> Result<(Limit, Option<KeysetAfter>), ApiError> {
-        match (
-            Limit::parse(self.limit),
-            KeysetAfter::decode_opt(self.cursor.as_deref()),
-        ) {
-            (Ok(limit), Ok(after)) => Ok((limit, after)),
-            (limit, after) => Err(ApiError::InvalidQuery(
-                [limit.err(), after.err()].into_iter().flatten().collect(),
-            )),
-        }
-    }
-}
 
 /// The orders of the directory.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
@@ -400,9 +373,10 @@ fn to_profile(profile: Profile) -> OrganisationProfile {
             .registry
             .zip(row.registration_number)
             .map(|(registry, number)| Registration { registry, number }),
-        verification_status: wire_status(&row.verification_status),
+        verification_status: row.verification_status.into(),
         followers_count: row.followers_count,
         donation_totals: Vec::new(),
+        test_donation_totals: Vec::new(),
         created_at: DateTime::<Utc>::from_naive_utc_and_offset(row.created_at, Utc),
     }
 }
@@ -417,16 +391,18 @@ async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationP
     .await
     .map(|(profile, totals)| {
         let mut wire = to_profile(profile);
-        wire.donation_totals = totals
-            .into_iter()
-            .map(
-                |(currency, amount_minor, count)| ensemble_wire::DonationTotal {
-                    currency,
-                    amount_minor,
-                    count,
-                },
-            )
-            .collect();
+        for total in totals {
+            let entry = ensemble_wire::DonationTotal {
+                currency: total.currency,
+                amount_minor: total.amount_minor,
+                count: total.payments,
+            };
+            if total.test {
+                wire.test_donation_totals.push(entry);
+            } else {
+                wire.donation_totals.push(entry);
+            }
+        }
         wire
     })
 }
@@ -512,179 +488,38 @@ pub async fn update(
     Json(body): Json<UpdateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let (fields, lists) = parse_update(body)?;
-    let id = member.organisation_id;
-    db.run(move |conn| store::update(conn, id, fields, &lists))
+    let (id, actor) = (member.organisation_id, member.user_id);
+    db.run(move |conn| store::update(conn, id, actor, fields, &lists))
         .await?;
     let profile = load_profile(&db, slug.into_inner(), super::pick_lang(None)?).await?;
     Ok(profile_response(HttpResponse::Ok(), profile))
 }
 
-fn to_member((user_id, display_name, role, since): store::MemberRow) -> Member {
-    Member {
-        user_id: user_id.to_string(),
-        display_name,
-        role: wire_role(role),
-        since: DateTime::<Utc>::from_naive_utc_and_offset(since, Utc),
-    }
-}
-
-pub fn wire_role(role: Role) -> WireRole {
-    match role {
-        Role::Owner => WireRole::Owner,
-        Role::Admin => WireRole::Admin,
-        Role::Editor => WireRole::Editor,
-    }
-}
-
-fn domain_role(role: WireRole) -> Role {
-    match role {
-        WireRole::Owner => Role::Owner,
-        WireRole::Admin => Role::Admin,
-        WireRole::Editor => Role::Editor,
-    }
-}
-
-/// The team, in the order people joined. Public: supporters see who runs an organisation.
+/// Delete an organisation (its owners, from a signed-in session): its team, follows,
+/// updates and history go with it. One that has received gifts keeps its records for its
+/// donors (409 `has_donations`): hand it over instead.
 #[utoipa::path(
     tag = "organisations",
-    operation_id = "list_members",
-    params(("slug" = String, Path, description = "The organisation's slug")),
-    responses(
-        (status = 200, description = "The team (one page holds it all)", body = Page<Member>),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/organisations/{slug}/members")]
-pub async fn list_members(
-    db: Data<Db>,
-    slug: Path<String>,
-) -> Result<web::Json<Page<Member>>, ApiError> {
-    let slug = slug.into_inner();
-    let members = db
-        .run(move |conn| {
-            let id = store::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
-            Ok(store::members(conn, id)?)
-        })
-        .await?;
-    Ok(web::Json(Page {
-        items: members.into_iter().map(to_member).collect(),
-        next_cursor: None,
-    }))
-}
-
-fn user_id(field: &str, value: &str) -> Result<i64, ApiError> {
-    value.parse().map_err(|_| {
-        ApiError::Validation(vec![text::field_error(
-            field,
-            "unknown_user",
-            "no user has this id",
-        )])
-    })
-}
-
-async fn member(db: &Db, organisation_id: i64, user_id: i64) -> Result<Member, ApiError> {
-    db.run(move |conn| {
-        store::members(conn, organisation_id)?
-            .into_iter()
-            .find(|m| m.0 == user_id)
-            .ok_or(ApiError::NotFound("member"))
-    })
-    .await
-    .map(to_member)
-}
-
-/// Add someone to the team: admins add editors; owners add anyone.
-#[utoipa::path(
-    tag = "organisations",
-    operation_id = "add_member",
+    operation_id = "delete_organisation",
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "The organisation's slug")),
-    request_body = NewMember,
     responses(
-        (status = 201, description = "Added", body = Member),
-        (status = 403, description = "`forbidden`: that role is not yours to give", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`forbidden` (not an owner) or `session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`already_member`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`has_donations`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/organisations/{slug}/members")]
-pub async fn add_member(
-    actor: OrgRole<AtLeastAdmin>,
-    db: Data<Db>,
-    Json(body): Json<NewMember>,
-) -> Result<HttpResponse, ApiError> {
-    let role = domain_role(body.role);
-    let user = user_id("user_id", &body.user_id)?;
-    let (organisation, actor_id) = (actor.organisation_id, actor.user_id);
-    db.run(move |conn| store::add_member(conn, organisation, actor_id, user, role))
-        .await?;
-    Ok(HttpResponse::Created().json(member(&db, organisation, user).await?))
-}
-
-/// Change a member's role, within what your role may manage. The last owner stays owner.
-#[utoipa::path(
-    tag = "organisations",
-    operation_id = "change_member_role",
-    security(("bearer" = [])),
-    params(
-        ("slug" = String, Path, description = "The organisation's slug"),
-        ("user_id" = String, Path, description = "The member's user id"),
-    ),
-    request_body = MemberRole,
-    responses(
-        (status = 200, description = "Changed", body = Member),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or member", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`last_owner`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-    )
-)]
-#[patch("/organisations/{slug}/members/{user_id}")]
-pub async fn change_member_role(
-    actor: OrgRole<AtLeastAdmin>,
-    db: Data<Db>,
-    path: Path<(String, String)>,
-    Json(body): Json<MemberRole>,
-) -> Result<web::Json<Member>, ApiError> {
-    let user = path
-        .1
-        .parse::<i64>()
-        .map_err(|_| ApiError::NotFound("member"))?;
-    let (organisation, actor_id, role) =
-        (actor.organisation_id, actor.user_id, domain_role(body.role));
-    db.run(move |conn| store::change_role(conn, organisation, actor_id, user, role))
-        .await?;
-    Ok(web::Json(member(&db, organisation, user).await?))
-}
-
-/// Remove a member (or leave the team yourself). The last owner cannot leave.
-#[utoipa::path(
-    tag = "organisations",
-    operation_id = "remove_member",
-    security(("bearer" = [])),
-    params(
-        ("slug" = String, Path, description = "The organisation's slug"),
-        ("user_id" = String, Path, description = "The member's user id"),
-    ),
-    responses(
-        (status = 204, description = "Removed"),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or member", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`last_owner`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-    )
-)]
-#[delete("/organisations/{slug}/members/{user_id}")]
-pub async fn remove_member(
-    actor: OrgRole<AtLeastEditor>,
-    db: Data<Db>,
-    path: Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let user = path
-        .1
-        .parse::<i64>()
-        .map_err(|_| ApiError::NotFound("member"))?;
-    let (organisation, actor_id) = (actor.organisation_id, actor.user_id);
-    db.run(move |conn| store::remove_member(conn, organisation, actor_id, user))
-        .await?;
+#[delete("/organisations/{slug}")]
+pub async fn delete(owner: OrgRole<AtLeastAdmin>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+    if owner.role != Role::Owner {
+        return Err(ApiError::Forbidden("forbidden"));
+    }
+    if !owner.session {
+        return Err(ApiError::Forbidden("session_required"));
+    }
+    let (id, actor) = (owner.organisation_id, owner.user_id);
+    db.run(move |conn| store::delete(conn, id, actor)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

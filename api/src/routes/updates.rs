@@ -7,11 +7,12 @@ use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post, put};
 use chrono::{DateTime, Utc};
 use ensemble_wire::{
-    Comment, MarkRead, NewComment, NewReport, NewUpdate, Notification, NotificationKind,
-    OrganisationRef, Page, PersonRef, ReactionState, ReportReason, Update, UpdateChanges,
+    Comment, MarkRead, NewComment, NewReport, NewUpdate, Notification, OrganisationRef, Page,
+    PersonRef, ReactionState, ReportReason, Update, UpdateChanges,
 };
 
-use super::organisations::{PageParams, wire_status};
+use super::PageParams;
+use super::organisations::wire_status;
 use crate::auth::rate_limit::{Limit, RateLimiter};
 use crate::auth::{AtLeastEditor, Auth, CommentModerator, OrgRole, Read, UpdateRole, Write};
 use crate::db::updates::{self as store, UpdateRow};
@@ -586,38 +587,24 @@ pub async fn cause_updates(
     Ok(web::Json(page))
 }
 
-fn notification_kind(stored: &str) -> NotificationKind {
-    match stored {
-        "comment_reply" => NotificationKind::CommentReply,
-        "update_comment" => NotificationKind::UpdateComment,
-        _ => NotificationKind::RoleGranted,
-    }
-}
-
 fn notification_to_wire(row: notifications::Row) -> Notification {
     Notification {
         id: row.id.to_string(),
-        kind: notification_kind(&row.kind),
-        actor: row.actor.map(|(id, display_name, avatar_url)| PersonRef {
-            user_id: id.to_string(),
-            display_name,
-            avatar_url,
+        kind: row.kind.into(),
+        actor: row.actor.map(|actor| PersonRef {
+            user_id: actor.id.to_string(),
+            display_name: actor.display_name,
+            avatar_url: actor.avatar_url,
         }),
-        organisation: row
-            .organisation
-            .map(|(slug, name, logo_url, status)| OrganisationRef {
-                slug,
-                name,
-                logo_url,
-                verification_status: wire_status(&status),
-            }),
+        organisation: row.organisation.map(|o| OrganisationRef {
+            slug: o.slug,
+            name: o.name,
+            logo_url: o.logo_url,
+            verification_status: o.verification_status.into(),
+        }),
         update_id: row.update_id.map(|id| id.to_string()),
         comment_id: row.comment_id.map(|id| id.to_string()),
-        role: row
-            .role
-            .as_deref()
-            .and_then(crate::domain::organisations::Role::parse)
-            .map(super::organisations::wire_role),
+        role: row.role.map(Into::into),
         created_at: utc(row.created_at),
         read: row.read_at.is_some(),
     }

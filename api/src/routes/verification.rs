@@ -4,18 +4,13 @@
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, get, post};
 use chrono::{DateTime, Utc};
-use ensemble_wire::{
-    NewVerification, Registration, Verification, VerificationActor, VerificationRecord,
-    VerificationStatus,
-};
+use ensemble_wire::{NewVerification, Registration, Verification, VerificationRecord};
 
-use super::organisations::wire_status;
 use crate::auth::Verifier;
 use crate::db::verification::{self as store, Decision};
 use crate::db::{Db, organisations};
 use crate::domain::organisations as rules;
 use crate::domain::text;
-use crate::domain::verification::Status;
 use crate::error::ApiError;
 use crate::extract::Json;
 
@@ -24,21 +19,17 @@ async fn load(db: &Db, organisation_id: i64) -> Result<Verification, ApiError> {
         .run(move |conn| Ok(store::history(conn, organisation_id)?))
         .await?;
     Ok(Verification {
-        status: wire_status(&status),
+        status: status.into(),
         history: records
             .into_iter()
             .map(|r| VerificationRecord {
-                status: wire_status(&r.status),
+                status: r.status.into(),
                 registration: r
                     .registry
                     .zip(r.registration_number)
                     .map(|(registry, number)| Registration { registry, number }),
                 note: r.note,
-                by: if r.decided_as == "platform" {
-                    VerificationActor::Platform
-                } else {
-                    VerificationActor::Organisation
-                },
+                by: r.decided_as.into(),
                 at: DateTime::<Utc>::from_naive_utc_and_offset(r.created_at, Utc),
             })
             .collect(),
@@ -64,16 +55,6 @@ pub async fn get(db: Data<Db>, slug: Path<String>) -> Result<web::Json<Verificat
         })
         .await?;
     Ok(web::Json(load(&db, id).await?))
-}
-
-fn domain_status(status: VerificationStatus) -> Status {
-    match status {
-        VerificationStatus::Unverified => Status::Unverified,
-        VerificationStatus::Pending => Status::Pending,
-        VerificationStatus::Verified => Status::Verified,
-        VerificationStatus::Rejected => Status::Rejected,
-        VerificationStatus::Revoked => Status::Revoked,
-    }
 }
 
 /// Record a decision (platform administrators: any status, `verified` with the
@@ -117,7 +98,7 @@ pub async fn set(
         return Err(ApiError::Validation(errors));
     };
     let decision = Decision {
-        status: domain_status(body.status),
+        status: body.status.into(),
         registration,
         note,
     };

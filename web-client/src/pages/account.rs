@@ -58,6 +58,18 @@ fn notification_text(t: &'static Texts, n: &Notification) -> String {
                 ("organisation", &organisation),
             ],
         ),
+        NotificationKind::Invitation => fill(
+            t.notification_invitation,
+            &[
+                ("actor", &actor),
+                ("role", role_name(t, n.role)),
+                ("organisation", &organisation),
+            ],
+        ),
+        NotificationKind::VerificationChanged => fill(
+            t.notification_verification_changed,
+            &[("organisation", &organisation)],
+        ),
     }
 }
 

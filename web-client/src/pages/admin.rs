@@ -172,7 +172,7 @@ pub fn AdminPage() -> impl IntoView {
                 let body = NewMember { user_id: new_member.get_untracked().trim().to_owned(), role: parse_role(&new_role.get_untracked()) };
                 act(Box::pin(async move {
                     let path = format!("/organisations/{}/members", slug.get_value());
-                    api.send::<_, Member>(Method::POST, &path, Some(&body)).await.map(|_| ())
+                    api.send::<_, ensemble_wire::Invitation>(Method::POST, &path, Some(&body)).await.map(|_| ())
                 }));
             };
             let request_review = move |_| {

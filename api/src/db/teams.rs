@@ -1,0 +1,529 @@
+//! Teams: who runs an organisation, with which role, and how one joins. Nobody becomes a
+//! member without accepting an invitation; roles are managed from above (`Role::may_manage`)
+//! and an organisation always keeps an owner. Every change locks the organisation first.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::organisations::lock_organisation;
+use super::schema::{organisation_invitations, organisation_members, organisations, users};
+use super::{DbConnection, notifications, now, write_transaction};
+use crate::domain::organisations::{InvitationStatus, Role};
+use crate::domain::pagination::{KeysetAfter, TextKeysetAfter};
+use crate::domain::text::field_error;
+use crate::domain::verification;
+use crate::error::ApiError;
+
+/// An invitation is answered within this time, or it lapses.
+pub const INVITATION_DAYS: i64 = 14;
+/// Invitations an organisation may have waiting at once.
+pub const MAX_PENDING_INVITATIONS: i64 = 100;
+
+/// A team member.
+#[derive(Debug, Clone, Queryable)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub display_name: String,
+    pub role: Role,
+    pub since: NaiveDateTime,
+}
+
+macro_rules! member_rows {
+    () => {
+        organisation_members::table
+            .inner_join(users::table)
+            .select((
+                users::id,
+                users::display_name,
+                organisation_members::role,
+                organisation_members::created_at,
+            ))
+    };
+}
+
+/// The team in the order people joined, keyset-paged on (joined at, user id).
+pub fn members(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    after: Option<KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<MemberRow>> {
+    let mut query = member_rows!()
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .order((
+            organisation_members::created_at,
+            organisation_members::user_id,
+        ))
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            organisation_members::created_at.gt(after.created_at).or(
+                organisation_members::created_at
+                    .eq(after.created_at)
+                    .and(organisation_members::user_id.gt(after.id)),
+            ),
+        );
+    }
+    query.load(conn)
+}
+
+pub fn member(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<MemberRow>> {
+    member_rows!()
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::user_id.eq(user_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn member_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    user_id: i64,
+) -> QueryResult<Option<Role>> {
+    organisation_members::table
+        .find((organisation_id, user_id))
+        .select(organisation_members::role)
+        .first(conn)
+        .optional()
+}
+
+fn owners(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
+    organisation_members::table
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::role.eq(Role::Owner))
+        .count()
+        .get_result(conn)
+}
+
+fn last_owner() -> ApiError {
+    ApiError::Conflict(
+        "last_owner",
+        "An organisation keeps at least one owner: make someone else owner first, or delete the organisation.".into(),
+    )
+}
+
+/// The actor's role now, inside the write: a role read before (by the extractor) may have
+/// changed since.
+fn actor_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+) -> Result<Role, ApiError> {
+    member_role(conn, organisation_id, actor_id)?.ok_or(ApiError::Forbidden("forbidden"))
+}
+
+/// Tells someone they were given a role (unless they gave it to themselves).
+fn role_granted(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    role: Role,
+) -> QueryResult<()> {
+    if actor_id == user_id {
+        return Ok(());
+    }
+    let event = notifications::Event {
+        actor_id,
+        organisation_id: Some(organisation_id),
+        update_id: None,
+        comment_id: None,
+        role: Some(role),
+    };
+    notifications::notify(conn, user_id, notifications::Kind::RoleGranted, &event)
+}
+
+/// Changes a member's role if the actor may manage both the old and the new role, keeping
+/// an owner.
+pub fn change_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    role: Role,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
+        let actor = actor_role(conn, organisation_id, actor_id)?;
+        let current =
+            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
+        if !actor.may_manage(current) || !actor.may_manage(role) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        if current == Role::Owner && role != Role::Owner && owners(conn, organisation_id)? <= 1 {
+            return Err(last_owner());
+        }
+        diesel::update(organisation_members::table.find((organisation_id, user_id)))
+            .set(organisation_members::role.eq(role))
+            .execute(conn)?;
+        if role != current {
+            role_granted(conn, organisation_id, actor_id, user_id, role)?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes a member: themselves, or someone whose role the actor may manage; never the
+/// last owner.
+pub fn remove_member(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    user_id: i64,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
+        let actor = actor_role(conn, organisation_id, actor_id)?;
+        let current =
+            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
+        if actor_id != user_id && !actor.may_manage(current) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        if current == Role::Owner && owners(conn, organisation_id)? <= 1 {
+            return Err(last_owner());
+        }
+        diesel::delete(organisation_members::table.find((organisation_id, user_id)))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Refuses (409 `sole_owner`) when the user is the only owner of an organisation: deleting
+/// their account would leave it without anyone to run it. Call inside the deleting
+/// transaction.
+pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), ApiError> {
+    let owned: Vec<i64> = organisation_members::table
+        .filter(organisation_members::user_id.eq(user_id))
+        .filter(organisation_members::role.eq(Role::Owner))
+        .select(organisation_members::organisation_id)
+        .load(conn)?;
+    for organisation_id in owned {
+        lock_organisation(conn, organisation_id)?;
+        if owners(conn, organisation_id)? <= 1 {
+            return Err(ApiError::Conflict(
+                "sole_owner",
+                "You are the only owner of an organisation: make someone else owner, or delete the organisation, first.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An invitation, with the organisation and the people it names.
+#[derive(Debug, Clone, Queryable)]
+pub struct InvitationRow {
+    pub id: String,
+    pub organisation_id: i64,
+    pub organisation_slug: String,
+    pub organisation_name: String,
+    pub organisation_logo_url: Option<String>,
+    pub organisation_status: verification::Status,
+    pub user_id: i64,
+    pub invitee_name: String,
+    pub role: Role,
+    pub invited_by: Option<i64>,
+    pub status: InvitationStatus,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+impl InvitationRow {
+    /// The status as it stands now: a pending invitation past its time has lapsed.
+    pub fn status_at(&self, at: NaiveDateTime) -> InvitationStatus {
+        if self.status == InvitationStatus::Pending && self.expires_at <= at {
+            InvitationStatus::Expired
+        } else {
+            self.status
+        }
+    }
+}
+
+macro_rules! invitation_rows {
+    () => {
+        organisation_invitations::table
+            .inner_join(organisations::table)
+            .inner_join(users::table.on(users::id.eq(organisation_invitations::user_id)))
+            .select((
+                organisation_invitations::id,
+                organisation_invitations::organisation_id,
+                organisations::slug,
+                organisations::name,
+                organisations::logo_url,
+                organisations::verification_status,
+                organisation_invitations::user_id,
+                users::display_name,
+                organisation_invitations::role,
+                organisation_invitations::invited_by,
+                organisation_invitations::status,
+                organisation_invitations::created_at,
+                organisation_invitations::expires_at,
+            ))
+    };
+}
+
+pub fn invitation(conn: &mut DbConnection, id: &str) -> QueryResult<Option<InvitationRow>> {
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    invitation_rows!()
+        .filter(organisation_invitations::id.eq(id))
+        .first(conn)
+        .optional()
+}
+
+/// Whose invitations a list holds: an organisation's (all of them), or a person's (those
+/// waiting for their answer).
+#[derive(Debug, Clone, Copy)]
+pub enum InvitationsOf {
+    Organisation(i64),
+    Invitee(i64),
+}
+
+/// Newest first, keyset-paged on (created at, id).
+pub fn invitations(
+    conn: &mut DbConnection,
+    of: InvitationsOf,
+    after: Option<TextKeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<InvitationRow>> {
+    let mut query = invitation_rows!()
+        .order((
+            organisation_invitations::created_at.desc(),
+            organisation_invitations::id.desc(),
+        ))
+        .limit(limit + 1)
+        .into_boxed();
+    query = match of {
+        InvitationsOf::Organisation(id) => {
+            query.filter(organisation_invitations::organisation_id.eq(id))
+        }
+        InvitationsOf::Invitee(user_id) => query
+            .filter(organisation_invitations::user_id.eq(user_id))
+            .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
+            .filter(organisation_invitations::expires_at.gt(now())),
+    };
+    if let Some(after) = after {
+        query = query.filter(
+            organisation_invitations::created_at
+                .lt(after.created_at)
+                .or(organisation_invitations::created_at
+                    .eq(after.created_at)
+                    .and(organisation_invitations::id.lt(after.id))),
+        );
+    }
+    query.load(conn)
+}
+
+/// Invites someone to the team with a role the actor may give (answers the invitation's
+/// id): 422 for an unknown person, 409 `already_member` or `already_invited`, 409
+/// `too_many_invitations` past the organisation's limit. The invitee is notified; they
+/// are in the team only once they accept.
+pub fn invite(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    role: Role,
+) -> Result<String, ApiError> {
+    write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
+        if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        if super::users::find(conn, user_id)?.is_none() {
+            return Err(ApiError::Validation(vec![field_error(
+                "user_id",
+                "unknown_user",
+                "no user has this id",
+            )]));
+        }
+        if member_role(conn, organisation_id, user_id)?.is_some() {
+            return Err(ApiError::Conflict(
+                "already_member",
+                "This person is already in the team.".into(),
+            ));
+        }
+        let at = now();
+        // Invitations past their time lapse here, so a new one can be sent.
+        diesel::update(
+            organisation_invitations::table
+                .filter(organisation_invitations::organisation_id.eq(organisation_id))
+                .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
+                .filter(organisation_invitations::expires_at.le(at)),
+        )
+        .set(organisation_invitations::status.eq(InvitationStatus::Expired))
+        .execute(conn)?;
+        let waiting: i64 = organisation_invitations::table
+            .filter(organisation_invitations::organisation_id.eq(organisation_id))
+            .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
+            .count()
+            .get_result(conn)?;
+        if waiting >= MAX_PENDING_INVITATIONS {
+            return Err(ApiError::Conflict(
+                "too_many_invitations",
+                format!(
+                    "At most {MAX_PENDING_INVITATIONS} invitations can wait at once: revoke some first."
+                ),
+            ));
+        }
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let inserted = diesel::insert_into(organisation_invitations::table)
+            .values((
+                organisation_invitations::id.eq(&id),
+                organisation_invitations::organisation_id.eq(organisation_id),
+                organisation_invitations::user_id.eq(user_id),
+                organisation_invitations::role.eq(role),
+                organisation_invitations::invited_by.eq(actor_id),
+                organisation_invitations::status.eq(InvitationStatus::Pending),
+                organisation_invitations::created_at.eq(at),
+                organisation_invitations::expires_at.eq(at + Duration::days(INVITATION_DAYS)),
+            ))
+            .execute(conn);
+        match inserted {
+            Ok(_) => {}
+            // Another invitation for the same person at the same moment (the unique index
+            // on waiting invitations decides).
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                return Err(ApiError::Conflict(
+                    "already_invited",
+                    "This person already has an invitation waiting.".into(),
+                ));
+            }
+            Err(other) => return Err(other.into()),
+        }
+        notifications::notify(
+            conn,
+            user_id,
+            notifications::Kind::Invitation,
+            &notifications::Event {
+                actor_id,
+                organisation_id: Some(organisation_id),
+                update_id: None,
+                comment_id: None,
+                role: Some(role),
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// Withdraws a waiting invitation (an admin may withdraw those for roles they may give).
+pub fn revoke(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    invitation_id: &str,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
+        let found = invitation(conn, invitation_id)?
+            .filter(|i| i.organisation_id == organisation_id)
+            .ok_or(ApiError::NotFound("invitation"))?;
+        if !actor_role(conn, organisation_id, actor_id)?.may_manage(found.role) {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
+        if found.status_at(now()) != InvitationStatus::Pending {
+            return Err(not_pending(found.status_at(now())));
+        }
+        diesel::update(
+            organisation_invitations::table
+                .find(invitation_id)
+                .filter(organisation_invitations::status.eq(InvitationStatus::Pending)),
+        )
+        .set((
+            organisation_invitations::status.eq(InvitationStatus::Revoked),
+            organisation_invitations::answered_at.eq(Some(now())),
+        ))
+        .execute(conn)?;
+        Ok(())
+    })
+}
+
+fn not_pending(status: InvitationStatus) -> ApiError {
+    match status {
+        InvitationStatus::Expired => ApiError::Conflict(
+            "invitation_expired",
+            "This invitation has lapsed: ask the team for a new one.".into(),
+        ),
+        _ => ApiError::Conflict(
+            "invitation_answered",
+            "This invitation has already been answered or withdrawn.".into(),
+        ),
+    }
+}
+
+/// The invitee answers: accepting makes them a member with the invited role (answers
+/// the organisation's id), declining ends the invitation. Only their own, waiting
+/// invitations: 404 for anyone else's.
+pub fn answer(
+    conn: &mut DbConnection,
+    user_id: i64,
+    invitation_id: &str,
+    accept: bool,
+) -> Result<InvitationRow, ApiError> {
+    let found = invitation(conn, invitation_id)?
+        .filter(|i| i.user_id == user_id)
+        .ok_or(ApiError::NotFound("invitation"))?;
+    let organisation_id = found.organisation_id;
+    write_transaction(conn, |conn| {
+        lock_organisation(conn, organisation_id)?;
+        // Read again under the lock: a revocation may have come in between.
+        let found = invitation(conn, invitation_id)?
+            .filter(|i| i.user_id == user_id)
+            .ok_or(ApiError::NotFound("invitation"))?;
+        let at = now();
+        let status = found.status_at(at);
+        if status != InvitationStatus::Pending {
+            return Err(not_pending(status));
+        }
+        let next = if accept {
+            InvitationStatus::Accepted
+        } else {
+            InvitationStatus::Declined
+        };
+        let answered = diesel::update(
+            organisation_invitations::table
+                .find(invitation_id)
+                .filter(organisation_invitations::status.eq(InvitationStatus::Pending)),
+        )
+        .set((
+            organisation_invitations::status.eq(next),
+            organisation_invitations::answered_at.eq(Some(at)),
+        ))
+        .execute(conn)?;
+        if answered != 1 {
+            return Err(not_pending(InvitationStatus::Accepted));
+        }
+        if accept && member_role(conn, organisation_id, user_id)?.is_none() {
+            diesel::insert_into(organisation_members::table)
+                .values((
+                    organisation_members::organisation_id.eq(organisation_id),
+                    organisation_members::user_id.eq(user_id),
+                    organisation_members::role.eq(found.role),
+                    organisation_members::created_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        Ok(InvitationRow {
+            status: next,
+            ..found
+        })
+    })
+}
+
+/// The organisations a person is in, with their role (for their data export).
+pub fn organisations_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(i64, Role)>> {
+    organisation_members::table
+        .filter(organisation_members::user_id.eq(user_id))
+        .select((
+            organisation_members::organisation_id,
+            organisation_members::role,
+        ))
+        .load(conn)
+}

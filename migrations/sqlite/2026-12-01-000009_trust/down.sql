@@ -1,0 +1,14 @@
+ALTER TABLE payment_events DROP COLUMN donation_id;
+ALTER TABLE payment_events DROP COLUMN detail;
+ALTER TABLE payment_events DROP COLUMN outcome;
+DROP INDEX donation_payments_intent_idx;
+ALTER TABLE donation_payments DROP COLUMN receipt_registration;
+ALTER TABLE donation_payments DROP COLUMN receipt_name;
+ALTER TABLE donation_payments DROP COLUMN provider_intent_id;
+DROP TABLE organisation_invitations;
+DELETE FROM notifications WHERE kind IN ('invitation', 'verification_changed');
+DELETE FROM organisation_verifications WHERE decided_as = 'system';
+ALTER TABLE organisations DROP COLUMN verified_website;
+ALTER TABLE organisations DROP COLUMN verified_registration_number;
+ALTER TABLE organisations DROP COLUMN verified_registry;
+ALTER TABLE organisations DROP COLUMN verified_name;
