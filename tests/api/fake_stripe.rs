@@ -48,6 +48,10 @@ impl FakeStripe {
                 .route("/v1/checkout/sessions", web::post().to(create_session))
                 .route("/v1/checkout/sessions/{id}", web::get().to(get_session))
                 .route(
+                    "/v1/checkout/sessions/{id}/expire",
+                    web::post().to(expire_session),
+                )
+                .route(
                     "/v1/subscriptions/{id}",
                     web::delete().to(cancel_subscription),
                 )
@@ -209,6 +213,29 @@ async fn get_session(
         Some(session) => HttpResponse::Ok().json(session.clone()),
         None => error(404, "No such checkout.session"),
     }
+}
+
+async fn expire_session(
+    state: Data<Mutex<State>>,
+    req: HttpRequest,
+    id: Path<String>,
+) -> HttpResponse {
+    let mut state = state.lock().unwrap();
+    record(&mut state, &req, HashMap::new());
+    if !authorised(&req) {
+        return error(401, "Invalid API Key provided");
+    }
+    let Some(session) = state.sessions.get_mut(id.as_str()) else {
+        return error(404, "No such checkout.session");
+    };
+    if session["status"] != "open" {
+        return error(
+            400,
+            "Only Checkout Sessions with a status in [\"open\"] can be expired.",
+        );
+    }
+    session["status"] = json!("expired");
+    HttpResponse::Ok().json(session.clone())
 }
 
 async fn cancel_subscription(

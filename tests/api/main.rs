@@ -23,6 +23,7 @@ mod openapi;
 mod organisations;
 mod stripe;
 mod teams;
+mod trust;
 mod updates;
 mod verification;
 mod webapp;
