@@ -67,13 +67,15 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_AUTH_ATTEMPTS_PER_IP", default_value_t = 30)]
     pub auth_attempts_per_ip: u32,
 
-    /// Failed sign-ins allowed per account per 10 minutes.
+    /// Failed sign-ins allowed per account and client address per 10 minutes.
     #[arg(long, env = "ENSEMBLE_AUTH_FAILURES_PER_ACCOUNT", default_value_t = 10)]
     pub auth_failures_per_account: u32,
 
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    #[arg(long, env = "ENSEMBLE_TRUST_PROXY", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
-    pub trust_proxy: bool,
+    /// The reverse proxies in front of this server, as networks or addresses separated by
+    /// commas (`127.0.0.1,10.0.0.0/8`): the client address is the rightmost hop of
+    /// `X-Forwarded-For` that is not one of them. Absent: the peer is the client.
+    #[arg(long, env = "ENSEMBLE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
 
     /// Sign-in with Google (OpenID Connect): the OAuth client id and secret.
     #[arg(long, env = "ENSEMBLE_GOOGLE_CLIENT_ID")]
@@ -148,6 +150,11 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_DEMO", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub demo: bool,
 
+    /// The bearer token `/metrics` asks for. Absent: `/metrics` answers only requests made
+    /// directly from this machine (a loopback peer, no proxy in between).
+    #[arg(long, env = "ENSEMBLE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
@@ -169,7 +176,7 @@ impl Settings {
             log_json: false,
             auth_attempts_per_ip: 30,
             auth_failures_per_account: 10,
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
             google_client_id: None,
             google_client_secret: None,
             google_issuer: default_url("https://accounts.google.com"),
@@ -187,6 +194,7 @@ impl Settings {
             stripe_webhook_secret: None,
             stripe_api_base: default_url("https://api.stripe.com"),
             demo: false,
+            metrics_token: None,
             shutdown_timeout_secs: 30,
         }
     }

@@ -5,6 +5,7 @@
 //! storage in [`db`], the error type in [`error`].
 
 pub mod auth;
+pub mod client_ip;
 pub mod config;
 pub mod context;
 pub mod convert;

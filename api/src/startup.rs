@@ -14,14 +14,13 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::oauth::OAuth;
-use crate::auth::rate_limit::RateLimiter;
+use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
-use crate::routes::auth::AuthLimits;
 use crate::secrets::Secrets;
 use crate::webapp::Fallback;
 use crate::{middleware, openapi, routes, webapp};
@@ -81,9 +80,18 @@ impl Application {
         let auth_limits = Data::new(AuthLimits::new(
             settings.auth_attempts_per_ip,
             settings.auth_failures_per_account,
-            settings.trust_proxy,
         ));
+        let trusted_proxies = Data::new(crate::client_ip::TrustedProxies::parse(
+            &settings.trusted_proxies,
+        )?);
         let body_limit = BodyLimit(settings.max_body_bytes);
+        let metrics_access = Data::new(routes::health::MetricsAccess(
+            settings
+                .metrics_token
+                .clone()
+                .filter(|t| !t.is_empty())
+                .map(crate::secrets::Secret::new),
+        ));
         let public = Data::new(PublicUrl(public_url.clone()));
         let payments = Data::new(crate::payments::Payments::from_settings(
             &settings,
@@ -101,11 +109,13 @@ impl Application {
                 .split_for_parts();
             app.app_data(db_data.clone())
                 .app_data(metrics.clone())
+                .app_data(metrics_access.clone())
                 .app_data(fallback.clone())
                 .app_data(token_keys.clone())
                 .app_data(rate_limiter.clone())
                 .app_data(oauth.clone())
                 .app_data(auth_limits.clone())
+                .app_data(trusted_proxies.clone())
                 .app_data(body_limit)
                 .app_data(public.clone())
                 .app_data(payments.clone())
@@ -129,6 +139,7 @@ impl Application {
                 .route("/api/docs", web::get().to(docs_redirect))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
                 .default_service(web::to(webapp::fallback))
+                .wrap(from_fn(crate::auth::extract::middleware))
                 .wrap(from_fn(middleware::http_cache))
                 .wrap(Compress::default())
                 .wrap(security_headers(https))

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
 mod causes;
 mod cli;

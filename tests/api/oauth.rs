@@ -164,30 +164,25 @@ async fn facebook_sign_in_works_end_to_end() {
 }
 
 #[tokio::test]
-async fn a_verified_provider_email_takes_over_an_unproven_password_account() {
+async fn a_provider_sign_in_never_takes_over_an_account_that_uses_its_address() {
     let fake = FakeProvider::start().await;
     let app = app_with_providers(&fake).await;
-    // Someone registered Ana's address with a password, without proving they own it.
-    let squatter = app.register("ana@example.org").await;
+    let owner = app.register("ana@example.org").await;
 
     fake.sign_in_as(ana(true));
     let (_, outcome) = sign_in(&app, "oidc", "/").await;
-    let (_, me) = app
-        .call("GET", "/api/v1/me", None, Some(&outcome["access_token"]))
-        .await;
     assert_eq!(
-        me["id"], squatter["user"]["id"],
-        "linked to the account with that email"
+        outcome,
+        HashMap::from([("error".to_owned(), "account_exists".to_owned())]),
+        "neither linked nor taken over"
     );
-    assert_eq!(me["email_verified"], true);
-
-    assert_problem(
-        app.send("GET", "/api/v1/me", None, Some(&access(&squatter)))
-            .await,
-        401,
-        "invalid_token",
-    )
-    .await;
+    // The owner's session and password are untouched.
+    assert_eq!(
+        app.call("GET", "/api/v1/me", None, Some(&access(&owner)))
+            .await
+            .0,
+        200
+    );
     let (status, _) = app
         .call(
             "POST",
@@ -196,7 +191,18 @@ async fn a_verified_provider_email_takes_over_an_unproven_password_account() {
             None,
         )
         .await;
-    assert_eq!(status, 401, "the unproven password no longer works");
+    assert_eq!(status, 200, "the password still works");
+
+    // Nor does a second provider join the account a first one made.
+    fake.sign_in_as(Person {
+        subject: "another-subject".into(),
+        email: Some("bea@example.org".into()),
+        ..ana(true)
+    });
+    let (_, first) = sign_in(&app, "oidc", "/").await;
+    assert!(first.contains_key("access_token"), "{first:?}");
+    let (_, second) = sign_in(&app, "facebook", "/").await;
+    assert_eq!(second["error"], "account_exists");
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ pub struct RegisterRequest {
         schema(
             min_length = 1,
             max_length = 80,
-            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"
         )
     )]
     pub display_name: String,
@@ -99,7 +99,7 @@ pub struct UpdateMe {
         schema(
             min_length = 1,
             max_length = 80,
-            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"
         )
     )]
     pub display_name: Option<String>,
@@ -187,15 +187,31 @@ pub struct CreatedApiToken {
     pub token: String,
 }
 
-/// A signed-in device, as listed in the data export.
+/// A signed-in device (`/me/sessions`, and the data export).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub id: String,
     pub user_agent: String,
     pub created_at: DateTime<Utc>,
+    /// When its tokens were last refreshed.
     pub last_used_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The session this request is made from.
+    #[serde(default)]
+    pub current: bool,
+}
+
+/// A new password, given with the one in use now. The account's other sessions end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024, format = Password))]
+    pub current_password: String,
+    /// 10 to 1024 characters; very common passwords are refused.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024, format = Password))]
+    pub new_password: String,
 }
 
 /// An account at a sign-in provider linked to this one.
@@ -224,11 +240,43 @@ pub struct AccountDeleted {
 pub struct Export {
     pub exported_at: DateTime<Utc>,
     pub user: Me,
+    /// Every session, ended ones too.
     pub sessions: Vec<SessionInfo>,
+    /// Live API tokens (their secrets are never kept, so never exported).
     pub api_tokens: Vec<ApiToken>,
     pub identities: Vec<LinkedIdentity>,
     /// Slugs of the causes followed.
     pub followed_causes: Vec<String>,
+    /// The organisations followed, newest first.
+    pub followed_organisations: Vec<crate::follows::Followed>,
+    /// Every gift, with its payments, as its donor sees it.
+    pub donations: Vec<crate::donations::Donation>,
+    /// Every comment written, oldest first.
+    pub comments: Vec<crate::updates::Comment>,
+    /// The updates reacted to.
+    pub reactions: Vec<ExportedReaction>,
+    /// The teams one is in.
+    pub memberships: Vec<ExportedMembership>,
+    /// Invitations received, answered or not.
+    pub invitations: Vec<crate::organisations::Invitation>,
+    pub notifications: Vec<crate::updates::Notification>,
+}
+
+/// A reaction, in the data export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedReaction {
+    pub update_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A place in a team, in the data export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedMembership {
+    pub organisation: crate::updates::OrganisationRef,
+    pub role: crate::organisations::Role,
+    pub since: DateTime<Utc>,
 }
 
 /// A sign-in method offered by this server.

@@ -32,6 +32,10 @@ pub struct Followed {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Following {
+    /// A page of them: more with `cursor=next_cursor`.
     pub organisations: Vec<Followed>,
+    /// All of them, on every page.
     pub causes: Vec<Followed>,
+    /// Where the next page of organisations starts (`null` on the last).
+    pub next_cursor: Option<String>,
 }

@@ -144,7 +144,7 @@ pub struct NewOrganisation {
         schema(
             min_length = 1,
             max_length = 120,
-            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"
         )
     )]
     pub name: String,
@@ -300,7 +300,7 @@ pub struct UpdateOrganisation {
         schema(
             min_length = 1,
             max_length = 120,
-            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*[^\s\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff][^\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$"
         )
     )]
     pub name: Option<String>,
@@ -474,6 +474,8 @@ fn translations_schema(nullable: bool, description: &str) -> utoipa::openapi::Ob
         .description(Some(description))
         .property_names(keys)
         .additional_properties(Some(value))
+        // An organisation keeps at most 20 translations.
+        .max_properties(Some(20))
         .build()
 }
 

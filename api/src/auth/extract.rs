@@ -2,13 +2,21 @@
 //! credential, `Auth<Write>` refuses read-only API tokens (403), `Auth<SessionOnly>`
 //! refuses API tokens altogether (account deletion, token management). All answer 401
 //! with `WWW-Authenticate` before the handler runs when the credential is missing or bad.
+//! `MaybeAuth` is for public routes that read differently for a signed-in reader: no
+//! credential is anonymous, a bad one is 401 (never silently anonymous).
+//!
+//! A request's credential is checked once ([`authenticate`]) and the answer kept with the
+//! request; the [`middleware`] checks it on every API route, so that even a route that
+//! ignores who is asking tells a client with a bad or expired token to sign in again.
 
 use std::marker::PhantomData;
 
-use actix_web::dev::Payload;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
+use actix_web::middleware::Next;
 use actix_web::web::Data;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError};
 use futures_util::future::LocalBoxFuture;
 
 use super::tokens::{API_TOKEN_PREFIX, TokenError, TokenKeys};
@@ -23,10 +31,13 @@ pub trait Requirement {
 }
 
 /// Reading: any valid credential.
+#[derive(Debug, Clone, Copy)]
 pub struct Read;
 /// Writing: a session, or an API token with the `write` scope.
+#[derive(Debug, Clone, Copy)]
 pub struct Write;
 /// Only a signed-in session (not an API token).
+#[derive(Debug, Clone, Copy)]
 pub struct SessionOnly;
 
 impl Requirement for Read {
@@ -49,6 +60,16 @@ pub enum Credential {
     ApiToken,
 }
 
+/// A valid credential: whose it is, and what it allows.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user_id: i64,
+    pub is_admin: bool,
+    pub credential: Credential,
+    /// A session, or an API token with the `write` scope.
+    pub may_write: bool,
+}
+
 /// The authenticated user, checked against requirement `R`.
 #[derive(Debug, Clone)]
 pub struct Auth<R: Requirement = Read> {
@@ -58,74 +79,133 @@ pub struct Auth<R: Requirement = Read> {
     _requirement: PhantomData<R>,
 }
 
-impl<R: Requirement> FromRequest for Auth<R> {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
-        let db = req.app_data::<Data<Db>>().cloned();
-        let keys = req.app_data::<Data<TokenKeys>>().cloned();
-        Box::pin(async move {
-            let (Some(db), Some(keys)) = (db, keys) else {
-                return Err(ApiError::Internal(anyhow::anyhow!(
-                    "auth state is not configured"
-                )));
-            };
-            let token = token?;
-            let (principal, credential, scope_ok) = if token.starts_with(API_TOKEN_PREFIX) {
-                let found = db
-                    .run(move |conn| Ok(sessions::principal_for_api_token(conn, &token)?))
-                    .await?;
-                let (principal, scope) = found.ok_or(ApiError::Unauthorized("invalid_token"))?;
-                (principal, Credential::ApiToken, scope == "write")
-            } else {
-                let claims = keys.verify(&token).map_err(|e| match e {
-                    TokenError::Expired => ApiError::Unauthorized("token_expired"),
-                    TokenError::Invalid => ApiError::Unauthorized("invalid_token"),
-                })?;
-                let session_id = claims.session_id.clone();
-                let principal: Option<Principal> = db
-                    .run(move |conn| {
-                        Ok(sessions::principal_for_session(
-                            conn,
-                            claims.user_id,
-                            &claims.session_id,
-                        )?)
-                    })
-                    .await?;
-                let principal = principal.ok_or(ApiError::Unauthorized("invalid_token"))?;
-                (principal, Credential::Session { session_id }, true)
-            };
-            if R::SESSION_ONLY && credential == Credential::ApiToken {
-                return Err(ApiError::Forbidden("session_required"));
-            }
-            if R::WRITE && !scope_ok {
-                return Err(ApiError::Forbidden("insufficient_scope"));
-            }
-            Ok(Self {
-                user_id: principal.user_id,
-                is_admin: principal.is_admin,
-                credential,
-                _requirement: PhantomData,
-            })
-        })
-    }
-}
-
 impl<R: Requirement> Auth<R> {
     /// Signed in with a session, not an API token.
     pub fn is_session(&self) -> bool {
         matches!(self.credential, Credential::Session { .. })
     }
+
+    fn check(found: Authenticated) -> Result<Self, ApiError> {
+        if R::SESSION_ONLY && found.credential == Credential::ApiToken {
+            return Err(ApiError::Forbidden("session_required"));
+        }
+        if R::WRITE && !found.may_write {
+            return Err(ApiError::Forbidden("insufficient_scope"));
+        }
+        Ok(Self {
+            user_id: found.user_id,
+            is_admin: found.is_admin,
+            credential: found.credential,
+            _requirement: PhantomData,
+        })
+    }
 }
 
-/// The token of `Authorization: Bearer <token>`; 401 `unauthorized` when absent.
-fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized("unauthorized"))?
+impl<R: Requirement> FromRequest for Auth<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match authenticate(&req).await? {
+                Some(found) => Self::check(found),
+                None => Err(ApiError::Unauthorized("unauthorized")),
+            }
+        })
+    }
+}
+
+/// The reader of a public route, if signed in: `None` without credentials, 401 with bad
+/// ones (so a client learns its token expired instead of being served as a stranger).
+#[derive(Debug, Clone)]
+pub struct MaybeAuth(pub Option<Auth<Read>>);
+
+impl MaybeAuth {
+    pub fn user_id(&self) -> Option<i64> {
+        self.0.as_ref().map(|auth| auth.user_id)
+    }
+}
+
+impl FromRequest for MaybeAuth {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match authenticate(&req).await? {
+                Some(found) => Ok(Self(Some(Auth::check(found)?))),
+                None => Ok(Self(None)),
+            }
+        })
+    }
+}
+
+/// The request's credential, checked once and kept with the request: `None` when it
+/// carries none, 401 when it carries a bad one.
+pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, ApiError> {
+    if let Some(known) = req.extensions().get::<Option<Authenticated>>() {
+        return Ok(known.clone());
+    }
+    let found = match bearer_token(req)? {
+        None => None,
+        Some(token) => Some(verify(req, token).await?),
+    };
+    req.extensions_mut().insert(found.clone());
+    Ok(found)
+}
+
+async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiError> {
+    let db = req.app_data::<Data<Db>>().cloned();
+    let keys = req.app_data::<Data<TokenKeys>>().cloned();
+    let (Some(db), Some(keys)) = (db, keys) else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "auth state is not configured"
+        )));
+    };
+    if token.starts_with(API_TOKEN_PREFIX) {
+        let found = db
+            .run(move |conn| Ok(sessions::principal_for_api_token(conn, &token)?))
+            .await?;
+        let (principal, scope) = found.ok_or(ApiError::Unauthorized("invalid_token"))?;
+        return Ok(Authenticated {
+            user_id: principal.user_id,
+            is_admin: principal.is_admin,
+            credential: Credential::ApiToken,
+            may_write: scope == "write",
+        });
+    }
+    let claims = keys.verify(&token).map_err(|e| match e {
+        TokenError::Expired => ApiError::Unauthorized("token_expired"),
+        TokenError::Invalid => ApiError::Unauthorized("invalid_token"),
+    })?;
+    let session_id = claims.session_id.clone();
+    let principal: Option<Principal> = db
+        .run(move |conn| {
+            Ok(sessions::principal_for_session(
+                conn,
+                claims.user_id,
+                &claims.session_id,
+            )?)
+        })
+        .await?;
+    let principal = principal.ok_or(ApiError::Unauthorized("invalid_token"))?;
+    Ok(Authenticated {
+        user_id: principal.user_id,
+        is_admin: principal.is_admin,
+        credential: Credential::Session { session_id },
+        may_write: true,
+    })
+}
+
+/// The token of `Authorization: Bearer <token>`; `None` when there is no such header, 401
+/// `invalid_token` when it is not a bearer token.
+fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
         .to_str()
         .map_err(|_| ApiError::Unauthorized("invalid_token"))?;
     let (scheme, token) = value
@@ -136,5 +216,23 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.len() > 4096 {
         return Err(ApiError::Unauthorized("invalid_token"));
     }
-    Ok(token.to_owned())
+    Ok(Some(token.to_owned()))
+}
+
+/// Checks the credential of every API request that carries one, before any handler:
+/// a bad or expired token is a 401 on public routes too. Not on the sign-in operations
+/// (`/auth/…`, where a client trades its expired tokens) nor on provider webhooks.
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let path = req.path();
+    let checked = path.starts_with("/api/v1/")
+        && !path.starts_with("/api/v1/auth/")
+        && !path.starts_with("/api/v1/payments/")
+        && req.headers().contains_key(header::AUTHORIZATION);
+    if checked && let Err(error) = authenticate(req.request()).await {
+        return Ok(req.into_response(error.error_response()));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
 }

@@ -56,6 +56,25 @@ pub fn list(
     query.load(conn)
 }
 
+/// Every comment a person wrote, oldest first (for their data export).
+pub fn by_author(conn: &mut DbConnection, author_id: i64) -> QueryResult<Vec<CommentRow>> {
+    comments::table
+        .inner_join(users::table)
+        .filter(comments::author_id.eq(author_id))
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select((
+            comments::id,
+            comments::update_id,
+            comments::parent_id,
+            users::id,
+            users::display_name,
+            users::avatar_url,
+            comments::body,
+            comments::created_at,
+        ))
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<CommentRow>> {
     comments::table
         .inner_join(users::table)

@@ -8,6 +8,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::schema::{organisation_follows, organisations, users};
 use super::{DbConnection, now, write_transaction};
+use crate::domain::pagination::KeysetAfter;
 use crate::error::ApiError;
 
 /// Follows; following already changes nothing.
@@ -111,12 +112,23 @@ pub fn followers(
     query.load(conn)
 }
 
-/// The organisations a user follows: (slug, name, since), newest first.
+/// An organisation someone follows.
+#[derive(Debug, Clone, Queryable)]
+pub struct FollowedRow {
+    pub organisation_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub since: NaiveDateTime,
+}
+
+/// The organisations a user follows, newest first, keyset-paged on (since, id).
 pub fn followed_by(
     conn: &mut DbConnection,
     user_id: i64,
-) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
-    organisation_follows::table
+    after: Option<KeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<FollowedRow>> {
+    let mut query = organisation_follows::table
         .inner_join(organisations::table)
         .filter(organisation_follows::user_id.eq(user_id))
         .order((
@@ -124,11 +136,23 @@ pub fn followed_by(
             organisation_follows::organisation_id.desc(),
         ))
         .select((
+            organisations::id,
             organisations::slug,
             organisations::name,
             organisation_follows::created_at,
         ))
-        .load(conn)
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            organisation_follows::created_at.lt(after.created_at).or(
+                organisation_follows::created_at
+                    .eq(after.created_at)
+                    .and(organisation_follows::organisation_id.lt(after.id)),
+            ),
+        );
+    }
+    query.load(conn)
 }
 
 /// Whether the user follows the organisation.

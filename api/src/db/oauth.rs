@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{api_tokens, oauth_states, sessions, user_identities, users};
+use super::schema::{oauth_states, user_identities};
 use super::users::{NewUser, UserRow};
 use super::{DbConnection, now, write_transaction};
 use crate::auth::oauth::Identity;
@@ -76,12 +76,10 @@ pub fn claim_state(
     })
 }
 
-/// The user a provider identity signs in: the one already linked to it; else the account
-/// with the same (verified) email, now linked; else a new account.
-///
-/// Linking to an account whose email was never verified also removes its password and
-/// ends its sessions and API tokens: whoever registered that email without proving it owns
-/// it (perhaps to wait for its real owner) loses access; the provider just proved it.
+/// The user a provider identity signs in: the one already linked to it; else a new account
+/// for its (verified) email. An account that already uses the address is never taken
+/// over nor linked silently (403 `account_exists`): its owner signs in as before. A
+/// provider round trip must never remove someone's password or end their sessions.
 pub fn sign_in_with(
     conn: &mut DbConnection,
     provider: &str,
@@ -105,54 +103,33 @@ pub fn sign_in_with(
             return Err(ApiError::Forbidden("email_not_verified"));
         }
         let key = email.trim().to_lowercase();
+        if super::users::find_by_email(conn, &key)?.is_some() {
+            return Err(ApiError::Forbidden("account_exists"));
+        }
         let at = now();
-        let user = match super::users::find_by_email(conn, &key)? {
-            Some(user) => {
-                if !user.email_verified {
-                    diesel::update(users::table.find(user.id))
-                        .set((
-                            users::email_verified.eq(true),
-                            users::password_hash.eq(None::<String>),
-                            users::updated_at.eq(at),
-                        ))
-                        .execute(conn)?;
-                    diesel::update(sessions::table.filter(sessions::user_id.eq(user.id)))
-                        .filter(sessions::revoked_at.is_null())
-                        .set(sessions::revoked_at.eq(at))
-                        .execute(conn)?;
-                    diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user.id)))
-                        .filter(api_tokens::revoked_at.is_null())
-                        .set(api_tokens::revoked_at.eq(at))
-                        .execute(conn)?;
-                }
-                user.id
-            }
-            None => {
-                let fallback = key.split('@').next().unwrap_or("Supporter").to_owned();
-                let name: String = identity
-                    .name
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty() && !n.chars().any(char::is_control))
-                    .unwrap_or(&fallback)
-                    .chars()
-                    .take(80)
-                    .collect();
-                super::users::insert(
-                    conn,
-                    &NewUser {
-                        email: email.trim(),
-                        email_key: &key,
-                        email_verified: true,
-                        password_hash: None,
-                        display_name: &name,
-                        locale,
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?
-            }
-        };
+        let fallback = key.split('@').next().unwrap_or("Supporter").to_owned();
+        let name: String = identity
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && crate::domain::users::display_name(n).is_ok())
+            .unwrap_or(&fallback)
+            .chars()
+            .take(80)
+            .collect();
+        let user = super::users::insert(
+            conn,
+            &NewUser {
+                email: email.trim(),
+                email_key: &key,
+                email_verified: true,
+                password_hash: None,
+                display_name: &name,
+                locale,
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
         diesel::insert_into(user_identities::table)
             .values((
                 user_identities::provider.eq(provider),

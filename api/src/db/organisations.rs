@@ -347,6 +347,20 @@ fn write_lists(
                 .execute(conn)?;
         }
     }
+    let kept: i64 = organisation_translations::table
+        .filter(organisation_translations::organisation_id.eq(organisation_id))
+        .count()
+        .get_result(conn)?;
+    if kept > rules::MAX_TRANSLATIONS {
+        return Err(ApiError::Validation(vec![field_error(
+            "translations",
+            "too_many",
+            format!(
+                "at most {} translations: remove one (set it to null) first",
+                rules::MAX_TRANSLATIONS
+            ),
+        )]));
+    }
     let main: String = organisations::table
         .find(organisation_id)
         .select(organisations::text_language)

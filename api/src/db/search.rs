@@ -114,6 +114,12 @@ impl Conditions {
 /// How many matches PostgreSQL ranks by relevance: the most followed ones.
 const RELEVANCE_CANDIDATES: i64 = 1000;
 
+/// Substrings shorter than this (in characters) have no index to find them (trigrams need
+/// three)...
+const SHORT_SUBSTRING: usize = 3;
+/// ...so they are looked for among the names of this many most followed organisations.
+const SHORT_SUBSTRING_SCOPE: i64 = 5_000;
+
 /// One page (`limit + 1` rows, so the caller knows whether there is a next one).
 pub fn search(
     conn: &mut DbConnection,
@@ -177,6 +183,28 @@ pub fn search_query(
             sql.text(fts5_words(words));
             sql.push(") s JOIN organisations o ON o.id = s.id");
         }
+        Some(Matching::Substring(text)) if text.chars().count() < SHORT_SUBSTRING => {
+            // One or two characters: no index can find them, so they are looked for in
+            // the names of the most followed organisations only, a bounded amount of work
+            // whatever the size of the directory.
+            sql.push(popularity);
+            let c = conditions.next(&mut sql);
+            c.push(
+                "o.id IN (SELECT p.id FROM organisations p \
+                 ORDER BY p.followers_count DESC, p.id DESC LIMIT ",
+            )
+            .int(SHORT_SUBSTRING_SCOPE)
+            .push(") AND ");
+            if pg {
+                c.push("ensemble_fold(o.name) LIKE ensemble_fold(")
+                    .text(like_anywhere(text))
+                    .push(")");
+            } else {
+                c.push("lower(o.name) LIKE ")
+                    .text(like_anywhere(text))
+                    .push(" ESCAPE '\\'");
+            }
+        }
         Some(Matching::Substring(text)) => {
             // Ranked by popularity: substrings have no better measure.
             sql.push(popularity);
@@ -185,17 +213,13 @@ pub fn search_query(
                 c.push("ensemble_fold(o.name || ' ' || o.search_text) LIKE ensemble_fold(")
                     .text(like_anywhere(text))
                     .push(")");
-            } else if text.chars().count() >= 3 {
+            } else {
                 c.push(
                     "o.id IN (SELECT rowid FROM organisation_search_trigram \
                      WHERE organisation_search_trigram MATCH ",
                 )
                 .text(fts5_words(std::slice::from_ref(text)))
                 .push(")");
-            } else {
-                c.push("lower(o.name || ' ' || o.search_text) LIKE ")
-                    .text(like_anywhere(text))
-                    .push(" ESCAPE '\\'");
             }
         }
     }
@@ -298,20 +322,23 @@ struct IdRow {
 }
 
 /// Organisations most often followed by the followers of `organisation_id` (among its
-/// latest 500 followers, so the cost is bounded), best first: (id, shared followers).
+/// latest 500 public followers, so the cost is bounded), the most shared first.
 pub fn co_followed(
     conn: &mut DbConnection,
     organisation_id: i64,
     limit: i64,
 ) -> QueryResult<Vec<i64>> {
     let mut sql = Sql::for_connection(conn);
+    // Only public follows: what someone follows privately must not show through anything
+    // others can see (related organisations, suggestions).
     sql.push(
-        "SELECT f2.organisation_id AS id FROM (SELECT user_id FROM organisation_follows \
-         WHERE organisation_id = ",
+        "SELECT f2.organisation_id AS id FROM (SELECT f.user_id FROM organisation_follows f \
+         JOIN users u ON u.id = f.user_id AND u.follows_public \
+         WHERE f.organisation_id = ",
     )
     .int(organisation_id)
     .push(
-        " ORDER BY created_at DESC LIMIT 500) f1 \
+        " ORDER BY f.created_at DESC LIMIT 500) f1 \
          JOIN organisation_follows f2 ON f2.user_id = f1.user_id \
          WHERE f2.organisation_id <> ",
     )

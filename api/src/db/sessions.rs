@@ -8,6 +8,7 @@ use super::{DbConnection, now, write_transaction};
 use crate::auth::tokens::{
     API_TOKEN_PREFIX, REFRESH_PREFIX, REFRESH_TTL_DAYS, hash_secret, new_secret,
 };
+use crate::domain::pagination::TextKeysetAfter;
 
 /// Who a valid credential belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,9 @@ fn insert_refresh_token(
     Ok(secret)
 }
 
+/// Live sessions a person may have at once: signing in past it ends the oldest.
+pub const MAX_LIVE_SESSIONS: i64 = 100;
+
 /// Opens a session for the user: its id and its first refresh token.
 pub fn open(
     conn: &mut DbConnection,
@@ -61,6 +65,18 @@ pub fn open(
 ) -> QueryResult<(String, String)> {
     write_transaction(conn, |conn| {
         let at = now();
+        let too_many: Vec<String> = sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .order((sessions::last_used_at.desc(), sessions::id.desc()))
+            .offset(MAX_LIVE_SESSIONS - 1)
+            .select(sessions::id)
+            .load(conn)?;
+        if !too_many.is_empty() {
+            diesel::update(sessions::table.filter(sessions::id.eq_any(&too_many)))
+                .set(sessions::revoked_at.eq(at))
+                .execute(conn)?;
+        }
         let id = uuid::Uuid::new_v4().simple().to_string();
         diesel::insert_into(sessions::table)
             .values((
@@ -189,6 +205,80 @@ pub fn principal_for_session(
         .map(|found| found.map(|(user_id, is_admin)| Principal { user_id, is_admin }))
 }
 
+/// The live sessions, newest first, keyset-paged.
+pub fn live_sessions(
+    conn: &mut DbConnection,
+    user_id: i64,
+    after: Option<TextKeysetAfter>,
+    limit: i64,
+) -> QueryResult<Vec<SessionRow>> {
+    let mut query = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .order((sessions::created_at.desc(), sessions::id.desc()))
+        .limit(limit + 1)
+        .select(SessionRow::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            sessions::created_at
+                .lt(after.created_at)
+                .or(sessions::created_at
+                    .eq(after.created_at)
+                    .and(sessions::id.lt(after.id))),
+        );
+    }
+    query.load(conn)
+}
+
+/// Ends one of the user's sessions; false when they have no such live session.
+pub fn revoke_own_session(
+    conn: &mut DbConnection,
+    user_id: i64,
+    session_id: &str,
+) -> QueryResult<bool> {
+    if session_id.len() != 32 || !session_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now()))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// A new password; every session but `keep` ends (API tokens, which the person manages
+/// one by one, stay).
+pub fn change_password(
+    conn: &mut DbConnection,
+    user_id: i64,
+    password_hash: &str,
+    keep: Option<&str>,
+) -> QueryResult<()> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::password_hash.eq(Some(password_hash)),
+                users::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        let others = sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::id.ne(keep.unwrap_or("")));
+        diesel::update(others)
+            .set(sessions::revoked_at.eq(at))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Every session, revoked ones too (for the data export).
 pub fn list_sessions(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<SessionRow>> {
     sessions::table
         .filter(sessions::user_id.eq(user_id))

@@ -283,6 +283,8 @@ pub fn invitation(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Invit
 pub enum InvitationsOf {
     Organisation(i64),
     Invitee(i64),
+    /// All of a person's invitations, answered ones too (their data export).
+    EverInvited(i64),
 }
 
 /// Newest first, keyset-paged on (created at, id).
@@ -307,6 +309,9 @@ pub fn invitations(
             .filter(organisation_invitations::user_id.eq(user_id))
             .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
             .filter(organisation_invitations::expires_at.gt(now())),
+        InvitationsOf::EverInvited(user_id) => {
+            query.filter(organisation_invitations::user_id.eq(user_id))
+        }
     };
     if let Some(after) = after {
         query = query.filter(
@@ -517,13 +522,30 @@ pub fn answer(
     })
 }
 
-/// The organisations a person is in, with their role (for their data export).
-pub fn organisations_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(i64, Role)>> {
+/// A person's place in a team.
+#[derive(Debug, Clone, Queryable)]
+pub struct MembershipRow {
+    pub slug: String,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub verification_status: verification::Status,
+    pub role: Role,
+    pub since: NaiveDateTime,
+}
+
+/// The teams a person is in (for their data export).
+pub fn memberships(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<MembershipRow>> {
     organisation_members::table
+        .inner_join(organisations::table)
         .filter(organisation_members::user_id.eq(user_id))
+        .order((organisation_members::created_at, organisations::id))
         .select((
-            organisation_members::organisation_id,
+            organisations::slug,
+            organisations::name,
+            organisations::logo_url,
+            organisations::verification_status,
             organisation_members::role,
+            organisation_members::created_at,
         ))
         .load(conn)
 }

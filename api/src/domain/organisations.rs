@@ -42,6 +42,9 @@ impl Role {
 
 pub const SLUG_MAX: usize = 60;
 
+/// Languages an organisation's mission and description can be translated into, at most.
+pub const MAX_TRANSLATIONS: i64 = 20;
+
 /// A URL-safe slug from a name in any script: transliterated to ASCII (`Rivières Vivantes`
 /// → `rivieres-vivantes`, `绿色希望` → `lu-se-xi-wang`), lower case, words joined by `-`.
 pub fn slugify(name: &str) -> String {
@@ -67,7 +70,7 @@ pub fn slugify(name: &str) -> String {
 }
 
 pub fn name(value: &str) -> Result<String, FieldError> {
-    text::single_line("name", value, 1, 120)
+    text::name_line("name", value, 1, 120)
 }
 
 pub fn mission(value: &str) -> Result<String, FieldError> {

@@ -74,6 +74,39 @@ pub fn single_line(field: &str, value: &str, min: usize, max: usize) -> Result<S
     Ok(trimmed.to_owned())
 }
 
+/// Characters that reorder or hide text without showing themselves: bidirectional
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069, marks U+200E, U+200F, U+061C)
+/// and zero-width spaces and joiners' look-alikes (U+200B, U+2060, U+FEFF, U+180E). In a
+/// name they let one organisation or person pass for another. The zero-width non-joiner
+/// and joiner (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// A name people recognise someone by (a person's, an organisation's): a single line with
+/// no character that reorders or hides text.
+pub fn name_line(field: &str, value: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    if value.chars().any(is_invisible_format) {
+        return Err(field_error(
+            field,
+            "invisible_characters",
+            "must not contain invisible or text-reordering characters",
+        ));
+    }
+    single_line(field, value, min, max)
+}
+
 /// Free text over several lines: at most `max` characters, no control characters but line
 /// breaks and tabs; stored trimmed.
 pub fn multi_line(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
@@ -207,6 +240,29 @@ pub fn locale(field: &str, value: &str) -> Result<Lang, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_refuse_what_reorders_or_hides_text() {
+        for sneaky in [
+            "Oxfam\u{202E}lanoitanretnI",
+            "Ox\u{200B}fam",
+            "\u{2066}Red Cross\u{2069}",
+        ] {
+            assert_eq!(
+                name_line("name", sneaky, 1, 80).unwrap_err().code,
+                "invisible_characters",
+                "{sneaky:?}"
+            );
+        }
+        assert!(
+            name_line("name", "مهرداد\u{200C}ها", 1, 80).is_ok(),
+            "ZWNJ is Persian"
+        );
+        assert!(
+            name_line("name", "👩\u{200D}👩\u{200D}👧", 1, 80).is_ok(),
+            "ZWJ joins emoji"
+        );
+    }
 
     #[test]
     fn single_line_trims_counts_characters_and_refuses_controls() {

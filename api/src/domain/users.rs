@@ -2,7 +2,7 @@
 
 use ensemble_wire::FieldError;
 
-use super::text::{field_error, single_line};
+use super::text::field_error;
 
 /// An email address as typed, with its case-insensitive key (lower case).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +155,7 @@ impl NewPassword {
 }
 
 pub fn display_name(value: &str) -> Result<String, FieldError> {
-    single_line("display_name", value, 1, 80)
+    super::text::name_line("display_name", value, 1, 80)
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! `/auth`: registration, sign-in, token refresh and logout.
 
-use std::time::Duration;
-
 use actix_web::http::header;
 use actix_web::web::{self, Data};
 use actix_web::{HttpRequest, HttpResponse, get, post};
@@ -9,8 +7,9 @@ use ensemble_wire::{AuthProvider, AuthResponse, LoginRequest, RefreshRequest, Re
 
 use crate::auth::oauth::OAuth;
 use crate::auth::password;
-use crate::auth::rate_limit::{Limit, RateLimiter};
+use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
+use crate::client_ip::ClientIp;
 use crate::context;
 use crate::db::sessions::{self, Rotation};
 use crate::db::users::{self, NewUser, UserRow};
@@ -20,43 +19,6 @@ use crate::domain::users::{Email, NewPassword, display_name};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::routes::me::to_me;
-
-/// Limits on sign-in and registration attempts, and whether to trust `X-Forwarded-For`.
-#[derive(Debug, Clone, Copy)]
-pub struct AuthLimits {
-    /// Attempts (login and registration) per client IP.
-    pub per_ip: Limit,
-    /// Failed logins per account.
-    pub per_account: Limit,
-    pub trust_proxy: bool,
-}
-
-impl AuthLimits {
-    pub fn new(per_ip: u32, per_account: u32, trust_proxy: bool) -> Self {
-        let window = Duration::from_secs(10 * 60);
-        Self {
-            per_ip: Limit {
-                max: per_ip,
-                window,
-            },
-            per_account: Limit {
-                max: per_account,
-                window,
-            },
-            trust_proxy,
-        }
-    }
-}
-
-fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    let info = req.connection_info();
-    let address = if trust_proxy {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    address.unwrap_or("unknown").to_owned()
-}
 
 fn user_agent(req: &HttpRequest) -> String {
     req.headers()
@@ -110,16 +72,14 @@ fn answer(
 #[post("/auth/register")]
 pub async fn register(
     req: HttpRequest,
+    client: ClientIp,
     db: Data<Db>,
     keys: Data<TokenKeys>,
     limiter: Data<RateLimiter>,
     limits: Data<AuthLimits>,
     Json(body): Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.take(
-        &format!("ip:{}", client_ip(&req, limits.trust_proxy)),
-        limits.per_ip,
-    )?;
+    limiter.take(&format!("ip:{client}"), limits.per_ip)?;
     let email = Email::parse(&body.email);
     let password = NewPassword::parse(&body.password, email.as_ref().ok());
     let name = display_name(&body.display_name);
@@ -176,19 +136,20 @@ pub async fn register(
 #[post("/auth/login")]
 pub async fn login(
     req: HttpRequest,
+    client: ClientIp,
     db: Data<Db>,
     keys: Data<TokenKeys>,
     limiter: Data<RateLimiter>,
     limits: Data<AuthLimits>,
     Json(body): Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.take(
-        &format!("ip:{}", client_ip(&req, limits.trust_proxy)),
-        limits.per_ip,
-    )?;
+    limiter.take(&format!("ip:{client}"), limits.per_ip)?;
     let email_key = body.email.trim().to_lowercase();
-    let account_key = format!("account:{email_key}");
-    limiter.check(&account_key, limits.per_account)?;
+    // The attempt is taken before the password is checked, so that concurrent guesses
+    // cannot all be checked before any is counted; a success gives it back. Keyed on the
+    // account and the client, so a stranger's guesses elsewhere lock nobody out.
+    let account_key = format!("account:{email_key}|{client}");
+    limiter.take(&account_key, limits.per_account)?;
 
     let user = if email_key.chars().any(char::is_control) {
         None
@@ -202,9 +163,9 @@ pub async fn login(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     let Some(user) = user.filter(|_| valid) else {
-        limiter.hit(&account_key, limits.per_account);
         return Err(ApiError::Unauthorized("invalid_credentials"));
     };
+    limiter.give_back(&account_key);
     let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
     Ok(HttpResponse::Ok().json(answer))
 }

@@ -170,25 +170,48 @@ pub async fn followers(
     }))
 }
 
-/// The organisations and causes you follow.
+/// What `/me/following` is asked for.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FollowingParams {
+    /// The language to name causes in; overrides `Accept-Language`.
+    #[param(value_type = Option<ensemble_wire::codes::Locale>)]
+    pub lang: Option<String>,
+    /// Organisations per page.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{1,200}$")]
+    pub cursor: Option<String>,
+}
+
+/// The organisations (a page, newest first) and causes (all of them) you follow.
 #[utoipa::path(
     tag = "me",
     operation_id = "my_following",
     security(("bearer" = [])),
-    params(super::LangParams),
-    responses((status = 200, description = "What you follow", body = Following))
+    params(FollowingParams),
+    responses(
+        (status = 200, description = "What you follow", body = Following),
+        (status = 400, description = "Bad `limit`, `cursor` or `lang`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/me/following")]
 pub async fn my_following(
     auth: Auth<Read>,
     db: Data<Db>,
-    Query(params): Query<super::LangParams>,
+    Query(params): Query<FollowingParams>,
 ) -> Result<web::Json<Following>, ApiError> {
     let lang = super::pick_lang(params.lang.as_deref())?;
+    let (limit, after) = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    }
+    .parse()?;
     let user_id = auth.user_id;
     let (organisations, causes) = db
         .run(move |conn| {
-            let organisations = follows::followed_by(conn, user_id)?;
+            let organisations = follows::followed_by(conn, user_id, after, limit.get())?;
             let followed = causes::followed_by(conn, user_id)?;
             let all = causes::list(conn, lang)?;
             let causes = followed
@@ -201,14 +224,28 @@ pub async fn my_following(
             Ok((organisations, causes))
         })
         .await?;
-    let to_wire = |(slug, name, since): (String, String, chrono::NaiveDateTime)| Followed {
-        slug,
-        name,
-        since: utc(since),
-    };
+    let (organisations, next_cursor) = split_page(organisations, limit, |o| KeysetAfter {
+        created_at: o.since,
+        id: o.organisation_id,
+    });
     Ok(web::Json(Following {
-        organisations: organisations.into_iter().map(to_wire).collect(),
-        causes: causes.into_iter().map(to_wire).collect(),
+        organisations: organisations
+            .into_iter()
+            .map(|o| Followed {
+                slug: o.slug,
+                name: o.name,
+                since: utc(o.since),
+            })
+            .collect(),
+        causes: causes
+            .into_iter()
+            .map(|(slug, name, since)| Followed {
+                slug,
+                name,
+                since: utc(since),
+            })
+            .collect(),
+        next_cursor,
     }))
 }
 

@@ -1,7 +1,7 @@
 //! Probes for orchestrators and monitoring.
 
 use actix_web::web::Data;
-use actix_web::{HttpResponse, get};
+use actix_web::{HttpRequest, HttpResponse, get};
 use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,16 +49,56 @@ pub async fn readyz(db: Data<Db>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }
 
+/// Who may read `/metrics`: the holder of its token when one is set, else only a client on
+/// this machine talking to the server directly.
+#[derive(Debug, Clone)]
+pub struct MetricsAccess(pub Option<crate::secrets::Secret>);
+
+impl MetricsAccess {
+    fn allows(&self, req: &HttpRequest) -> bool {
+        match &self.0 {
+            Some(token) => req
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|given| {
+                    crate::payments::signature::constant_time_eq(
+                        given.as_bytes(),
+                        token.expose().as_bytes(),
+                    )
+                }),
+            None => {
+                req.peer_addr().is_some_and(|peer| peer.ip().is_loopback())
+                    && !req.headers().contains_key("x-forwarded-for")
+                    && !req.headers().contains_key("forwarded")
+            }
+        }
+    }
+}
+
 /// Prometheus metrics (text format 0.0.4): requests by route and status, latency
-/// histogram, database pool usage. Restrict access to it at the reverse proxy.
+/// histogram, database pool usage. With `ENSEMBLE_METRICS_TOKEN`, for its bearer only;
+/// without, for clients on this machine only (never through a proxy).
 #[utoipa::path(
     tag = "operations",
     operation_id = "metrics",
-    responses((status = 200, description = "Metrics", body = String,
-               content_type = "text/plain; version=0.0.4"))
+    responses(
+        (status = 200, description = "Metrics", body = String,
+         content_type = "text/plain; version=0.0.4"),
+        (status = 403, description = "`forbidden`: not this machine, or not the metrics token", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/metrics")]
-pub async fn metrics(metrics: Data<Metrics>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(
+    req: HttpRequest,
+    access: Data<MetricsAccess>,
+    metrics: Data<Metrics>,
+    db: Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    if !access.allows(&req) {
+        return Err(ApiError::Forbidden("forbidden"));
+    }
     let text = metrics.render(&db)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

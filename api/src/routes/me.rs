@@ -1,18 +1,16 @@
 //! `/me`: the signed-in person's profile, data export, account deletion and API tokens.
 
-use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire::{
-    AccountDeleted, ApiToken, CreatedApiToken, Export, LinkedIdentity, Me, NewApiToken, Page,
-    SessionInfo, TokenScope, UpdateMe,
+    AccountDeleted, ApiToken, CreatedApiToken, Me, NewApiToken, Page, TokenScope, UpdateMe,
 };
 
 use crate::auth::{Auth, Read, SessionOnly, Write};
 use crate::db::sessions::{self, ApiTokenRow};
 use crate::db::users::{self, ProfileChanges, UserRow};
-use crate::db::{Db, causes, donations, oauth, teams, write_transaction};
+use crate::db::{Db, donations, teams, write_transaction};
 use crate::domain::text;
 use crate::domain::users::display_name;
 use crate::error::ApiError;
@@ -42,7 +40,7 @@ pub fn to_me(row: UserRow) -> Me {
     }
 }
 
-fn to_api_token(row: ApiTokenRow) -> ApiToken {
+pub(crate) fn to_api_token(row: ApiTokenRow) -> ApiToken {
     ApiToken {
         id: row.id,
         name: row.name,
@@ -195,61 +193,6 @@ pub async fn delete_me(
     Ok(HttpResponse::Ok().json(AccountDeleted {
         cancelled_donations: cancelled,
     }))
-}
-
-/// Everything Ensemble holds about you, as JSON.
-#[utoipa::path(
-    tag = "me",
-    operation_id = "export_me",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Your data", body = Export))
-)]
-#[get("/me/export")]
-pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
-    let user_id = auth.user_id;
-    let (user, sessions, tokens, identities, followed_causes) = db
-        .run(move |conn| {
-            let user =
-                users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token"))?;
-            Ok((
-                user,
-                sessions::list_sessions(conn, user_id)?,
-                sessions::list_api_tokens(conn, user_id)?,
-                oauth::identities(conn, user_id)?,
-                causes::followed_by(conn, user_id)?,
-            ))
-        })
-        .await?;
-    let export = Export {
-        exported_at: Utc::now(),
-        user: to_me(user),
-        sessions: sessions
-            .into_iter()
-            .map(|s| SessionInfo {
-                id: s.id,
-                user_agent: s.user_agent,
-                created_at: utc(s.created_at),
-                last_used_at: utc(s.last_used_at),
-                revoked_at: s.revoked_at.map(utc),
-            })
-            .collect(),
-        api_tokens: tokens.into_iter().map(to_api_token).collect(),
-        identities: identities
-            .into_iter()
-            .map(|(provider, email, created_at)| LinkedIdentity {
-                provider,
-                email,
-                created_at: utc(created_at),
-            })
-            .collect(),
-        followed_causes: followed_causes.into_iter().map(|(slug, _)| slug).collect(),
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"ensemble-export.json\"",
-        ))
-        .json(export))
 }
 
 /// Your live API tokens (at most 50, so one page holds them all).

@@ -6,11 +6,13 @@ pub mod atom;
 pub mod auth;
 pub mod causes;
 pub mod donations;
+pub mod export;
 pub mod follows;
 pub mod health;
 pub mod me;
 pub mod oauth;
 pub mod organisations;
+pub mod sessions;
 pub mod teams;
 pub mod updates;
 pub mod verification;
@@ -103,10 +105,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::get_me)
                 .service(me::update_me)
                 .service(me::delete_me)
-                .service(me::export_me)
+                .service(export::export_me)
                 .service(me::list_tokens)
                 .service(me::create_token)
                 .service(me::revoke_token)
+                .service(sessions::list)
+                .service(sessions::revoke)
+                .service(sessions::change_password)
                 .service(causes::list)
                 .service(causes::get)
                 .service(causes::follow)

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::oauth::OAuth;
+use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys, hash_secret, new_secret};
+use crate::client_ip::ClientIp;
 use crate::context;
 use crate::db::Db;
 use crate::db::oauth::{self as store, NewState};
@@ -45,6 +47,7 @@ pub struct CallbackParams {
     responses(
         (status = 302, description = "To the provider's sign-in page"),
         (status = 404, description = "No such provider is configured", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 502, description = "`provider_unavailable`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -54,7 +57,12 @@ pub async fn start(
     Query(params): Query<StartParams>,
     oauth: Data<OAuth>,
     db: Data<Db>,
+    client: ClientIp,
+    limiter: Data<RateLimiter>,
+    limits: Data<AuthLimits>,
 ) -> Result<HttpResponse, ApiError> {
+    // Each start keeps a row until it expires: as many per client as sign-in attempts.
+    limiter.take(&format!("ip:{client}"), limits.per_ip)?;
     let provider = oauth
         .provider(&provider)
         .ok_or(ApiError::NotFound("sign-in provider"))?;

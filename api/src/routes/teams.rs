@@ -33,7 +33,7 @@ fn to_member(row: MemberRow) -> Member {
     }
 }
 
-fn to_invitation(row: InvitationRow) -> Invitation {
+pub(crate) fn to_invitation(row: InvitationRow) -> Invitation {
     let status = row.status_at(crate::db::now());
     Invitation {
         id: row.id,

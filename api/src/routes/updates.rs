@@ -14,7 +14,9 @@ use ensemble_wire::{
 use super::PageParams;
 use super::organisations::wire_status;
 use crate::auth::rate_limit::{Limit, RateLimiter};
-use crate::auth::{AtLeastEditor, Auth, CommentModerator, OrgRole, Read, UpdateRole, Write};
+use crate::auth::{
+    AtLeastEditor, Auth, CommentModerator, MaybeAuth, OrgRole, Read, UpdateRole, Write,
+};
 use crate::db::updates::{self as store, UpdateRow};
 use crate::db::{Db, DbConnection, causes, comments, notifications};
 use crate::domain::markdown;
@@ -193,14 +195,14 @@ pub async fn create(
 )]
 #[get("/organisations/{slug}/updates")]
 pub async fn list_for_organisation(
-    viewer: Option<Auth<Read>>,
+    viewer: MaybeAuth,
     db: Data<Db>,
     slug: Path<String>,
     Query(params): Query<PageParams>,
 ) -> Result<web::Json<Page<Update>>, ApiError> {
     let (limit, after) = params.parse()?;
     let slug = slug.into_inner();
-    let viewer = viewer.map(|v| v.user_id);
+    let viewer = viewer.user_id();
     let page = page_of(&db, limit, viewer, move |conn| {
         let id = crate::db::organisations::id_of(conn, &slug)?
             .ok_or(ApiError::NotFound("organisation"))?;
@@ -227,14 +229,12 @@ pub async fn list_for_organisation(
 )]
 #[get("/updates/{id}")]
 pub async fn get(
-    viewer: Option<Auth<Read>>,
+    viewer: MaybeAuth,
     db: Data<Db>,
     id: Path<String>,
 ) -> Result<web::Json<Update>, ApiError> {
     let id = update_id(&id)?;
-    Ok(web::Json(
-        load_update(&db, id, viewer.map(|v| v.user_id)).await?,
-    ))
+    Ok(web::Json(load_update(&db, id, viewer.user_id()).await?))
 }
 
 /// Edit an update (the organisation's editors and above); `edited_at` says when.
@@ -372,7 +372,7 @@ pub async fn unreact(
     ))
 }
 
-fn comment_to_wire(row: comments::CommentRow) -> Comment {
+pub(crate) fn comment_to_wire(row: comments::CommentRow) -> Comment {
     let (id, update_id, parent_id, user_id, display_name, avatar_url, body, at) = row;
     Comment {
         id: id.to_string(),
@@ -571,14 +571,14 @@ pub async fn feed(
 )]
 #[get("/causes/{slug}/updates")]
 pub async fn cause_updates(
-    viewer: Option<Auth<Read>>,
+    viewer: MaybeAuth,
     db: Data<Db>,
     slug: Path<String>,
     Query(params): Query<PageParams>,
 ) -> Result<web::Json<Page<Update>>, ApiError> {
     let (limit, after) = params.parse()?;
     let slug = slug.into_inner();
-    let viewer = viewer.map(|v| v.user_id);
+    let viewer = viewer.user_id();
     let page = page_of(&db, limit, viewer, move |conn| {
         let ids = causes::with_children(conn, &slug)?.ok_or(ApiError::NotFound("cause"))?;
         Ok(store::in_causes(conn, &ids, after.as_ref(), limit.get())?)
@@ -587,7 +587,7 @@ pub async fn cause_updates(
     Ok(web::Json(page))
 }
 
-fn notification_to_wire(row: notifications::Row) -> Notification {
+pub(crate) fn notification_to_wire(row: notifications::Row) -> Notification {
     Notification {
         id: row.id.to_string(),
         kind: row.kind.into(),

@@ -28,7 +28,7 @@ fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
 
 /// The donation as `viewer` may see it (the donor's name and address through the one
 /// privacy rule, `domain::donations::donor_view`).
-fn to_wire(row: Row, payments: &[PaymentRow], viewer: Viewer) -> Donation {
+pub(crate) fn to_wire(row: Row, payments: &[PaymentRow], viewer: Viewer) -> Donation {
     let donor = donor_view(
         viewer,
         row.donor.as_ref().map(|d| DonorRecord {
