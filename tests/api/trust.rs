@@ -1022,3 +1022,56 @@ async fn deleting_an_account_stops_its_recurring_gifts_first() {
         "{gifts}"
     );
 }
+
+/// A refund of one period of a monthly gift uncounts that period, found by the
+/// PaymentIntent the refund names, and the gift goes on.
+#[tokio::test]
+async fn a_refunded_period_of_a_monthly_gift_is_matched_to_its_payment() {
+    let stripe = FakeStripe::start().await;
+    let (app, c) = stripe_app(&stripe).await;
+    let gift = give(
+        &app,
+        &c.donor,
+        json!({"amount_minor": 1000, "currency": "EUR", "recurring": "monthly"}),
+    )
+    .await;
+    let id = gift["id"].as_str().unwrap().to_owned();
+    let session = stripe.complete(&session_of(&gift));
+    let subscription = session["subscription"].as_str().unwrap().to_owned();
+    let completed = fake_stripe::event("evt_c", "checkout.session.completed", session);
+    deliver_event(&app, "stripe", fake_stripe::WEBHOOK_SECRET, &completed, 0).await;
+    // Two periods paid; Stripe's 2025 invoices name their PaymentIntent under `payments`.
+    for n in 1..=2 {
+        let invoice = json!({"id": format!("in_{n}"), "object": "invoice",
+            "billing_reason": if n == 1 { "subscription_create" } else { "subscription_cycle" },
+            "amount_paid": 1000, "currency": "eur",
+            "payments": {"data": [{"payment": {"type": "payment_intent",
+                                               "payment_intent": format!("pi_period_{n}")}}]},
+            "parent": {"subscription_details": {"subscription": subscription,
+                                                "metadata": {"donation_id": id}}}});
+        let event = fake_stripe::event(&format!("evt_in_{n}"), "invoice.paid", invoice);
+        assert_eq!(
+            deliver_event(&app, "stripe", fake_stripe::WEBHOOK_SECRET, &event, 0).await,
+            200
+        );
+    }
+    let refund = json!({"id": "ch_2", "object": "charge", "payment_intent": "pi_period_2",
+                        "refunded": true, "amount_refunded": 1000});
+    let event = fake_stripe::event("evt_refund", "charge.refunded", refund);
+    deliver_event(&app, "stripe", fake_stripe::WEBHOOK_SECRET, &event, 0).await;
+    let seen = donation(&app, &c.donor, &id).await;
+    assert_eq!(seen["status"], "active", "the gift goes on: {seen}");
+    let statuses: Vec<&str> = seen["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["succeeded", "refunded"]);
+    let (_, profile) = app.get_json("/api/v1/organisations/puits-communs").await;
+    assert_eq!(
+        profile["donation_totals"],
+        json!([{"currency": "EUR", "amount_minor": 1000, "count": 1}])
+    );
+    assert_eq!(profile["test_donation_totals"], json!([]));
+}

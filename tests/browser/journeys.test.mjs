@@ -4,16 +4,19 @@
 // follower then finds in their feed. Screenshots of the main pages go to docs/screenshots.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import {
     BASE_URL,
+    assertNoPageErrors,
     PASSWORD,
     api,
     checkAccessibility,
     launch,
     newPage,
+    newTab,
     register,
     screenshot,
+    settle,
     trackErrors,
     uniqueEmail,
 } from './lib.mjs';
@@ -27,6 +30,8 @@ before(async () => {
 after(async () => {
     await browser?.close();
 });
+// Any uncaught error or console error in any page of a test fails it.
+afterEach(() => assertNoPageErrors());
 
 test("a supporter's journey: discover, search, sign up, follow, feed, comment, give, French", async () => {
     const page = await newPage(browser, { phone: true });
@@ -64,6 +69,14 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await page.locator('main a[href^="/organisations/"]').first().waitFor();
     await screenshot(page, 'feed-empty');
     await checkAccessibility(page, 'empty feed');
+    // Signed in, from page to page inside the app (no reload): the directory, an
+    // organisation (this once disposed what a pending request still used).
+    await page.getByRole('navigation').getByRole('link', { name: 'Discover' }).click();
+    await page.locator('main a[href^="/organisations/"]').first().click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Discover' }).click();
+    await page.locator('main a[href^="/organisations/"]').nth(1).click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
 
     // Follow.
     await page.goto(`${BASE_URL}/organisations/les-jardins-de-la-breche`);
@@ -150,6 +163,13 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await page.getByRole('button', { name: 'Revoke my feed reader' }).click();
     await page.getByRole('button', { name: 'Revoke my feed reader' }).waitFor({ state: 'detached' });
     assert.equal((await api(BASE_URL, 'GET', '/me/feed', { token: secret })).status, 401);
+    // The devices signed in, this one marked; a new password.
+    await page.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+    await page.getByText('(this device)').waitFor();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password (at least 10 characters)').fill('another long passphrase');
+    await page.getByRole('button', { name: 'Change the password' }).click();
+    await page.getByText('Password changed. Your other devices are signed out.').waitFor();
     await checkAccessibility(page, 'settings');
 
     // French, remembered.
@@ -173,8 +193,85 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await screenshot(page, 'discover-fr');
     await checkAccessibility(page, 'discover in French');
 
+    // Signing out ends the session at the server, not just in this browser.
+    const signedIn = JSON.parse(await page.evaluate(() => localStorage.getItem('ensemble.session')));
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Se connecter' }).waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('ensemble.session')), null);
+    const refreshed = await api(BASE_URL, 'POST', '/auth/refresh', { body: { refresh_token: signedIn.refresh_token } });
+    assert.equal(refreshed.status, 401, 'the session ended at the server');
+
     assert.deepEqual(errors, [], 'the pages reported errors');
     await page.close();
+});
+
+test('leaving pages before their answers arrive breaks nothing', async () => {
+    const email = uniqueEmail('hurry');
+    const account = await register(BASE_URL, email);
+    const page = await newPage(browser);
+    await page.goto(`${BASE_URL}/signin`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/feed$/);
+    const { body: directory } = await api(BASE_URL, 'GET', '/organisations?limit=1');
+    const slug = directory.items[0].slug;
+    // Every API answer now takes 600 ms: each page is left while its requests are out.
+    await page.route('**/api/v1/**', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        await route.continue().catch(() => {});
+    });
+    const nav = page.getByRole('navigation');
+    for (const path of ['/', `/organisations/${slug}`, '/causes/education', '/notifications', '/settings', '/donations', `/organisations/${slug}/admin`]) {
+        await page.evaluate((to) => {
+            history.pushState(null, '', to);
+            window.dispatchEvent(new PopStateEvent('popstate'));
+        }, path);
+        await page.waitForTimeout(150);
+        await nav.getByRole('link', { name: 'My feed' }).click();
+        await page.waitForTimeout(150);
+    }
+    // Let every delayed answer land on the pages already gone.
+    await page.waitForTimeout(1500);
+    await page.unroute('**/api/v1/**');
+    await page.getByRole('heading', { level: 1, name: 'My feed' }).waitFor();
+    assert.ok(account.access_token);
+    await page.close();
+});
+
+test('two tabs whose access token expired refresh at once and both stay signed in', async () => {
+    const email = uniqueEmail('tabs');
+    await register(BASE_URL, email);
+    const first = await newPage(browser);
+    await first.goto(`${BASE_URL}/signin`);
+    await first.getByLabel('Email').fill(email);
+    await first.getByLabel('Password').fill(PASSWORD);
+    await first.getByRole('button', { name: 'Sign in' }).click();
+    await first.waitForURL(/\/feed$/);
+    const second = await newTab(first);
+    // The access token has expired (made unusable here): every page's first request is a
+    // 401, and both tabs refresh with the same refresh token at the same moment.
+    await first.evaluate(() => {
+        const session = JSON.parse(localStorage.getItem('ensemble.session'));
+        session.access_token = 'expired';
+        localStorage.setItem('ensemble.session', JSON.stringify(session));
+    });
+    const stale = JSON.parse(await first.evaluate(() => localStorage.getItem('ensemble.session')));
+    await Promise.all([first.goto(`${BASE_URL}/settings`), second.goto(`${BASE_URL}/notifications`)]);
+    for (const tab of [first, second]) {
+        await tab.getByRole('button', { name: 'Sign out' }).waitFor();
+    }
+    await first.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+    await second.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    const now = JSON.parse(await first.evaluate(() => localStorage.getItem('ensemble.session')));
+    assert.notEqual(now.refresh_token, stale.refresh_token, 'refreshed once');
+    const sessions = await api(BASE_URL, 'GET', '/me/sessions', { token: now.access_token });
+    assert.equal(sessions.status, 200, 'the session is alive');
+    assert.ok(sessions.body.items.some((s) => s.current), 'and listed');
+    // Both tabs go on working.
+    await second.getByRole('navigation').getByRole('link', { name: 'My donations' }).click();
+    await second.getByRole('heading', { level: 1, name: 'My donations' }).waitFor();
+    await first.close();
 });
 
 test("an editor's journey: create an organisation, post an update, a follower reads it", async () => {
@@ -246,6 +343,16 @@ test("an editor's journey: create an organisation, post an update, a follower re
     const translated = await api(BASE_URL, 'GET', `/organisations/${slug}?lang=fr`);
     assert.equal(translated.body.mission, 'Réparer les vélos ensemble, gratuitement.');
     assert.ok(await page.getByRole('button', { name: 'Ask for review' }).count(), 'an owner may ask for review');
+    // Inviting the follower: they are in the team only once they accept. (The page is drawn
+    // again after each change: let the last one land before typing.)
+    await settle(page);
+    await page.getByLabel('User id of the person to invite').fill(follower.user.id);
+    await page.getByLabel('Role', { exact: true }).selectOption('editor');
+    await page.getByRole('button', { name: 'Send the invitation' }).click();
+    await page.getByText('Invitation sent: they join the team once they accept it.').waitFor();
+    await page.getByText('editor · waiting for an answer').waitFor();
+    const team = await api(BASE_URL, 'GET', `/organisations/${slug}/members`);
+    assert.equal(team.body.items.length, 1, 'not in the team before accepting');
     await page.getByRole('heading', { name: 'Donations received' }).waitFor();
     await screenshot(page, 'organisation-admin');
     await checkAccessibility(page, 'organisation admin');
@@ -263,6 +370,13 @@ test("an editor's journey: create an organisation, post an update, a follower re
     await news.waitFor();
     assert.match(await news.innerText(), /Open workshop on Sunday/);
     assert.match(await news.innerHTML(), /<strong>we fix it together<\/strong>/);
+    // The invitation waits in the notifications, in French; accepted, they are in.
+    await reader.getByRole('navigation').getByRole('link', { name: 'Notifications' }).click();
+    await reader.getByRole('button', { name: `Accepter l’invitation de ${name}` }).click();
+    await reader.getByText(`Vous faites maintenant partie de l’équipe de ${name}.`).waitFor();
+    await checkAccessibility(reader, 'notifications with an invitation');
+    const joined = await api(BASE_URL, 'GET', `/organisations/${slug}/members`);
+    assert.equal(joined.body.items.length, 2);
     await reader.close();
     assert.ok(editor.access_token);
 });

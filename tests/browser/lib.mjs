@@ -79,10 +79,36 @@ export async function newPage(browser, { locale = 'en-GB', viewport, phone = fal
     });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
+    watch(page);
     page.once('close', () => {
         context.close().catch(() => {});
     });
     return page;
+}
+
+/** Another tab of the same browser as `page` (same cookies and storage), watched too. */
+export async function newTab(page) {
+    const tab = await page.context().newPage();
+    watch(tab);
+    return tab;
+}
+
+// Every page a test opens is watched: `assertNoPageErrors` (each test file calls it after
+// each test) fails the test on any uncaught error or console error in any of them, closed
+// or not, so no journey can forget to look.
+const watched = [];
+
+function watch(page) {
+    watched.push({ url: () => page.url(), errors: trackErrors(page) });
+}
+
+/** Throws if any page opened since the last call reported an error; then forgets them. */
+export function assertNoPageErrors() {
+    const found = watched.flatMap((w) => w.errors.map((e) => `${e} (page ${w.url()})`));
+    watched.length = 0;
+    if (found.length) {
+        throw new Error(`the pages reported errors:\n  ${found.join('\n  ')}`);
+    }
 }
 
 /**

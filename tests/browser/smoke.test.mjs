@@ -2,8 +2,8 @@
 // the server answers deep links with the app.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { BASE_URL, checkAccessibility, launch, newPage, screenshot, trackErrors } from './lib.mjs';
+import { after, afterEach, before, test } from 'node:test';
+import { BASE_URL, assertNoPageErrors, checkAccessibility, launch, newPage, screenshot, trackErrors } from './lib.mjs';
 
 assert.ok(BASE_URL, 'BASE_URL is not set: run the browser tests with tests/browser/run.sh');
 
@@ -14,6 +14,8 @@ before(async () => {
 after(async () => {
     await browser?.close();
 });
+// Any uncaught error or console error in any page of a test fails it.
+afterEach(() => assertNoPageErrors());
 
 test('the home page shows organisations, declares its language and passes axe', async (t) => {
     const page = await newPage(browser);

@@ -5,12 +5,20 @@
 //! from a missing resource by its stable `code` instead of parsing text. Signed in, every
 //! request carries the access token; when it has expired (401), the client trades the
 //! refresh token for new ones once and repeats the request, so pages never see it.
+//!
+//! Refresh tokens work once, and a used one presented again ends the session (it may have
+//! been stolen). So refreshing is single-flight, within a tab and across the tabs of the
+//! browser: it runs under a Web Lock, and whoever gets the lock first looks at the
+//! session kept in `localStorage` — if another request or tab has refreshed meanwhile, its
+//! new tokens are taken instead of spending the old refresh token again.
 
 use ensemble_wire::{AuthResponse, Problem, RefreshRequest};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 use crate::session::{self, Session};
 
@@ -81,9 +89,27 @@ impl ApiClient {
         self.session.set(Some(session));
     }
 
-    pub fn sign_out(&self) {
+    /// Forgets the session here only (it has ended at the server already).
+    pub fn forget(&self) {
         session::clear();
         self.session.set(None);
+    }
+
+    /// Signs out: the server ends the session (its tokens stop working everywhere), and
+    /// this browser forgets it — even if the server cannot be reached.
+    pub async fn sign_out(&self) {
+        if let Some(session) = self.session.get_untracked() {
+            let body = RefreshRequest {
+                refresh_token: session.refresh_token,
+            };
+            if let Ok(request) = RequestBuilder::new(&format!("{BASE_PATH}/auth/logout"))
+                .method(Method::POST)
+                .json(&body)
+            {
+                let _ = request.send().await;
+            }
+        }
+        self.forget();
     }
 
     pub async fn get<T: DeserializeOwned>(
@@ -231,36 +257,116 @@ impl ApiClient {
         })
     }
 
-    /// Trades the refresh token for new tokens; false (and signed out) when it cannot.
+    /// New tokens for the session `stale` was part of: false (and signed out) when there
+    /// are none to be had. Single-flight across the browser's tabs (see the module).
     async fn refresh(&self) -> bool {
-        let Some(session) = self.session.get_untracked() else {
+        let Some(stale) = self.session.get_untracked() else {
             return false;
         };
-        let body = RefreshRequest {
-            refresh_token: session.refresh_token,
-        };
-        let sent = RequestBuilder::new(&format!("{BASE_PATH}/auth/refresh"))
-            .method(Method::POST)
-            .json(&body)
-            .map_err(|e| e.to_string());
-        let refreshed = match sent {
-            Ok(request) => match request.send().await {
-                Ok(response) if response.ok() => response.json::<AuthResponse>().await.ok(),
-                _ => None,
-            },
-            Err(_) => None,
-        };
-        match refreshed {
-            Some(auth) => {
-                self.sign_in(&auth);
+        let client = *self;
+        let outcome = with_lock("ensemble-refresh", async move {
+            // Refreshed meanwhile by another request or tab: take its tokens.
+            match session::load() {
+                None => return Refresh::SignedOut,
+                Some(current) if current.refresh_token != stale.refresh_token => {
+                    return Refresh::Adopted(current);
+                }
+                Some(_) => {}
+            }
+            let body = RefreshRequest {
+                refresh_token: stale.refresh_token,
+            };
+            let Ok(request) = RequestBuilder::new(&format!("{BASE_PATH}/auth/refresh"))
+                .method(Method::POST)
+                .json(&body)
+            else {
+                return Refresh::Failed;
+            };
+            match request.send().await {
+                Ok(response) if response.ok() => match response.json::<AuthResponse>().await {
+                    Ok(auth) => {
+                        client.sign_in(&auth);
+                        Refresh::Refreshed
+                    }
+                    Err(_) => Refresh::Failed,
+                },
+                // The server says the session is over.
+                Ok(response) if response.status() == 401 => Refresh::SignedOut,
+                // Offline, or the server failing: keep the session for later.
+                _ => Refresh::Failed,
+            }
+        })
+        .await
+        .unwrap_or(Refresh::Failed);
+        match outcome {
+            Refresh::Refreshed => true,
+            Refresh::Adopted(current) => {
+                self.session.set(Some(current));
                 true
             }
-            None => {
-                self.sign_out();
+            Refresh::SignedOut => {
+                self.forget();
                 false
             }
+            Refresh::Failed => false,
         }
     }
+}
+
+/// What refreshing came to.
+enum Refresh {
+    Refreshed,
+    /// Another request or tab refreshed first: its session.
+    Adopted(Session),
+    SignedOut,
+    Failed,
+}
+
+/// Runs `work` holding the browser-wide lock `name` (every tab of this site waits its
+/// turn, through the Web Locks API); where the browser has no such locks, runs it as it is.
+async fn with_lock<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    type Work<T> = std::pin::Pin<Box<dyn Future<Output = T>>>;
+    let work: Rc<RefCell<Option<Work<T>>>> = Rc::new(RefCell::new(Some(Box::pin(work))));
+    let result: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));
+    let locks = js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("locks"))
+        .ok()
+        .filter(|locks| !locks.is_undefined() && !locks.is_null());
+    let request = locks.as_ref().and_then(|locks| {
+        js_sys::Reflect::get(locks, &JsValue::from_str("request"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    });
+    if let (Some(locks), Some(request)) = (locks, request) {
+        let (pending, slot) = (work.clone(), result.clone());
+        let callback = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
+            let taken = pending.borrow_mut().take();
+            let slot = slot.clone();
+            // The lock is held until this promise settles.
+            wasm_bindgen_futures::future_to_promise(async move {
+                if let Some(work) = taken {
+                    let value = work.await;
+                    *slot.borrow_mut() = Some(value);
+                }
+                Ok(JsValue::UNDEFINED)
+            })
+        });
+        if let Ok(promise) = request.call2(&locks, &JsValue::from_str(name), callback.as_ref())
+            && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+        {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+        drop(callback);
+    }
+    // No lock to be had (or it failed before running the work): run it now.
+    let left = work.borrow_mut().take();
+    if let Some(work) = left {
+        let value = work.await;
+        *result.borrow_mut() = Some(value);
+    }
+    // `None` only if the work was taken under the lock and never finished.
+    result.borrow_mut().take()
 }
 
 /// Percent-encodes a query value.

@@ -60,8 +60,10 @@ fn Frame() -> impl IntoView {
     let me = expect_context::<RwSignal<Option<Me>>>();
     let lang = expect_context::<RwSignal<Lang>>();
     let sign_out = move |_| {
-        api.sign_out();
-        me.set(None);
+        spawn_local(async move {
+            api.sign_out().await;
+            me.set(None);
+        });
     };
     view! {
         <Router>

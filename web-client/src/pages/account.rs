@@ -11,7 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiClient, ApiError};
-use crate::components::{ApiErrorNotice, OrganisationCard, UpdateCard, explain};
+use crate::components::{ApiErrorNotice, Field, OrganisationCard, UpdateCard, explain};
 use crate::texts::{Texts, fill, format_date, texts};
 
 fn sign_in_first(title: &'static str) -> AnyView {
@@ -109,6 +109,7 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{t.notifications_title}</h1>
+            <Invitations />
             <button type="button" on:click=mark_read>{t.notifications_mark_read}</button>
             {move || match items.get() {
                 None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
@@ -139,6 +140,177 @@ pub fn NotificationsPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The invitations waiting for the person's answer: nobody joins a team without one.
+#[component]
+fn Invitations() -> impl IntoView {
+    use ensemble_wire::Invitation;
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let waiting = RwSignal::new(Vec::<Invitation>::new());
+    let message = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(page) = api.get::<Page<Invitation>>("/me/invitations", &[]).await {
+                waiting.set(page.items);
+            }
+        });
+    };
+    load();
+    let answer = move |id: String, organisation: String, accept: bool| {
+        spawn_local(async move {
+            let verb = if accept { "accept" } else { "decline" };
+            let path = format!("/me/invitations/{id}/{verb}");
+            match api.send::<(), Invitation>(Method::POST, &path, None).await {
+                Ok(_) => {
+                    message.set(Some(if accept {
+                        fill(t.invitation_accepted, &[("organisation", &organisation)])
+                    } else {
+                        t.invitation_declined.to_owned()
+                    }));
+                    load();
+                }
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+        });
+    };
+    view! {
+        <p role="status" class="form-message">{move || message.get()}</p>
+        {move || {
+            let list = waiting.get();
+            (!list.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="invitations-title">
+                    <h2 id="invitations-title">{t.invitations_title}</h2>
+                    <ul class="members">
+                        {list.into_iter().map(|invitation| {
+                            let name = invitation.organisation.name.clone();
+                            let (id, id2) = (invitation.id.clone(), invitation.id.clone());
+                            let (org, org2) = (name.clone(), name.clone());
+                            view! {
+                                <li class="member">
+                                    <span>{fill(t.invitation_line, &[
+                                        ("organisation", &name),
+                                        ("role", role_name(t, Some(invitation.role))),
+                                    ])}</span>
+                                    <button type="button" class="button-primary"
+                                        on:click=move |_| answer(id.clone(), org.clone(), true)>
+                                        {fill(t.invitation_accept, &[("organisation", &name)])}
+                                    </button>
+                                    <button type="button" class="link-button"
+                                        on:click=move |_| answer(id2.clone(), org2.clone(), false)>
+                                        {t.invitation_decline}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
+    }
+}
+
+/// The devices signed in to the account, each of which can be signed out.
+#[component]
+fn Sessions() -> impl IntoView {
+    use ensemble_wire::SessionInfo;
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let sessions = RwSignal::new(Vec::<SessionInfo>::new());
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(page) = api
+                .get::<Page<SessionInfo>>("/me/sessions", &[("limit", "50".into())])
+                .await
+            {
+                sessions.set(page.items);
+            }
+        });
+    };
+    load();
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{t.sessions_title}</h2>
+            <ul class="members">
+                {move || sessions.get().into_iter().map(|session| {
+                    let id = session.id.clone();
+                    let current = session.current;
+                    let revoke = move |_| {
+                        let id = id.clone();
+                        spawn_local(async move {
+                            let path = format!("/me/sessions/{id}");
+                            if api.send_no_content::<()>(Method::DELETE, &path, None).await.is_ok() {
+                                if current {
+                                    api.forget();
+                                    let _ = window().location().assign("/");
+                                } else {
+                                    load();
+                                }
+                            }
+                        });
+                    };
+                    let device = if session.user_agent.is_empty() { "—".to_owned() } else {
+                        session.user_agent.chars().take(60).collect::<String>()
+                    };
+                    view! {
+                        <li class="member">
+                            <span>{device}{current.then(|| format!(" ({})", t.session_current))}</span>
+                            <span class="muted">{fill(t.session_since, &[("date", &format_date(&session.created_at))])}</span>
+                            <button type="button" class="link-button" on:click=revoke>{t.session_revoke}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// A new password: the current one is asked again; the other devices are signed out.
+#[component]
+fn ChangePassword() -> impl IntoView {
+    use ensemble_wire::ChangePassword as Change;
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = Change {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        spawn_local(async move {
+            match api
+                .send_no_content(Method::POST, "/me/password", Some(&body))
+                .await
+            {
+                Ok(()) => {
+                    current.set(String::new());
+                    new.set(String::new());
+                    errors.set(Vec::new());
+                    message.set(Some(t.password_changed.to_owned()));
+                }
+                Err(error) => {
+                    errors.set(error.field_errors());
+                    message.set(Some(explain(t, &error)));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">{t.password_title}</h2>
+            <form on:submit=submit novalidate>
+                <Field id="current-password" label=t.password_current kind="password" value=current errors field="current_password" autocomplete="current-password" />
+                <Field id="new-password" label=t.password_new kind="password" value=new errors field="new_password" autocomplete="new-password" />
+                <button type="submit">{t.password_change}</button>
+                <p role="status" class="form-message">{move || message.get()}</p>
+            </form>
+        </section>
+    }
 }
 
 #[component]
@@ -180,7 +352,7 @@ pub fn SettingsPage() -> impl IntoView {
         spawn_local(async move {
             match api.send_no_content::<()>(Method::DELETE, "/me", None).await {
                 Ok(()) => {
-                    api.sign_out();
+                    api.forget();
                     me.set(None);
                     let _ = window().location().assign("/");
                 }
@@ -201,6 +373,8 @@ pub fn SettingsPage() -> impl IntoView {
             {move || export.get().map(|href| view! {
                 <p><a href=href download="ensemble-export.json">{t.settings_export}</a></p>
             })}
+            <Sessions />
+            <ChangePassword />
             <ApiTokens />
             <section class="card" aria-labelledby="delete-title">
                 <h2 id="delete-title">{t.settings_delete}</h2>
@@ -270,11 +444,12 @@ pub fn CausePage() -> impl IntoView {
             let followed = RwSignal::new(following);
             let slug = StoredValue::new(cause.slug.clone());
             let toggle = move |_| {
-                let method = if followed.get_untracked() { Method::DELETE } else { Method::PUT };
+                let now = !followed.get_untracked();
+                let method = if now { Method::PUT } else { Method::DELETE };
+                let path = format!("/causes/{}/follow", slug.get_value());
                 spawn_local(async move {
-                    let path = format!("/causes/{}/follow", slug.get_value());
                     if api.send_no_content::<()>(method, &path, None).await.is_ok() {
-                        followed.set(!followed.get_untracked());
+                        followed.set(now);
                     }
                 });
             };

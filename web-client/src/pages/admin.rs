@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use ensemble_wire::{
-    Donation, Member, MemberRole, NewMember, NewVerification, OrganisationProfile, Page, Role,
-    Translation, UpdateOrganisation, Verification, VerificationStatus,
+    Donation, Invitation, InvitationStatus, Member, MemberRole, NewMember, NewVerification,
+    OrganisationProfile, Page, Role, Translation, UpdateOrganisation, Verification,
+    VerificationStatus,
 };
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ struct Loaded {
     members: Vec<Member>,
     verification: Verification,
     donations: Option<Vec<Donation>>,
+    invitations: Option<Vec<Invitation>>,
 }
 
 async fn load(api: ApiClient, slug: String) -> Result<Loaded, ApiError> {
@@ -46,11 +48,20 @@ async fn load(api: ApiClient, slug: String) -> Result<Loaded, ApiError> {
         .await
         .ok()
         .map(|p| p.items);
+    let invitations = api
+        .get::<Page<Invitation>>(
+            &format!("/organisations/{slug}/invitations"),
+            &[("limit", "50".into())],
+        )
+        .await
+        .ok()
+        .map(|p| p.items);
     Ok(Loaded {
         profile,
         members,
         verification,
         donations,
+        invitations,
     })
 }
 
@@ -69,6 +80,16 @@ fn role_label(t: &'static Texts, role: Role) -> &'static str {
         Role::Owner => t.role_owner,
         Role::Admin => t.role_admin,
         Role::Editor => t.role_editor,
+    }
+}
+
+fn invitation_status_text(t: &'static Texts, status: InvitationStatus) -> &'static str {
+    match status {
+        InvitationStatus::Pending => t.invitation_pending,
+        InvitationStatus::Accepted => t.invitation_status_accepted,
+        InvitationStatus::Declined => t.invitation_status_declined,
+        InvitationStatus::Revoked => t.invitation_status_revoked,
+        InvitationStatus::Expired => t.invitation_status_expired,
     }
 }
 
@@ -97,18 +118,21 @@ pub fn AdminPage() -> impl IntoView {
         reload();
     });
     // Runs a change, then says how it went and loads the page again.
-    let act =
-        move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>| {
-            spawn_local(async move {
-                match work.await {
-                    Ok(()) => {
-                        message.set(Some(t.settings_saved.to_owned()));
-                        reload();
-                    }
-                    Err(error) => message.set(Some(explain(t, &error))),
+    let act_saying = move |done: &'static str,
+                           work: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), ApiError>>>,
+    >| {
+        spawn_local(async move {
+            match work.await {
+                Ok(()) => {
+                    message.set(Some(done.to_owned()));
+                    reload();
                 }
-            });
-        };
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+        });
+    };
+    let act = move |work| act_saying(t.settings_saved, work);
     move || {
         match data.get() {
         None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
@@ -170,9 +194,9 @@ pub fn AdminPage() -> impl IntoView {
             let add_member = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 let body = NewMember { user_id: new_member.get_untracked().trim().to_owned(), role: parse_role(&new_role.get_untracked()) };
-                act(Box::pin(async move {
-                    let path = format!("/organisations/{}/members", slug.get_value());
-                    api.send::<_, ensemble_wire::Invitation>(Method::POST, &path, Some(&body)).await.map(|_| ())
+                let path = format!("/organisations/{}/members", slug.get_value());
+                act_saying(t.admin_invited, Box::pin(async move {
+                    api.send::<_, Invitation>(Method::POST, &path, Some(&body)).await.map(|_| ())
                 }));
             };
             let request_review = move |_| {
@@ -263,6 +287,32 @@ pub fn AdminPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
+                        {loaded.invitations.clone().filter(|i| !i.is_empty()).map(|invitations| view! {
+                            <h3>{t.admin_invitations}</h3>
+                            <ul class="members">
+                                {invitations.into_iter().map(|i| {
+                                    let id = i.id.clone();
+                                    let pending = i.status == InvitationStatus::Pending;
+                                    let revoke = move |_| {
+                                        let path = format!("/organisations/{}/invitations/{}", slug.get_value(), id);
+                                        act(Box::pin(async move {
+                                            api.send_no_content::<()>(Method::DELETE, &path, None).await
+                                        }));
+                                    };
+                                    view! {
+                                        <li class="member">
+                                            <span>{i.invitee.display_name.clone()}</span>
+                                            <span class="muted">{format!("{} · {}", role_label(t, i.role), invitation_status_text(t, i.status))}</span>
+                                            {pending.then(|| view! {
+                                                <button type="button" class="link-button" on:click=revoke.clone()>
+                                                    {fill(t.admin_invitation_revoke, &[("name", &i.invitee.display_name)])}
+                                                </button>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        })}
                         <form on:submit=add_member class="filters">
                             <div class="field">
                                 <label for="member-id">{t.admin_member_id}</label>
@@ -295,6 +345,7 @@ pub fn AdminPage() -> impl IntoView {
                             <ul class="organisation-list">
                                 {donations.into_iter().map(|d| view! {
                                     <li>
+                                        {d.test.then(|| view! { <span class="badge">{t.test_badge}</span> " " })}
                                         {format!("{}.{:02} {}", d.amount_minor / 100, d.amount_minor % 100, d.currency)}
                                         " · " {status_text(t, d.status)}
                                         " · " {d.donor_name.clone().unwrap_or_else(|| t.admin_anonymous.to_owned())}

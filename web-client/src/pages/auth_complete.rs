@@ -101,6 +101,7 @@ fn sign_in_error_text(code: &str) -> &'static str {
     match code {
         "access_denied" => t.sign_in_cancelled,
         "email_required" | "email_not_verified" => t.sign_in_email_needed,
+        "account_exists" => t.sign_in_account_exists,
         "invalid_state" => t.sign_in_expired,
         _ => t.sign_in_failed,
     }

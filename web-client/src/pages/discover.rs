@@ -72,7 +72,11 @@ pub fn DiscoverPage() -> impl IntoView {
                 .await
             {
                 Ok(page) => {
-                    let first_new = organisations.with_untracked(Vec::len);
+                    // The page may have been left while the request was out: its signals
+                    // are gone, and there is nothing to show.
+                    let Some(first_new) = organisations.try_with_untracked(Vec::len) else {
+                        return;
+                    };
                     if cursor.is_some() {
                         organisations.update(|shown| shown.extend(page.items));
                         focus_card(list, first_new);

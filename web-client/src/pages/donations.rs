@@ -227,6 +227,7 @@ pub fn MyDonationsPage() -> impl IntoView {
                                             <A href=format!("/organisations/{}", d.organisation.slug)>{d.organisation.name.clone()}</A>
                                         </h2>
                                         <p>
+                                            {d.test.then(|| view! { <span class="badge">{t.test_badge}</span> " " })}
                                             <strong>{amount_text(d.amount_minor, &d.currency)}</strong>
                                             {d.recurring.map(|r| format!(" · {}", if r == Recurrence::Monthly { t.donate_monthly } else { t.donate_yearly }))}
                                             " · "
