@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Person, TestApp, assert_field_error, assert_problem, create, deliver_event, join, make_admin,
-    person, spawn_app, stripe_signature,
+    Person, TestApp, assert_field_error, assert_problem, create, deliver_event, donation, join,
+    make_admin, person, sandbox_secret, spawn_app, stripe_signature,
 };
 
 /// An organisation, verified, with an owner; a donor; a platform admin.
@@ -50,19 +50,6 @@ async fn give(app: &TestApp, who: &Person, body: Value, key: Option<&str>) -> re
     request.send().await.unwrap()
 }
 
-async fn donation(app: &TestApp, who: &Person, id: &str) -> Value {
-    let (status, body) = app
-        .call(
-            "GET",
-            &format!("/api/v1/donations/{id}"),
-            None,
-            Some(&who.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
 /// Follows the checkout link and presses `outcome` on the sandbox's page.
 async fn checkout(app: &TestApp, checkout_url: &str, outcome: &str) -> String {
     let page = app.client.get(checkout_url).send().await.unwrap();
@@ -85,12 +72,6 @@ async fn press(app: &TestApp, checkout_url: &str, outcome: &str) -> String {
         .unwrap();
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()
-}
-
-fn sandbox_secret(app: &TestApp) -> String {
-    let text = std::fs::read_to_string(app.dir.path().join("data/secrets.json")).unwrap();
-    let secrets: Value = serde_json::from_str(&text).unwrap();
-    secrets["sandbox_secret"].as_str().unwrap().to_owned()
 }
 
 async fn deliver(app: &TestApp, secret: &str, event: &Value, skew: i64) -> u16 {

@@ -344,3 +344,24 @@ pub async fn join(app: &TestApp, slug: &str, inviter: &Person, who: &Person, rol
     assert_eq!(accepted["status"], "accepted");
     accepted
 }
+
+/// A donation as `who` sees it (`GET /donations/{id}`, which must answer 200).
+pub async fn donation(app: &TestApp, who: &Person, id: &str) -> Value {
+    let (status, body) = app
+        .call(
+            "GET",
+            &format!("/api/v1/donations/{id}"),
+            None,
+            Some(&who.token),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The secret the sandbox signs its events with, as the server generated it.
+pub fn sandbox_secret(app: &TestApp) -> String {
+    let text = std::fs::read_to_string(app.dir.path().join("data/secrets.json")).unwrap();
+    let secrets: Value = serde_json::from_str(&text).unwrap();
+    secrets["sandbox_secret"].as_str().unwrap().to_owned()
+}

@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 use crate::fake_stripe::{FakeStripe, SECRET_KEY, WEBHOOK_SECRET, event};
 use crate::helpers::{
-    Person, TestApp, assert_problem, create, deliver_event, make_admin, person, spawn_app_with,
+    Person, TestApp, assert_problem, create, deliver_event, donation, make_admin, person,
+    spawn_app_with,
 };
 
 async fn app_with_stripe(stripe: &FakeStripe) -> (TestApp, Person) {
@@ -53,19 +54,6 @@ async fn give(app: &TestApp, donor: &Person, body: Value, key: &str) -> reqwest:
 
 async fn deliver(app: &TestApp, secret: &str, event: &Value, skew: i64) -> u16 {
     deliver_event(app, "stripe", secret, event, skew).await
-}
-
-async fn donation(app: &TestApp, donor: &Person, id: &str) -> Value {
-    let (status, body) = app
-        .call(
-            "GET",
-            &format!("/api/v1/donations/{id}"),
-            None,
-            Some(&donor.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
 }
 
 fn session_id(checkout_url: &str) -> String {

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use crate::fake_stripe::{self, FakeStripe};
 use crate::helpers::{
-    Person, TestApp, assert_problem, create, deliver_event, join, make_admin, person, spawn_app,
-    spawn_app_with,
+    Person, TestApp, assert_problem, create, deliver_event, donation, join, make_admin, person,
+    sandbox_secret, spawn_app, spawn_app_with,
 };
 
 /// A verified organisation (`puits-communs`) with its owner, a donor and a platform admin.
@@ -66,25 +66,6 @@ async fn give(app: &TestApp, donor: &Person, body: Value) -> Value {
         .await;
     assert_eq!(status, 201, "{donation}");
     donation
-}
-
-async fn donation(app: &TestApp, who: &Person, id: &str) -> Value {
-    let (status, body) = app
-        .call(
-            "GET",
-            &format!("/api/v1/donations/{id}"),
-            None,
-            Some(&who.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-fn sandbox_secret(app: &TestApp) -> String {
-    let text = std::fs::read_to_string(app.dir.path().join("data/secrets.json")).unwrap();
-    let secrets: Value = serde_json::from_str(&text).unwrap();
-    secrets["sandbox_secret"].as_str().unwrap().to_owned()
 }
 
 /// The sandbox's events for donation `id` of `amount` euros' cents, in Stripe's shapes.

@@ -21,6 +21,11 @@ QUERY_REJECTIONS = {
     "GET /api/v1/me/notifications": {("cursor", "invalid_cursor")},
     "GET /api/v1/me/donations": {("cursor", "invalid_cursor")},
     "GET /api/v1/organisations/{slug}/donations": {("cursor", "invalid_cursor")},
+    "GET /api/v1/organisations/{slug}/members": {("cursor", "invalid_cursor")},
+    "GET /api/v1/organisations/{slug}/invitations": {("cursor", "invalid_cursor")},
+    "GET /api/v1/me/invitations": {("cursor", "invalid_cursor")},
+    "GET /api/v1/me/following": {("cursor", "invalid_cursor")},
+    "GET /api/v1/me/sessions": {("cursor", "invalid_cursor")},
 }
 
 
@@ -57,6 +62,7 @@ SEMANTIC_REJECTIONS = {
     # A password of 10+ characters can still be one of the most common ones, or a single
     # repeated character ("0000000000"): refused with `too_common`.
     "POST /api/v1/auth/register": (422, {("password", "too_common")}),
+    "POST /api/v1/me/password": (422, {("new_password", "too_common")}),
     # References to other resources (a cause of the taxonomy, an existing user), and a
     # founding year that must not be in the future (the schema's maximum is a constant).
     "POST /api/v1/organisations": (

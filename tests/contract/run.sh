@@ -214,10 +214,12 @@ with sqlite3.connect(sys.argv[1], timeout=10) as db:
     log "seeded $SEED_ROWS organisations"
 }
 
-# Two accounts, signed in before Schemathesis starts: their access tokens (valid 15 minutes)
-# authenticate the run through schemathesis.toml. `main` is used for every operation that
-# needs a bearer token; `doomed` only for DELETE /api/v1/me, which erases its account: with
-# one account for all, the first 204 would leave every later authenticated request a 401.
+# Three accounts, signed in before Schemathesis starts: their access tokens (valid 15
+# minutes) authenticate the run through schemathesis.toml. `main` is used for every
+# operation that needs a bearer token; `doomed` only for DELETE /api/v1/me, which erases its
+# account, and `devices` only for DELETE /api/v1/me/sessions/{id}, which may end its own
+# session: with one account for all, the first 204 would leave every later authenticated
+# request a 401.
 # A server without accounts (no register route) gets placeholder tokens.
 sign_up() {
     local who=$1 body status
@@ -254,7 +256,8 @@ start_server
 seed_organisations
 CONTRACT_ACCESS_TOKEN=$(sign_up main)
 CONTRACT_DOOMED_ACCESS_TOKEN=$(sign_up doomed)
-export CONTRACT_ACCESS_TOKEN CONTRACT_DOOMED_ACCESS_TOKEN
+CONTRACT_DEVICES_ACCESS_TOKEN=$(sign_up devices)
+export CONTRACT_ACCESS_TOKEN CONTRACT_DOOMED_ACCESS_TOKEN CONTRACT_DEVICES_ACCESS_TOKEN
 
 # --- 3. Schemathesis -----------------------------------------------------------------------
 args=(

@@ -21,6 +21,24 @@ pub type CommentRow = (
     NaiveDateTime,
 );
 
+macro_rules! comment_rows {
+    () => {
+        comments::table
+            .inner_join(users::table)
+            .order((comments::created_at.asc(), comments::id.asc()))
+            .select((
+                comments::id,
+                comments::update_id,
+                comments::parent_id,
+                users::id,
+                users::display_name,
+                users::avatar_url,
+                comments::body,
+                comments::created_at,
+            ))
+    };
+}
+
 /// An update's comments, oldest first (a conversation reads down), keyset-paged.
 pub fn list(
     conn: &mut DbConnection,
@@ -28,20 +46,8 @@ pub fn list(
     after: Option<KeysetAfter>,
     limit: i64,
 ) -> QueryResult<Vec<CommentRow>> {
-    let mut query = comments::table
-        .inner_join(users::table)
+    let mut query = comment_rows!()
         .filter(comments::update_id.eq(update_id))
-        .order((comments::created_at.asc(), comments::id.asc()))
-        .select((
-            comments::id,
-            comments::update_id,
-            comments::parent_id,
-            users::id,
-            users::display_name,
-            users::avatar_url,
-            comments::body,
-            comments::created_at,
-        ))
         .limit(limit + 1)
         .into_boxed();
     if let Some(after) = after {
@@ -58,37 +64,14 @@ pub fn list(
 
 /// Every comment a person wrote, oldest first (for their data export).
 pub fn by_author(conn: &mut DbConnection, author_id: i64) -> QueryResult<Vec<CommentRow>> {
-    comments::table
-        .inner_join(users::table)
+    comment_rows!()
         .filter(comments::author_id.eq(author_id))
-        .order((comments::created_at.asc(), comments::id.asc()))
-        .select((
-            comments::id,
-            comments::update_id,
-            comments::parent_id,
-            users::id,
-            users::display_name,
-            users::avatar_url,
-            comments::body,
-            comments::created_at,
-        ))
         .load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<CommentRow>> {
-    comments::table
-        .inner_join(users::table)
+    comment_rows!()
         .filter(comments::id.eq(id))
-        .select((
-            comments::id,
-            comments::update_id,
-            comments::parent_id,
-            users::id,
-            users::display_name,
-            users::avatar_url,
-            comments::body,
-            comments::created_at,
-        ))
         .first(conn)
         .optional()
 }

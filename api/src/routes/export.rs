@@ -6,7 +6,7 @@ use actix_web::web::Data;
 use actix_web::{HttpResponse, get};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire::{
-    Export, ExportedMembership, ExportedReaction, Followed, LinkedIdentity, OrganisationRef,
+    Export, ExportedMembership, ExportedReaction, LinkedIdentity, OrganisationRef,
 };
 
 use crate::auth::{Auth, Read};
@@ -70,11 +70,7 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
                         .collect(),
                     followed_organisations: follows::followed_by(conn, user_id, None, ALL)?
                         .into_iter()
-                        .map(|o| Followed {
-                            slug: o.slug,
-                            name: o.name,
-                            since: utc(o.since),
-                        })
+                        .map(super::follows::to_followed)
                         .collect(),
                     donations: gifts
                         .into_iter()

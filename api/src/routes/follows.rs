@@ -170,6 +170,15 @@ pub async fn followers(
     }))
 }
 
+/// An organisation someone follows, on the wire.
+pub(crate) fn to_followed(row: follows::FollowedRow) -> Followed {
+    Followed {
+        slug: row.slug,
+        name: row.name,
+        since: utc(row.since),
+    }
+}
+
 /// What `/me/following` is asked for.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -229,14 +238,7 @@ pub async fn my_following(
         id: o.organisation_id,
     });
     Ok(web::Json(Following {
-        organisations: organisations
-            .into_iter()
-            .map(|o| Followed {
-                slug: o.slug,
-                name: o.name,
-                since: utc(o.since),
-            })
-            .collect(),
+        organisations: organisations.into_iter().map(to_followed).collect(),
         causes: causes
             .into_iter()
             .map(|(slug, name, since)| Followed {

@@ -18,7 +18,7 @@ use ensemble_wire::{Donation, OrganisationRef, Payment};
 
 use crate::db::donations::{self as store, PaymentRow, Row};
 use crate::db::{Db, teams};
-use crate::domain::donations::{Consent, DonorRecord, Viewer, donor_view};
+use crate::domain::donations::{Consent, DonorRecord, DonorView, Viewer, donor_view};
 use crate::domain::organisations::Role;
 use crate::error::ApiError;
 
@@ -26,10 +26,10 @@ fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
     DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
 }
 
-/// The donation as `viewer` may see it (the donor's name and address through the one
-/// privacy rule, `domain::donations::donor_view`).
-pub(crate) fn to_wire(row: Row, payments: &[PaymentRow], viewer: Viewer) -> Donation {
-    let donor = donor_view(
+/// What `viewer` may see of the donor of `row`: the one privacy rule,
+/// `domain::donations::donor_view`, applied to the stored donation.
+fn donor_seen(row: &Row, viewer: Viewer) -> DonorView {
+    donor_view(
         viewer,
         row.donor.as_ref().map(|d| DonorRecord {
             name: &d.name,
@@ -39,7 +39,12 @@ pub(crate) fn to_wire(row: Row, payments: &[PaymentRow], viewer: Viewer) -> Dona
             anonymous: row.anonymous,
             share_contact: row.share_contact,
         },
-    );
+    )
+}
+
+/// The donation as `viewer` may see it.
+pub(crate) fn to_wire(row: Row, payments: &[PaymentRow], viewer: Viewer) -> Donation {
+    let donor = donor_seen(&row, viewer);
     let status = row.status;
     Donation {
         id: row.id.to_string(),

@@ -9,7 +9,7 @@ use super::html::{TEST_BANNER, escape, page};
 use super::{decimal, utc, visible};
 use crate::auth::{Auth, Read};
 use crate::db::Db;
-use crate::domain::donations::{Consent, DonorRecord, PaymentStatus, donor_view};
+use crate::domain::donations::PaymentStatus;
 use crate::error::ApiError;
 
 /// A printable receipt for the payments of a donation (its donor, or the organisation's
@@ -45,18 +45,7 @@ pub async fn receipt(
     };
     let row = &seen.row;
     let test = row.provider.is_test();
-    let donor = donor_view(
-        seen.viewer,
-        row.donor.as_ref().map(|d| DonorRecord {
-            name: &d.name,
-            email: &d.email,
-        }),
-        Consent {
-            anonymous: row.anonymous,
-            share_contact: row.share_contact,
-        },
-    );
-    let donor = donor
+    let donor = super::donor_seen(row, seen.viewer)
         .name
         .map_or_else(|| "an anonymous donor".to_owned(), |name| escape(&name));
     let registration = first
