@@ -9,13 +9,14 @@ use anyhow::{Context, anyhow};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::organisations::{self, ProfileChanges, ProfileLists};
+use super::organisations;
 use super::schema::organisations as organisations_table;
 use super::users::{self, NewUser};
 use super::verification::{self, Decision};
 use super::{DbConnection, now};
 use super::{follows, updates};
 use crate::domain::organisations::{self as rules, Role};
+use crate::domain::organisations::{ProfileChanges, ProfileEdit, ProfileLists};
 use crate::domain::text;
 use crate::domain::updates as updates_rules;
 use crate::domain::verification::{Authority, Status};
@@ -218,7 +219,8 @@ fn load_organisation(
     if role != Role::Owner {
         anyhow::bail!("the first member must be an owner");
     }
-    let slug = organisations::create(conn, owner, fields, &lists).map_err(|e| anyhow!("{e}"))?;
+    let slug = organisations::create(conn, owner, &ProfileEdit { fields, lists })
+        .map_err(|e| anyhow!("{e}"))?;
     let organisation_id = organisations::role_of(conn, &slug, owner)?
         .ok_or_else(|| anyhow!("created but not found"))?
         .0;

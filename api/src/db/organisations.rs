@@ -9,7 +9,9 @@ use super::schema::{
     organisation_translations, organisations,
 };
 use super::{DbConnection, now, write_transaction};
-use crate::domain::organisations::{self as rules, Role, slugify};
+use crate::domain::organisations::{
+    self as rules, ProfileChanges, ProfileEdit, ProfileLists, Role, slugify,
+};
 use crate::domain::text::{field_error, is_slug};
 use crate::error::ApiError;
 
@@ -47,32 +49,40 @@ pub struct Profile {
     pub text_languages: Vec<String>,
 }
 
-/// The lists of a profile, replaced when given, and translations to write (`Some`) or
-/// remove (`None`).
-#[derive(Debug, Default)]
-pub struct ProfileLists {
-    pub languages: Option<Vec<String>>,
-    pub causes: Option<Vec<String>>,
-    pub links: Option<Vec<String>>,
-    pub translations: Vec<(String, Option<(String, String)>)>,
+/// The columns a profile edit writes: the domain's changes as diesel sets them.
+#[derive(AsChangeset)]
+#[diesel(table_name = organisations)]
+struct Changeset<'a> {
+    name: Option<&'a str>,
+    mission: Option<&'a str>,
+    description: Option<&'a str>,
+    website: Option<Option<&'a str>>,
+    logo_url: Option<Option<&'a str>>,
+    country: Option<Option<&'a str>>,
+    city: Option<Option<&'a str>>,
+    founded_year: Option<Option<i32>>,
+    registry: Option<Option<&'a str>>,
+    registration_number: Option<Option<&'a str>>,
+    text_language: Option<&'a str>,
 }
 
-/// The validated fields of a new organisation, or of changes to one (`None`: unchanged;
-/// `Some(None)`: cleared).
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = organisations)]
-pub struct ProfileChanges {
-    pub name: Option<String>,
-    pub mission: Option<String>,
-    pub description: Option<String>,
-    pub website: Option<Option<String>>,
-    pub logo_url: Option<Option<String>>,
-    pub country: Option<Option<String>>,
-    pub city: Option<Option<String>>,
-    pub founded_year: Option<Option<i32>>,
-    pub registry: Option<Option<String>>,
-    pub registration_number: Option<Option<String>>,
-    pub text_language: Option<String>,
+impl<'a> From<&'a ProfileChanges> for Changeset<'a> {
+    fn from(c: &'a ProfileChanges) -> Self {
+        let text = |v: &'a Option<Option<String>>| v.as_ref().map(|v| v.as_deref());
+        Self {
+            name: c.name.as_deref(),
+            mission: c.mission.as_deref(),
+            description: c.description.as_deref(),
+            website: text(&c.website),
+            logo_url: text(&c.logo_url),
+            country: text(&c.country),
+            city: text(&c.city),
+            founded_year: c.founded_year,
+            registry: text(&c.registry),
+            registration_number: text(&c.registration_number),
+            text_language: c.text_language.as_deref(),
+        }
+    }
 }
 
 fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, ApiError> {
@@ -163,16 +173,10 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> QueryResult<String> {
 
 /// Creates an organisation with `owner` as its owner; answers its slug. The slug comes
 /// from the name, made unique with a number (`rivers-alive-2`).
-pub fn create(
-    conn: &mut DbConnection,
-    owner: i64,
-    fields: ProfileChanges,
-    lists: &ProfileLists,
-) -> Result<String, ApiError> {
+pub fn create(conn: &mut DbConnection, owner: i64, edit: &ProfileEdit) -> Result<String, ApiError> {
     for _ in 0..3 {
-        match create_once(conn, owner, &fields, lists) {
-            Err(ApiError::Conflict("slug_taken", _)) => continue,
-            other => return other,
+        if let Some(slug) = create_once(conn, owner, edit)? {
+            return Ok(slug);
         }
     }
     Err(ApiError::Conflict(
@@ -181,17 +185,18 @@ pub fn create(
     ))
 }
 
+/// One attempt: `None` when another creation took the slug since it was chosen.
 fn create_once(
     conn: &mut DbConnection,
     owner: i64,
-    fields: &ProfileChanges,
-    lists: &ProfileLists,
-) -> Result<String, ApiError> {
+    edit: &ProfileEdit,
+) -> Result<Option<String>, ApiError> {
     write_transaction(conn, |conn| {
+        let fields = &edit.fields;
         let name = fields.name.clone().unwrap_or_default();
         let slug = free_slug(conn, &slugify(&name))?;
         let at = now();
-        let id: i64 = diesel::insert_into(organisations::table)
+        let inserted = diesel::insert_into(organisations::table)
             .values((
                 organisations::slug.eq(&slug),
                 organisations::name.eq(&name),
@@ -200,18 +205,18 @@ fn create_once(
                 organisations::updated_at.eq(at),
             ))
             .returning(organisations::id)
-            .get_result(conn)
-            .map_err(|e| match e {
-                // Another creation took the slug since we looked: the caller tries again.
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                    ApiError::Conflict("slug_taken", "Try again.".into())
-                }
-                other => other.into(),
-            })?;
+            .get_result::<i64>(conn);
+        let id = match inserted {
+            Ok(id) => id,
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                return Ok(None);
+            }
+            Err(other) => return Err(other.into()),
+        };
         diesel::update(organisations::table.find(id))
-            .set(fields)
+            .set(Changeset::from(fields))
             .execute(conn)?;
-        write_lists(conn, id, lists)?;
+        write_lists(conn, id, &edit.lists)?;
         diesel::insert_into(organisation_members::table)
             .values((
                 organisation_members::organisation_id.eq(id),
@@ -220,7 +225,7 @@ fn create_once(
                 organisation_members::created_at.eq(at),
             ))
             .execute(conn)?;
-        Ok(slug)
+        Ok(Some(slug))
     })
 }
 
@@ -231,15 +236,17 @@ pub fn update(
     conn: &mut DbConnection,
     organisation_id: i64,
     actor_id: i64,
-    fields: ProfileChanges,
-    lists: &ProfileLists,
+    edit: &ProfileEdit,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         diesel::update(organisations::table.find(organisation_id))
-            .set((&fields, organisations::updated_at.eq(now())))
+            .set((
+                Changeset::from(&edit.fields),
+                organisations::updated_at.eq(now()),
+            ))
             .execute(conn)?;
-        write_lists(conn, organisation_id, lists)?;
+        write_lists(conn, organisation_id, &edit.lists)?;
         super::verification::recheck_identity(conn, organisation_id, actor_id)?;
         Ok(())
     })

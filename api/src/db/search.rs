@@ -48,7 +48,7 @@ pub struct Card {
     #[diesel(sql_type = BigInt)]
     pub followers_count: i64,
     #[diesel(sql_type = Text)]
-    pub verification_status: String,
+    pub verification_status: crate::domain::verification::Status,
     #[diesel(sql_type = Timestamp)]
     pub created_at: NaiveDateTime,
     #[diesel(sql_type = Text)]

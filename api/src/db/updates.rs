@@ -26,7 +26,7 @@ pub struct UpdateRow {
     #[diesel(sql_type = Nullable<Text>)]
     pub logo_url: Option<String>,
     #[diesel(sql_type = Text)]
-    pub verification_status: String,
+    pub verification_status: crate::domain::verification::Status,
     #[diesel(sql_type = Text)]
     pub title: String,
     #[diesel(sql_type = Text)]

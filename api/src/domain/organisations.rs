@@ -3,7 +3,7 @@
 use ensemble_wire::FieldError;
 use ensemble_wire::codes::is_language;
 
-use super::text::{self, field_error};
+use super::text::{self, FieldErrors, field_error};
 
 crate::text_enum! {
     /// A role in an organisation's team, ordered: editor < admin < owner. Editors publish
@@ -247,6 +247,174 @@ pub fn registration_number(value: &str) -> Result<String, FieldError> {
             "invalid_value",
             "1 to 40 letters, digits, spaces, dots, slashes or dashes",
         ))
+    }
+}
+
+/// The fields of a new organisation, or changes to one (`None`: unchanged; `Some(None)`:
+/// cleared), validated.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ProfileChanges {
+    pub name: Option<String>,
+    pub mission: Option<String>,
+    pub description: Option<String>,
+    pub website: Option<Option<String>>,
+    pub logo_url: Option<Option<String>>,
+    pub country: Option<Option<String>>,
+    pub city: Option<Option<String>>,
+    pub founded_year: Option<Option<i32>>,
+    pub registry: Option<Option<String>>,
+    pub registration_number: Option<Option<String>>,
+    pub text_language: Option<String>,
+}
+
+/// The lists of a profile, replaced when given, and translations to write (`Some`) or
+/// remove (`None`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ProfileLists {
+    pub languages: Option<Vec<String>>,
+    pub causes: Option<Vec<String>>,
+    pub links: Option<Vec<String>>,
+    pub translations: Vec<(String, Option<(String, String)>)>,
+}
+
+/// A profile as asked for, every field and list validated together (all the errors of a
+/// request answered at once).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ProfileEdit {
+    pub fields: ProfileChanges,
+    pub lists: ProfileLists,
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
+fn registration(
+    errors: &mut FieldErrors,
+    value: ensemble_wire::Registration,
+) -> Option<(String, String)> {
+    let registry = errors.keep(registry(&value.registry));
+    let number = errors.keep(registration_number(&value.number));
+    registry.zip(number)
+}
+
+/// Validated translations: (language, Some((mission, description))) to write, `None` to
+/// remove.
+fn translations(
+    errors: &mut FieldErrors,
+    given: impl IntoIterator<Item = (String, Option<ensemble_wire::Translation>)>,
+) -> Vec<(String, Option<(String, String)>)> {
+    given
+        .into_iter()
+        .filter_map(|(lang, texts)| match texts {
+            None => errors
+                .keep(language(&format!("translations.{lang}"), &lang))
+                .map(|lang| (lang, None)),
+            Some(t) => errors
+                .keep(translation(&lang, &t.mission, &t.description))
+                .map(|texts| (lang, Some(texts))),
+        })
+        .collect()
+}
+
+impl TryFrom<ensemble_wire::NewOrganisation> for ProfileEdit {
+    type Error = Vec<FieldError>;
+
+    /// A new organisation: every field as given (the main language defaults to the first
+    /// language it works in, else English).
+    fn try_from(body: ensemble_wire::NewOrganisation) -> Result<Self, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let (registry, number) = match body.registration.map(|r| registration(&mut errors, r)) {
+            Some(Some((registry, number))) => (Some(Some(registry)), Some(Some(number))),
+            _ => (None, None),
+        };
+        let fields = ProfileChanges {
+            name: errors.keep(name(&body.name)),
+            mission: errors.keep(mission(&body.mission)),
+            description: errors.keep(description(&body.description)),
+            website: body
+                .website
+                .map(|url| errors.keep(text::http_url("website", &url))),
+            logo_url: body
+                .logo_url
+                .map(|url| errors.keep(text::https_url("logo_url", &url))),
+            country: body
+                .country
+                .map(|c| errors.keep(text::country("country", &c))),
+            city: body.city.map(|c| errors.keep(city(&c))),
+            founded_year: body
+                .founded_year
+                .map(|y| errors.keep(founded_year(y, this_year()))),
+            registry,
+            registration_number: number,
+            text_language: match &body.language {
+                Some(l) => errors.keep(language("language", l)),
+                None => Some(
+                    body.languages
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "en".into()),
+                ),
+            },
+        };
+        let lists = ProfileLists {
+            languages: errors.keep(languages(&body.languages)),
+            causes: errors.keep(causes(&body.causes)),
+            links: errors.keep(links(&body.links)),
+            translations: translations(
+                &mut errors,
+                body.translations.into_iter().map(|(l, t)| (l, Some(t))),
+            ),
+        };
+        errors.finish(ProfileEdit { fields, lists })
+    }
+}
+
+impl TryFrom<ensemble_wire::UpdateOrganisation> for ProfileEdit {
+    type Error = Vec<FieldError>;
+
+    /// Changes: absent fields stay, `null` clears a nullable one.
+    fn try_from(body: ensemble_wire::UpdateOrganisation) -> Result<Self, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let (registry, number) = match body.registration {
+            Some(Some(value)) => match registration(&mut errors, value) {
+                Some((registry, number)) => (Some(Some(registry)), Some(Some(number))),
+                None => (None, None),
+            },
+            Some(None) => (Some(None), Some(None)),
+            None => (None, None),
+        };
+        let fields = ProfileChanges {
+            name: body.name.and_then(|v| errors.keep(name(&v))),
+            mission: body.mission.and_then(|v| errors.keep(mission(&v))),
+            description: body.description.and_then(|v| errors.keep(description(&v))),
+            website: body
+                .website
+                .map(|v| v.and_then(|url| errors.keep(text::http_url("website", &url)))),
+            logo_url: body
+                .logo_url
+                .map(|v| v.and_then(|url| errors.keep(text::https_url("logo_url", &url)))),
+            country: body
+                .country
+                .map(|v| v.and_then(|c| errors.keep(text::country("country", &c)))),
+            city: body.city.map(|v| v.and_then(|c| errors.keep(city(&c)))),
+            founded_year: body
+                .founded_year
+                .map(|v| v.and_then(|y| errors.keep(founded_year(y, this_year())))),
+            registry,
+            registration_number: number,
+            text_language: body
+                .language
+                .and_then(|l| errors.keep(language("language", &l))),
+        };
+        let lists = ProfileLists {
+            languages: body.languages.and_then(|l| errors.keep(languages(&l))),
+            causes: body.causes.and_then(|c| errors.keep(causes(&c))),
+            links: body.links.and_then(|l| errors.keep(links(&l))),
+            translations: translations(&mut errors, body.translations.unwrap_or_default()),
+        };
+        errors.finish(ProfileEdit { fields, lists })
     }
 }
 

@@ -78,7 +78,7 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
                         .collect(),
                     comments: comments::by_author(conn, user_id)?
                         .into_iter()
-                        .map(super::updates::comment_to_wire)
+                        .map(super::updates::comments::comment_to_wire)
                         .collect(),
                     reactions: updates::reactions_by(conn, user_id)?
                         .into_iter()
@@ -111,7 +111,7 @@ pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, A
                     .collect(),
                     notifications: notifications::list(conn, user_id, None, ALL)?
                         .into_iter()
-                        .map(super::updates::notification_to_wire)
+                        .map(super::updates::notifications::notification_to_wire)
                         .collect(),
                 })
             })

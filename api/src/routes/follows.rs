@@ -349,7 +349,7 @@ pub async fn my_suggestions(
     Ok(web::Json(Page {
         items: cards
             .into_iter()
-            .map(super::organisations::card_to_wire)
+            .map(super::organisations::directory::card_to_wire)
             .collect(),
         next_cursor: None,
     }))

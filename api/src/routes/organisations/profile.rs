@@ -1,0 +1,191 @@
+//! One organisation's profile: created, read in the reader's language, edited (a verified
+//! one's identity change sends it back to review), deleted.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use ensemble_wire::{NewOrganisation, OrganisationProfile, Registration, UpdateOrganisation};
+
+use crate::auth::{AtLeastAdmin, Auth, OrgRole, Write};
+use crate::db::Db;
+use crate::db::organisations::{self as store, Profile};
+use crate::domain::lang::Lang;
+use crate::domain::markdown;
+use crate::domain::organisations::{ProfileEdit, Role};
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::API_PREFIX;
+
+fn to_profile(profile: Profile) -> OrganisationProfile {
+    let row = profile.row;
+    OrganisationProfile {
+        id: row.id.to_string(),
+        slug: row.slug,
+        description_html: markdown::to_safe_html(&row.description),
+        name: row.name,
+        mission: row.mission,
+        description: row.description,
+        language: row.text_language,
+        text_languages: profile.text_languages,
+        website: row.website,
+        links: profile.links,
+        logo_url: row.logo_url,
+        country: row.country,
+        city: row.city,
+        founded_year: row.founded_year,
+        languages: profile.languages,
+        causes: profile.causes,
+        registration: row
+            .registry
+            .zip(row.registration_number)
+            .map(|(registry, number)| Registration { registry, number }),
+        verification_status: row.verification_status.into(),
+        followers_count: row.followers_count,
+        donation_totals: Vec::new(),
+        test_donation_totals: Vec::new(),
+        created_at: DateTime::<Utc>::from_naive_utc_and_offset(row.created_at, Utc),
+    }
+}
+
+async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationProfile, ApiError> {
+    db.run(move |conn| {
+        let profile = store::find_profile(conn, &slug, lang.code())?
+            .ok_or(ApiError::NotFound("organisation"))?;
+        let totals = crate::db::donations::totals(conn, profile.row.id)?;
+        Ok((profile, totals))
+    })
+    .await
+    .map(|(profile, totals)| {
+        let mut wire = to_profile(profile);
+        for total in totals {
+            let entry = ensemble_wire::DonationTotal {
+                currency: total.currency,
+                amount_minor: total.amount_minor,
+                count: total.payments,
+            };
+            if total.test {
+                wire.test_donation_totals.push(entry);
+            } else {
+                wire.donation_totals.push(entry);
+            }
+        }
+        wire
+    })
+}
+
+/// A profile, with `Content-Language` saying which language its texts are in.
+fn profile_response(
+    mut response: actix_web::HttpResponseBuilder,
+    profile: OrganisationProfile,
+) -> HttpResponse {
+    response
+        .insert_header((header::CONTENT_LANGUAGE, profile.language.clone()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .json(profile)
+}
+
+/// Create an organisation: you become its owner.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "create_organisation",
+    security(("bearer" = [])),
+    request_body = NewOrganisation,
+    responses((status = 201, description = "Created; `Location` is its address", body = OrganisationProfile))
+)]
+#[post("/organisations")]
+pub async fn create(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    Json(body): Json<NewOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let edit = ProfileEdit::try_from(body).map_err(ApiError::Validation)?;
+    let owner = auth.user_id;
+    let slug = db
+        .run(move |conn| store::create(conn, owner, &edit))
+        .await?;
+    let profile = load_profile(&db, slug.clone(), crate::routes::pick_lang(None)?).await?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((
+        header::LOCATION,
+        format!("{API_PREFIX}/organisations/{slug}"),
+    ));
+    Ok(profile_response(created, profile))
+}
+
+/// An organisation's page.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "get_organisation",
+    params(("slug" = String, Path, description = "The organisation's slug"), crate::routes::LangParams),
+    responses(
+        (status = 200, description = "The organisation, its texts in the reader's language where it wrote them in it", body = OrganisationProfile),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{slug}")]
+pub async fn get(
+    db: Data<Db>,
+    slug: Path<String>,
+    Query(params): Query<crate::routes::LangParams>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = crate::routes::pick_lang(params.lang.as_deref())?;
+    let profile = load_profile(&db, slug.into_inner(), lang).await?;
+    Ok(profile_response(HttpResponse::Ok(), profile))
+}
+
+/// Edit an organisation's profile (its admins and owners).
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "update_organisation",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    request_body = UpdateOrganisation,
+    responses(
+        (status = 200, description = "The updated organisation", body = OrganisationProfile),
+        (status = 403, description = "`forbidden`: not an admin or owner of it", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/organisations/{slug}")]
+pub async fn update(
+    member: OrgRole<AtLeastAdmin>,
+    db: Data<Db>,
+    slug: Path<String>,
+    Json(body): Json<UpdateOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let edit = ProfileEdit::try_from(body).map_err(ApiError::Validation)?;
+    let (id, actor) = (member.organisation_id, member.user_id);
+    db.run(move |conn| store::update(conn, id, actor, &edit))
+        .await?;
+    let profile = load_profile(&db, slug.into_inner(), crate::routes::pick_lang(None)?).await?;
+    Ok(profile_response(HttpResponse::Ok(), profile))
+}
+
+/// Delete an organisation (its owners, from a signed-in session): its team, follows,
+/// updates and history go with it. One that has received gifts keeps its records for its
+/// donors (409 `has_donations`): hand it over instead.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "delete_organisation",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`forbidden` (not an owner) or `session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`has_donations`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organisations/{slug}")]
+pub async fn delete(owner: OrgRole<AtLeastAdmin>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+    if owner.role != Role::Owner {
+        return Err(ApiError::Forbidden("forbidden"));
+    }
+    if !owner.session {
+        return Err(ApiError::Forbidden("session_required"));
+    }
+    let (id, actor) = (owner.organisation_id, owner.user_id);
+    db.run(move |conn| store::delete(conn, id, actor)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

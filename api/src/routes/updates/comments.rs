@@ -1,0 +1,176 @@
+//! Comments and replies under an update, their deletion (moderation) and reports.
+
+use actix_web::web::{self, Data, Path};
+use actix_web::{HttpResponse, delete, get, post};
+use ensemble_wire::{Comment, NewComment, NewReport, Page, PersonRef, ReportReason};
+
+use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id, utc};
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::{Auth, CommentModerator, Write};
+use crate::db::updates::{self as store};
+use crate::db::{Db, comments};
+use crate::domain::pagination::{KeysetAfter, split_page};
+use crate::domain::text::field_error;
+use crate::domain::updates as updates_rules;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::PageParams;
+
+pub(crate) fn comment_to_wire(row: comments::CommentRow) -> Comment {
+    let (id, update_id, parent_id, user_id, display_name, avatar_url, body, at) = row;
+    Comment {
+        id: id.to_string(),
+        update_id: update_id.to_string(),
+        parent_id: parent_id.map(|p| p.to_string()),
+        author: PersonRef {
+            user_id: user_id.to_string(),
+            display_name,
+            avatar_url,
+        },
+        body,
+        created_at: utc(at),
+    }
+}
+
+/// An update's comments and replies, oldest first; a reply names its comment in
+/// `parent_id`. Public.
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "list_comments",
+    params(("id" = String, Path, description = "The update's id"), PageParams),
+    responses(
+        (status = 200, description = "A page of comments", body = Page<Comment>),
+        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/updates/{id}/comments")]
+pub async fn list_comments(
+    db: Data<Db>,
+    id: Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<web::Json<Page<Comment>>, ApiError> {
+    let (limit, after) = params.parse()?;
+    let id = update_id(&id)?;
+    let rows = db
+        .run(move |conn| {
+            store::organisation_of(conn, id)?.ok_or(ApiError::NotFound("update"))?;
+            Ok(comments::list(conn, id, after, limit.get())?)
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, |row| KeysetAfter {
+        created_at: row.7,
+        id: row.0,
+    });
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(comment_to_wire).collect(),
+        next_cursor,
+    }))
+}
+
+/// Comment on an update, or reply to a comment (`parent_id`).
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "create_comment",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The update's id")),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "Posted", body = Comment),
+        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many comments: wait `Retry-After` seconds", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/updates/{id}/comments")]
+pub async fn create_comment(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    limiter: Data<RateLimiter>,
+    id: Path<String>,
+    Json(body): Json<NewComment>,
+) -> Result<HttpResponse, ApiError> {
+    let id = update_id(&id)?;
+    let text = updates_rules::comment(&body.body);
+    let parent = body.parent_id.as_deref().map(|p| {
+        p.parse::<i64>()
+            .map_err(|_| field_error("parent_id", "invalid_parent", "not a comment's id"))
+    });
+    let (text, parent) = match (text, parent.transpose()) {
+        (Ok(text), Ok(parent)) => (text, parent),
+        (text, parent) => {
+            return Err(ApiError::Validation(
+                [text.err(), parent.err()].into_iter().flatten().collect(),
+            ));
+        }
+    };
+    limiter.take(&format!("comment:{}", auth.user_id), COMMENTS_PER_MINUTE)?;
+    let author = auth.user_id;
+    let row = db
+        .run(move |conn| {
+            let comment = comments::create(conn, id, author, parent, &text)?;
+            comments::find(conn, comment)?.ok_or(ApiError::NotFound("comment"))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(comment_to_wire(row)))
+}
+
+/// Delete a comment and its replies: its author, or the organisation's admins and owners
+/// (moderation).
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "delete_comment",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`forbidden`: neither its author nor a moderator", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such comment", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/comments/{id}")]
+pub async fn delete_comment(
+    moderator: CommentModerator,
+    db: Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let id = moderator.comment_id;
+    db.run(move |conn| comments::delete(conn, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Report a comment to the organisation's moderators (once; again: no change).
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "report_comment",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment's id")),
+    request_body = NewReport,
+    responses(
+        (status = 202, description = "Reported"),
+        (status = 404, description = "No such comment", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reports", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/comments/{id}/report")]
+pub async fn report_comment(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    limiter: Data<RateLimiter>,
+    id: Path<String>,
+    Json(body): Json<NewReport>,
+) -> Result<HttpResponse, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound("comment"))?;
+    let note = updates_rules::report_note(&body.note).map_err(|e| ApiError::Validation(vec![e]))?;
+    let reason = match body.reason {
+        ReportReason::Spam => "spam",
+        ReportReason::Abuse => "abuse",
+        ReportReason::Other => "other",
+    };
+    limiter.take(&format!("report:{}", auth.user_id), REPORTS_PER_HOUR)?;
+    let user = auth.user_id;
+    db.run(move |conn| {
+        comments::context(conn, id)?.ok_or(ApiError::NotFound("comment"))?;
+        comments::report(conn, id, user, reason, &note)
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().finish())
+}

@@ -1,0 +1,117 @@
+//! Updates over HTTP: an organisation's news (`posts`), reactions, comments and their
+//! reports, the feeds that gather them (`feed`), and notifications. The shared pieces here:
+//! an update on the wire, and a page of updates with the reader's reactions.
+
+pub mod comments;
+pub mod feed;
+pub mod notifications;
+pub mod posts;
+pub mod reactions;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ensemble_wire::{OrganisationRef, Page, Update};
+
+use crate::auth::rate_limit::Limit;
+use crate::db::updates::{self as store, UpdateRow};
+use crate::db::{Db, DbConnection};
+use crate::domain::markdown;
+use crate::domain::pagination::{Limit as PageLimit, split_page};
+use crate::domain::updates as updates_rules;
+use crate::error::ApiError;
+
+/// Posting limits per person: generous for people, short for scripts.
+const UPDATES_PER_HOUR: Limit = Limit {
+    max: 60,
+    window: Duration::from_secs(3600),
+};
+const COMMENTS_PER_MINUTE: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(60),
+};
+const REPORTS_PER_HOUR: Limit = Limit {
+    max: 30,
+    window: Duration::from_secs(3600),
+};
+
+fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
+}
+
+pub fn to_wire(row: UpdateRow, reacted: bool) -> Update {
+    Update {
+        id: row.id.to_string(),
+        organisation: OrganisationRef {
+            slug: row.slug,
+            name: row.name,
+            logo_url: row.logo_url,
+            verification_status: row.verification_status.into(),
+        },
+        body_html: markdown::to_safe_html(&row.body),
+        title: row.title,
+        body: row.body,
+        language: row.language,
+        image_urls: updates_rules::split_images(&row.image_urls),
+        link_url: row.link_url,
+        created_at: utc(row.created_at),
+        edited_at: row.edited_at.map(utc),
+        reactions_count: row.reactions_count,
+        comments_count: row.comments_count,
+        reacted,
+    }
+}
+
+/// A page of updates chosen by `load`, with those the viewer reacted to marked: one trip
+/// to the database pool for both (the feed is the hot path).
+async fn page_of<F>(
+    db: &Db,
+    limit: PageLimit,
+    viewer: Option<i64>,
+    load: F,
+) -> Result<Page<Update>, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<Vec<UpdateRow>, ApiError> + Send + 'static,
+{
+    let (rows, next_cursor, reacted) = db
+        .run(move |conn| {
+            let (rows, next_cursor) = split_page(load(conn)?, limit, UpdateRow::key);
+            let reacted = match viewer {
+                Some(user) => {
+                    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                    store::reacted(conn, user, &ids)?
+                }
+                None => Vec::new(),
+            };
+            Ok((rows, next_cursor, reacted))
+        })
+        .await?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|row| {
+                let mine = reacted.contains(&row.id);
+                to_wire(row, mine)
+            })
+            .collect(),
+        next_cursor,
+    })
+}
+
+fn update_id(id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound("update"))
+}
+
+async fn load_update(db: &Db, id: i64, viewer: Option<i64>) -> Result<Update, ApiError> {
+    let (row, reacted) = db
+        .run(move |conn| {
+            let row = store::find(conn, id)?.ok_or(ApiError::NotFound("update"))?;
+            let reacted = match viewer {
+                Some(user) => !store::reacted(conn, user, &[id])?.is_empty(),
+                None => false,
+            };
+            Ok((row, reacted))
+        })
+        .await?;
+    Ok(to_wire(row, reacted))
+}

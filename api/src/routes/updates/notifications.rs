@@ -1,0 +1,114 @@
+//! `/me/notifications`: what concerns the reader, and marking it read.
+
+use actix_web::web::Data;
+use actix_web::{HttpResponse, get, post};
+use ensemble_wire::{MarkRead, Notification, OrganisationRef, Page, PersonRef};
+
+use super::utc;
+use crate::auth::{Auth, Read, Write};
+use crate::db::{Db, notifications};
+use crate::domain::pagination::{KeysetAfter, split_page};
+use crate::domain::text::field_error;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::PageParams;
+
+pub(crate) fn notification_to_wire(row: notifications::Row) -> Notification {
+    Notification {
+        id: row.id.to_string(),
+        kind: row.kind.into(),
+        actor: row.actor.map(|actor| PersonRef {
+            user_id: actor.id.to_string(),
+            display_name: actor.display_name,
+            avatar_url: actor.avatar_url,
+        }),
+        organisation: row.organisation.map(|o| OrganisationRef {
+            slug: o.slug,
+            name: o.name,
+            logo_url: o.logo_url,
+            verification_status: o.verification_status.into(),
+        }),
+        update_id: row.update_id.map(|id| id.to_string()),
+        comment_id: row.comment_id.map(|id| id.to_string()),
+        role: row.role.map(Into::into),
+        created_at: utc(row.created_at),
+        read: row.read_at.is_some(),
+    }
+}
+
+/// Your notifications, newest first: replies to your comments, comments on your
+/// organisations' updates, roles given to you. `X-Unread-Count` says how many are unread.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "my_notifications",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of notifications", body = Page<Notification>,
+         headers(("X-Unread-Count" = i64, description = "Unread notifications, all pages"))),
+        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/notifications")]
+pub async fn my_notifications(
+    auth: Auth<Read>,
+    db: Data<Db>,
+    Query(params): Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, after) = params.parse()?;
+    let user = auth.user_id;
+    let (rows, unread) = db
+        .run(move |conn| {
+            Ok((
+                notifications::list(conn, user, after, limit.get())?,
+                notifications::unread(conn, user)?,
+            ))
+        })
+        .await?;
+    let (rows, next_cursor) = split_page(rows, limit, |row| KeysetAfter {
+        created_at: row.created_at,
+        id: row.id,
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header(("X-Unread-Count", unread.to_string()))
+        .json(Page {
+            items: rows.into_iter().map(notification_to_wire).collect(),
+            next_cursor,
+        }))
+}
+
+/// Mark notifications read: those whose `ids` are given, or all.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "read_notifications",
+    security(("bearer" = [])),
+    request_body = MarkRead,
+    responses((status = 204, description = "Marked read"))
+)]
+#[post("/me/notifications/read")]
+pub async fn read_notifications(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    Json(body): Json<MarkRead>,
+) -> Result<HttpResponse, ApiError> {
+    let ids = match body.ids {
+        None => None,
+        Some(ids) if ids.len() > 100 => {
+            return Err(ApiError::Validation(vec![field_error(
+                "ids",
+                "too_many",
+                "at most 100 ids",
+            )]));
+        }
+        // An id that is not a number names none of your notifications.
+        Some(ids) => Some(
+            ids.iter()
+                .filter_map(|id| id.parse().ok())
+                .collect::<Vec<i64>>(),
+        ),
+    };
+    let user = auth.user_id;
+    db.run(move |conn| Ok(notifications::mark_read(conn, user, ids.as_deref())?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

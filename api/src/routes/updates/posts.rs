@@ -1,0 +1,209 @@
+//! Publishing: `POST /organisations/{slug}/updates` and one update's reading, editing and
+//! deleting, and an organisation's list of them.
+
+use actix_web::http::header;
+use actix_web::web::{self, Data, Path};
+use actix_web::{HttpResponse, delete, get, patch, post};
+use ensemble_wire::{NewUpdate, Page, Update, UpdateChanges};
+
+use super::{UPDATES_PER_HOUR, load_update, page_of, update_id};
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::{AtLeastEditor, MaybeAuth, OrgRole, UpdateRole};
+use crate::db::Db;
+use crate::db::updates::{self as store};
+use crate::domain::organisations as rules;
+use crate::domain::updates as updates_rules;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::routes::API_PREFIX;
+use crate::routes::PageParams;
+
+/// Post an update (the organisation's editors, admins and owners). It reaches every
+/// follower's feed at once; posting costs the same whatever their number.
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "create_update",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    request_body = NewUpdate,
+    responses(
+        (status = 201, description = "Posted; `Location` is its address", body = Update),
+        (status = 403, description = "`forbidden`: not in the organisation's team", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many updates: wait `Retry-After` seconds", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{slug}/updates")]
+pub async fn create(
+    member: OrgRole<AtLeastEditor>,
+    db: Data<Db>,
+    limiter: Data<RateLimiter>,
+    Json(body): Json<NewUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let mut keep =
+        |r: Result<String, ensemble_wire::FieldError>| r.map_err(|e| errors.push(e)).ok();
+    let title = keep(updates_rules::title(&body.title));
+    let text = keep(updates_rules::body(&body.body));
+    let language = body
+        .language
+        .as_deref()
+        .map(|l| keep(rules::language("language", l)));
+    let link_url = body
+        .link_url
+        .as_deref()
+        .map(|u| keep(updates_rules::link_url(u)));
+    let images = updates_rules::image_urls(&body.image_urls).map_err(|e| errors.push(e));
+    let (Some(title), Some(text), Ok(images), true) = (title, text, images, errors.is_empty())
+    else {
+        return Err(ApiError::Validation(errors));
+    };
+    limiter.take(&format!("update:{}", member.user_id), UPDATES_PER_HOUR)?;
+    let new = store::NewUpdate {
+        title,
+        body: text,
+        language: language.flatten(),
+        image_urls: updates_rules::join_images(&images),
+        link_url: link_url.flatten(),
+        created_at: None,
+    };
+    let (organisation, author) = (member.organisation_id, member.user_id);
+    let id = db
+        .run(move |conn| store::create(conn, organisation, author, new))
+        .await?;
+    let update = load_update(&db, id, Some(author)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("{API_PREFIX}/updates/{id}")))
+        .json(update))
+}
+
+/// An organisation's updates, newest first. Public.
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "list_organisation_updates",
+    params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
+    responses(
+        (status = 200, description = "A page of updates", body = Page<Update>),
+        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{slug}/updates")]
+pub async fn list_for_organisation(
+    viewer: MaybeAuth,
+    db: Data<Db>,
+    slug: Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<web::Json<Page<Update>>, ApiError> {
+    let (limit, after) = params.parse()?;
+    let slug = slug.into_inner();
+    let viewer = viewer.user_id();
+    let page = page_of(&db, limit, viewer, move |conn| {
+        let id = crate::db::organisations::id_of(conn, &slug)?
+            .ok_or(ApiError::NotFound("organisation"))?;
+        Ok(store::of_organisation(
+            conn,
+            id,
+            after.as_ref(),
+            limit.get(),
+        )?)
+    })
+    .await?;
+    Ok(web::Json(page))
+}
+
+/// One update. Public.
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "get_update",
+    params(("id" = String, Path, description = "The update's id")),
+    responses(
+        (status = 200, description = "The update", body = Update),
+        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/updates/{id}")]
+pub async fn get(
+    viewer: MaybeAuth,
+    db: Data<Db>,
+    id: Path<String>,
+) -> Result<web::Json<Update>, ApiError> {
+    let id = update_id(&id)?;
+    Ok(web::Json(load_update(&db, id, viewer.user_id()).await?))
+}
+
+/// Edit an update (the organisation's editors and above); `edited_at` says when.
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "edit_update",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The update's id")),
+    request_body = UpdateChanges,
+    responses(
+        (status = 200, description = "The edited update", body = Update),
+        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/updates/{id}")]
+pub async fn edit(
+    editor: UpdateRole<AtLeastEditor>,
+    db: Data<Db>,
+    Json(body): Json<UpdateChanges>,
+) -> Result<web::Json<Update>, ApiError> {
+    let mut errors = Vec::new();
+    let mut keep =
+        |r: Result<String, ensemble_wire::FieldError>| r.map_err(|e| errors.push(e)).ok();
+    let changes = store::Changes {
+        title: body.title.and_then(|t| keep(updates_rules::title(&t))),
+        body: body.body.and_then(|b| keep(updates_rules::body(&b))),
+        language: body
+            .language
+            .and_then(|l| keep(rules::language("language", &l))),
+        link_url: body
+            .link_url
+            .map(|l| l.and_then(|u| keep(updates_rules::link_url(&u)))),
+        image_urls: None,
+    };
+    let changes = store::Changes {
+        image_urls: match body.image_urls.map(|urls| updates_rules::image_urls(&urls)) {
+            Some(Ok(urls)) => Some(updates_rules::join_images(&urls)),
+            Some(Err(e)) => {
+                errors.push(e);
+                None
+            }
+            None => None,
+        },
+        ..changes
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let (id, user) = (editor.update_id, editor.user_id);
+    db.run(move |conn| Ok(store::edit(conn, id, changes)?))
+        .await?;
+    Ok(web::Json(load_update(&db, id, Some(user)).await?))
+}
+
+/// Delete an update, with its comments and reactions (the organisation's editors and
+/// above). It leaves every feed at once.
+#[utoipa::path(
+    tag = "updates",
+    operation_id = "delete_update",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The update's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/updates/{id}")]
+pub async fn remove(
+    editor: UpdateRole<AtLeastEditor>,
+    db: Data<Db>,
+) -> Result<HttpResponse, ApiError> {
+    let id = editor.update_id;
+    db.run(move |conn| Ok(store::delete(conn, id)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
