@@ -85,13 +85,28 @@ impl Application {
             &settings.trusted_proxies,
         )?);
         let body_limit = BodyLimit(settings.max_body_bytes);
-        let metrics_access = Data::new(routes::health::MetricsAccess(
-            settings
+        let metrics_access = Data::new(routes::health::MetricsAccess {
+            token: settings
                 .metrics_token
                 .clone()
                 .filter(|t| !t.is_empty())
                 .map(crate::secrets::Secret::new),
-        ));
+            local_server: match public_url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(name)) => name == "localhost",
+                None => false,
+            },
+        });
+        if public_url.scheme() == "https"
+            && settings.trusted_proxies.iter().all(|p| p.trim().is_empty())
+        {
+            tracing::warn!(
+                "the public URL is https but ENSEMBLE_TRUSTED_PROXIES is empty: behind a reverse \
+                 proxy, every client looks like the proxy to the rate limits (set it to the \
+                 proxy's address)"
+            );
+        }
         let public = Data::new(PublicUrl(public_url.clone()));
         let payments = Data::new(crate::payments::Payments::from_settings(
             &settings,

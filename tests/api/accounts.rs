@@ -446,6 +446,13 @@ async fn metrics_are_not_open_to_anyone() {
         .unwrap();
     assert_problem(through_proxy, 403, "forbidden").await;
 
+    // Deployed (a public address), without a token: nobody.
+    let deployed = spawn_app_with(|s| {
+        s.public_url = Some("http://ensemble.example".parse().unwrap());
+    })
+    .await;
+    assert_problem(deployed.get("/metrics").await, 403, "forbidden").await;
+
     let guarded = spawn_app_with(|s| s.metrics_token = Some("metrics-secret-token".into())).await;
     assert_problem(guarded.get("/metrics").await, 403, "forbidden").await;
     let wrong = guarded

@@ -1055,4 +1055,331 @@ async fn a_refunded_period_of_a_monthly_gift_is_matched_to_its_payment() {
         json!([{"currency": "EUR", "amount_minor": 1000, "count": 1}])
     );
     assert_eq!(profile["test_donation_totals"], json!([]));
+    // Real money received, refunded or not: the organisation keeps its records.
+    let response = app
+        .send(
+            "DELETE",
+            "/api/v1/organisations/puits-communs",
+            None,
+            Some(&c.owner.token),
+        )
+        .await;
+    assert_problem(response, 409, "has_donations").await;
+}
+
+/// A platform decision is of the identity that was checked: a rename while under review
+/// is refused verification, and a decision naming another name too.
+#[tokio::test]
+async fn what_is_verified_is_the_identity_the_review_was_asked_for() {
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let platform = person(&app, "platform@example.org").await;
+    make_admin(&app, "platform@example.org");
+    create(
+        &app,
+        &owner,
+        json!({"name": "Oxfam Local", "mission": "Help.",
+               "registration": {"registry": "FR-RNA", "number": "W751000003"}}),
+    )
+    .await;
+    let path = "/api/v1/organisations/oxfam-local/verification";
+    let (status, _) = app
+        .call(
+            "POST",
+            path,
+            Some(json!({"status": "pending"})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 201);
+    // Under review, the owner renames it.
+    app.call(
+        "PATCH",
+        "/api/v1/organisations/oxfam-local",
+        Some(json!({"name": "Oxfam International"})),
+        Some(&owner.token),
+    )
+    .await;
+    let response = app
+        .send(
+            "POST",
+            path,
+            Some(json!({"status": "verified"})),
+            Some(&platform.token),
+        )
+        .await;
+    assert_problem(response, 409, "identity_changed").await;
+    let response = app
+        .send(
+            "POST",
+            path,
+            Some(json!({"status": "verified", "name": "Oxfam Local"})),
+            Some(&platform.token),
+        )
+        .await;
+    assert_problem(response, 409, "identity_changed").await;
+    // The platform looks again (a new review of the identity as it is), then verifies it
+    // by its name.
+    let (status, _) = app
+        .call(
+            "POST",
+            path,
+            Some(json!({"status": "pending", "note": "Renamed."})),
+            Some(&platform.token),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, record) = app
+        .call(
+            "POST",
+            path,
+            Some(json!({"status": "verified", "name": "Oxfam International"})),
+            Some(&platform.token),
+        )
+        .await;
+    assert_eq!(status, 201, "{record}");
+    assert_eq!(record["status"], "verified");
+}
+
+/// A checkout opened while verified and paid after the organisation went back to review
+/// is recorded (the money moved) and its receipt names what was checked when the gift was
+/// made; a new gift is refused.
+#[tokio::test]
+async fn a_gift_keeps_the_identity_checked_when_it_was_made() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let secret = sandbox_secret(&app);
+    let gift = give(
+        &app,
+        &c.donor,
+        json!({"amount_minor": 2000, "currency": "EUR"}),
+    )
+    .await;
+    let id = gift["id"].as_str().unwrap();
+    app.call(
+        "PATCH",
+        "/api/v1/organisations/puits-communs",
+        Some(json!({"name": "Puits Communs Bis"})),
+        Some(&c.owner.token),
+    )
+    .await;
+    deliver_event(&app, "sandbox", &secret, &sandbox_event::paid(id, 2000), 0).await;
+    let seen = donation(&app, &c.donor, id).await;
+    assert_eq!(seen["status"], "succeeded");
+    let receipt = app
+        .client
+        .get(app.url(&format!("/api/v1/donations/{id}/receipt")))
+        .bearer_auth(&c.donor.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        receipt.contains("<strong>Puits Communs</strong>") && receipt.contains("W751000001"),
+        "{receipt}"
+    );
+    let response = app
+        .send(
+            "POST",
+            "/api/v1/organisations/puits-communs/donations",
+            Some(json!({"amount_minor": 2000, "currency": "EUR"})),
+            Some(&c.donor.token),
+        )
+        .await;
+    assert_problem(response, 409, "organisation_not_verified").await;
+}
+
+/// A completed checkout that says nothing of a payment settles nothing.
+#[tokio::test]
+async fn a_completed_checkout_without_its_payment_is_refused() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let secret = sandbox_secret(&app);
+    let gift = give(
+        &app,
+        &c.donor,
+        json!({"amount_minor": 2000, "currency": "EUR"}),
+    )
+    .await;
+    let id = gift["id"].as_str().unwrap();
+    let mut event = sandbox_event::paid(id, 2000);
+    event["data"]["object"]
+        .as_object_mut()
+        .unwrap()
+        .remove("payment_intent");
+    deliver_event(&app, "sandbox", &secret, &event, 0).await;
+    assert_eq!(donation(&app, &c.donor, id).await["status"], "pending");
+    let events = {
+        let mut conn = app.db.get().unwrap();
+        ensemble_api::db::donations::events(&mut conn, Provider::Sandbox).unwrap()
+    };
+    assert_eq!(events[0].detail, "no_payment");
+}
+
+/// Revoking an organisation stops its monthly gifts at the provider: nobody keeps paying
+/// an organisation found to be an impostor.
+#[tokio::test]
+async fn revoking_an_organisation_stops_its_recurring_gifts() {
+    let stripe = FakeStripe::start().await;
+    let (app, c) = stripe_app(&stripe).await;
+    let gift = give(
+        &app,
+        &c.donor,
+        json!({"amount_minor": 1500, "currency": "EUR", "recurring": "monthly"}),
+    )
+    .await;
+    let id = gift["id"].as_str().unwrap().to_owned();
+    let session = stripe.complete(&session_of(&gift));
+    let subscription = session["subscription"].as_str().unwrap().to_owned();
+    let completed = fake_stripe::event("evt_c", "checkout.session.completed", session);
+    deliver_event(&app, "stripe", fake_stripe::WEBHOOK_SECRET, &completed, 0).await;
+    assert_eq!(donation(&app, &c.donor, &id).await["status"], "active");
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/puits-communs/verification",
+            Some(json!({"status": "revoked", "note": "Impersonation."})),
+            Some(&c.platform.token),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert!(
+        stripe
+            .requests()
+            .iter()
+            .any(|r| r.method == "DELETE" && r.path == format!("/v1/subscriptions/{subscription}"))
+    );
+    assert_eq!(donation(&app, &c.donor, &id).await["status"], "cancelled");
+}
+
+/// An invitation speaks for its sender: once they may no longer give that role, it cannot
+/// be accepted. Taking an owner's role away needs a session too.
+#[tokio::test]
+async fn invitations_lapse_with_their_senders_power_and_owners_are_demoted_by_sessions_only() {
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let admin = person(&app, "admin@example.org").await;
+    let newcomer = person(&app, "new@example.org").await;
+    let co_owner = person(&app, "co@example.org").await;
+    create(
+        &app,
+        &owner,
+        json!({"name": "Bibliothèque Libre", "mission": "Books."}),
+    )
+    .await;
+    let slug = "bibliotheque-libre";
+    join(&app, slug, &owner, &admin, "admin").await;
+    join(&app, slug, &owner, &co_owner, "owner").await;
+    let (_, invitation) = app
+        .call(
+            "POST",
+            &format!("/api/v1/organisations/{slug}/members"),
+            Some(json!({"user_id": newcomer.id, "role": "editor"})),
+            Some(&admin.token),
+        )
+        .await;
+    app.call(
+        "PATCH",
+        &format!("/api/v1/organisations/{slug}/members/{}", admin.id),
+        Some(json!({"role": "editor"})),
+        Some(&owner.token),
+    )
+    .await;
+    let response = app
+        .send(
+            "POST",
+            &format!(
+                "/api/v1/me/invitations/{}/accept",
+                invitation["id"].as_str().unwrap()
+            ),
+            None,
+            Some(&newcomer.token),
+        )
+        .await;
+    assert_problem(response, 409, "invitation_withdrawn").await;
+
+    let (_, created) = app
+        .call(
+            "POST",
+            "/api/v1/me/tokens",
+            Some(json!({"name": "script", "scope": "write"})),
+            Some(&owner.token),
+        )
+        .await;
+    let token = created["token"].as_str().unwrap();
+    for (method, body) in [("PATCH", Some(json!({"role": "admin"}))), ("DELETE", None)] {
+        let response = app
+            .send(
+                method,
+                &format!("/api/v1/organisations/{slug}/members/{}", co_owner.id),
+                body,
+                Some(token),
+            )
+            .await;
+        assert_problem(response, 403, "session_required").await;
+    }
+}
+
+/// The whole export is for the signed-in person, not for an API token.
+#[tokio::test]
+async fn the_export_is_for_a_signed_in_session_only() {
+    let app = spawn_app().await;
+    let ana = person(&app, "ana@example.org").await;
+    let (_, created) = app
+        .call(
+            "POST",
+            "/api/v1/me/tokens",
+            Some(json!({"name": "reader", "scope": "read"})),
+            Some(&ana.token),
+        )
+        .await;
+    let response = app
+        .send(
+            "GET",
+            "/api/v1/me/export",
+            None,
+            Some(created["token"].as_str().unwrap()),
+        )
+        .await;
+    assert_problem(response, 403, "session_required").await;
+}
+
+/// An event giving a donation a subscription that is another donation's is refused and
+/// recorded, never half-applied nor answered as a duplicate.
+#[tokio::test]
+async fn a_subscription_belongs_to_one_donation() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let secret = sandbox_secret(&app);
+    let monthly = json!({"amount_minor": 1000, "currency": "EUR", "recurring": "monthly"});
+    let first = give(&app, &c.donor, monthly.clone()).await;
+    let second = give(&app, &c.donor, monthly).await;
+    let (a, b) = (
+        first["id"].as_str().unwrap(),
+        second["id"].as_str().unwrap(),
+    );
+    deliver_event(
+        &app,
+        "sandbox",
+        &secret,
+        &sandbox_event::subscribed(a, 1000),
+        0,
+    )
+    .await;
+    // B's checkout event names A's subscription.
+    let mut stolen = sandbox_event::subscribed(b, 1000);
+    stolen["data"]["object"]["subscription"] = json!(format!("sub_sandbox_{a}"));
+    assert_eq!(
+        deliver_event(&app, "sandbox", &secret, &stolen, 0).await,
+        200
+    );
+    assert_eq!(donation(&app, &c.donor, b).await["status"], "pending");
+    assert_eq!(donation(&app, &c.donor, a).await["status"], "active");
+    let events = {
+        let mut conn = app.db.get().unwrap();
+        ensemble_api::db::donations::events(&mut conn, Provider::Sandbox).unwrap()
+    };
+    assert_eq!(events[1].detail, "subscription_mismatch");
 }

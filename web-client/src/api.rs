@@ -79,6 +79,7 @@ impl ApiClient {
         let session = Session {
             access_token: auth.access_token.clone(),
             refresh_token: auth.refresh_token.clone(),
+            user_id: auth.user.id.clone(),
         };
         session::save(&session);
         self.session.set(Some(session));
@@ -265,24 +266,51 @@ impl ApiClient {
         };
         let client = *self;
         let outcome = with_lock("ensemble-refresh", async move {
-            // Refreshed meanwhile by another request or tab: take its tokens.
-            match session::load() {
+            // Refreshed meanwhile by another request or tab: take its tokens (the browser's
+            // kept session, or this tab's own where the browser keeps nothing).
+            let current = if session::available() {
+                session::load()
+            } else {
+                client.session.get_untracked()
+            };
+            match current {
                 None => return Refresh::SignedOut,
                 Some(current) if current.refresh_token != stale.refresh_token => {
-                    return Refresh::Adopted(current);
+                    return if current.user_id == stale.user_id {
+                        Refresh::Adopted(current)
+                    } else {
+                        Refresh::OtherAccount
+                    };
                 }
                 Some(_) => {}
             }
             let body = RefreshRequest {
                 refresh_token: stale.refresh_token,
             };
+            // A refresh that hangs would hold every tab's lock: it gives up after 15 s.
+            let abort = leptos::web_sys::AbortController::new().ok();
+            let timer = abort.as_ref().and_then(|abort| {
+                let abort = abort.clone();
+                let stop = Closure::once_into_js(move || abort.abort());
+                window()
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        stop.unchecked_ref(),
+                        15_000,
+                    )
+                    .ok()
+            });
             let Ok(request) = RequestBuilder::new(&format!("{BASE_PATH}/auth/refresh"))
                 .method(Method::POST)
+                .abort_signal(abort.as_ref().map(|a| a.signal()).as_ref())
                 .json(&body)
             else {
                 return Refresh::Failed;
             };
-            match request.send().await {
+            let sent = request.send().await;
+            if let Some(timer) = timer {
+                window().clear_timeout_with_handle(timer);
+            }
+            match sent {
                 Ok(response) if response.ok() => match response.json::<AuthResponse>().await {
                     Ok(auth) => {
                         client.sign_in(&auth);
@@ -308,6 +336,12 @@ impl ApiClient {
                 self.forget();
                 false
             }
+            // Another tab signed in as someone else: this page belongs to nobody now.
+            Refresh::OtherAccount => {
+                self.session.set(None);
+                let _ = window().location().reload();
+                false
+            }
             Refresh::Failed => false,
         }
     }
@@ -318,6 +352,8 @@ enum Refresh {
     Refreshed,
     /// Another request or tab refreshed first: its session.
     Adopted(Session),
+    /// Another tab signed in as another person since.
+    OtherAccount,
     SignedOut,
     Failed,
 }
@@ -327,6 +363,12 @@ enum Refresh {
 async fn with_lock<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
     use std::cell::RefCell;
     use std::rc::Rc;
+    thread_local! {
+        // This tab's own turn-taking, with or without Web Locks.
+        static IN_TAB: Rc<futures_util::lock::Mutex<()>> = Rc::new(futures_util::lock::Mutex::new(()));
+    }
+    let in_tab = IN_TAB.with(Rc::clone);
+    let _turn = in_tab.lock().await;
     type Work<T> = std::pin::Pin<Box<dyn Future<Output = T>>>;
     let work: Rc<RefCell<Option<Work<T>>>> = Rc::new(RefCell::new(Some(Box::pin(work))));
     let result: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));

@@ -10,6 +10,10 @@ const KEY: &str = "ensemble.session";
 pub struct Session {
     pub access_token: String,
     pub refresh_token: String,
+    /// Whose session it is: another tab signing in as someone else must not hand its
+    /// tokens to this one.
+    #[serde(default)]
+    pub user_id: String,
 }
 
 fn storage() -> Option<leptos::web_sys::Storage> {
@@ -22,6 +26,12 @@ pub fn save(session: &Session) -> bool {
         (Some(storage), Ok(text)) => storage.set_item(KEY, &text).is_ok(),
         _ => false,
     }
+}
+
+/// Whether this browser keeps anything for this site (private modes and full disks
+/// refuse): without it, each tab keeps its session in memory only.
+pub fn available() -> bool {
+    storage().is_some_and(|s| s.set_item("ensemble.probe", "1").is_ok())
 }
 
 /// The session kept by an earlier visit.

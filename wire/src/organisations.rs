@@ -431,6 +431,12 @@ pub struct NewVerification {
     /// The registration checked; by default the organisation's. Required to verify.
     #[serde(default)]
     pub registration: Option<Registration>,
+    /// The name checked, when verifying: the decision is refused (409 `identity_changed`)
+    /// if it is no longer the organisation's. (Verifying is refused too if the name,
+    /// registration or website changed since the review was asked for.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
+    pub name: Option<String>,
     /// At most 2,000 characters.
     #[serde(default)]
     #[cfg_attr(

@@ -255,6 +255,7 @@ fn load_organisation(
         let decision = Decision {
             status: Status::Verified,
             registration: None,
+            name: None,
             note: "Registration checked against the public register (demo data).".into(),
         };
         verification::decide(conn, organisation_id, None, Authority::Platform, decision)

@@ -36,6 +36,16 @@ pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64
         if let Some(found) = by_key(conn, new)? {
             return Ok(Some((found, false)));
         }
+        // Under the organisation's lock, so that a verification ending now cannot let one
+        // more gift through; the gift keeps the identity that was checked, which its
+        // receipts print.
+        lock_row(conn, LockTable::Organisations, new.organisation_id)?;
+        let Some(checked) = checked_identity(conn, new.organisation_id)? else {
+            return Err(ApiError::Conflict(
+                "organisation_not_verified",
+                "Only organisations whose verification is complete can receive donations.".into(),
+            ));
+        };
         let at = now();
         let inserted = diesel::insert_into(donations::table)
             .values((
@@ -51,6 +61,8 @@ pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64
                 donations::provider.eq(new.provider),
                 donations::idempotency_key.eq(new.idempotency_key.as_ref().map(|k| k.as_str())),
                 donations::request_hash.eq(&new.request_hash),
+                donations::receipt_name.eq(&checked.0),
+                donations::receipt_registration.eq(&checked.1),
                 donations::created_at.eq(at),
                 donations::updated_at.eq(at),
             ))
@@ -73,6 +85,40 @@ pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64
             Ok((found, false))
         }
     }
+}
+
+/// The checked name and registration of a verified organisation (`None` unless verified).
+fn checked_identity(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+) -> QueryResult<Option<(String, Option<String>)>> {
+    let found: Option<(
+        verification::Status,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = organisations::table
+        .find(organisation_id)
+        .select((
+            organisations::verification_status,
+            organisations::name,
+            organisations::verified_name,
+            organisations::verified_registry,
+            organisations::verified_registration_number,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        found.and_then(|(status, name, verified_name, registry, number)| {
+            status.receives_gifts().then(|| {
+                (
+                    verified_name.unwrap_or(name),
+                    registry.zip(number).map(|(r, n)| format!("{r} {n}")),
+                )
+            })
+        }),
+    )
 }
 
 fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, ApiError> {
@@ -478,8 +524,23 @@ pub fn apply(
     });
     match result {
         Ok(judgement) => Ok(judgement),
-        // The same event delivered at the same moment: the other delivery applied it.
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        // The same event delivered at the same moment: the other delivery applied it, and
+        // its claim is there now. Any other unique violation is a failure, which the
+        // provider's retry will meet again: never an event dropped as if applied.
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            let claimed = payment_events::table
+                .find((provider.as_str(), event_id))
+                .count()
+                .get_result::<i64>(conn)?;
+            if claimed > 0 {
+                Ok(None)
+            } else {
+                Err(ApiError::Internal(anyhow::anyhow!(
+                    "a payment event hit a unique constraint: {}",
+                    info.message()
+                )))
+            }
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -502,6 +563,10 @@ fn judge(
                 return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
             };
             let facts = &donation.facts;
+            // A completed checkout says what was paid; a one-off one, with its payment.
+            if amount.is_none() || (!facts.recurring && payment.is_none()) {
+                return Ok(Judgement::rejected(Rejection::NoPayment, Some(&donation)));
+            }
             let checked = facts
                 .check_checkout(checkout_id, amount.as_ref())
                 .and_then(|()| payment.as_ref().map_or(Ok(()), |p| facts.check_payment(p)))
@@ -512,6 +577,14 @@ fn judge(
                 });
             if let Err(rejection) = checked {
                 return Ok(Judgement::rejected(rejection, Some(&donation)));
+            }
+            if let Some(subscription_id) = subscription_id
+                && subscription_of_another(conn, provider, subscription_id, donation.id)?
+            {
+                return Ok(Judgement::rejected(
+                    Rejection::SubscriptionMismatch,
+                    Some(&donation),
+                ));
             }
             let target = if facts.recurring {
                 Status::Active
@@ -644,6 +717,22 @@ fn move_locked(conn: &mut DbConnection, donation: &Locked, next: Status) -> Quer
     }
 }
 
+/// Whether another donation of this provider already has this subscription.
+fn subscription_of_another(
+    conn: &mut DbConnection,
+    provider: Provider,
+    subscription_id: &str,
+    donation_id: i64,
+) -> QueryResult<bool> {
+    let owner: Option<i64> = donations::table
+        .filter(donations::provider.eq(provider))
+        .filter(donations::provider_subscription_id.eq(subscription_id))
+        .select(donations::id)
+        .first(conn)
+        .optional()?;
+    Ok(owner.is_some_and(|id| id != donation_id))
+}
+
 /// The donation learns its subscription (checked not to be another one before).
 fn learn_subscription(
     conn: &mut DbConnection,
@@ -720,24 +809,11 @@ fn record_payment(
     if known > 0 {
         return Ok(false);
     }
-    let (name, verified_name, registry, number): (
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = donations::table
-        .inner_join(organisations::table)
-        .filter(donations::id.eq(donation.id))
-        .select((
-            organisations::name,
-            organisations::verified_name,
-            organisations::verified_registry,
-            organisations::verified_registration_number,
-        ))
+    // The identity the gift was made to, as the platform had checked it.
+    let (name, registration): (String, Option<String>) = donations::table
+        .find(donation.id)
+        .select((donations::receipt_name, donations::receipt_registration))
         .first(conn)?;
-    let registration = registry
-        .zip(number)
-        .map(|(registry, number)| format!("{registry} {number}"));
     let at = now();
     let id: i64 = diesel::insert_into(donation_payments::table)
         .values((
@@ -750,7 +826,7 @@ fn record_payment(
             // Unique placeholder until the id is known: the number is made from it.
             donation_payments::receipt_number
                 .eq(format!("pending-{}", payment.provider_payment_id)),
-            donation_payments::receipt_name.eq(verified_name.unwrap_or(name)),
+            donation_payments::receipt_name.eq(name),
             donation_payments::receipt_registration.eq(registration),
             donation_payments::paid_at.eq(at),
         ))
@@ -810,11 +886,16 @@ pub struct LiveRecurring {
     pub subscription_id: Option<String>,
 }
 
-/// The donor's recurring gifts that are pending or active.
-pub fn live_recurring(conn: &mut DbConnection, donor_id: i64) -> QueryResult<Vec<LiveRecurring>> {
-    donations::table
-        .filter(donations::donor_id.eq(donor_id))
+/// A donor's, or an organisation's, recurring gifts that are pending or active.
+pub fn live_recurring(conn: &mut DbConnection, of: Of) -> QueryResult<Vec<LiveRecurring>> {
+    let query = donations::table
         .filter(donations::recurring.is_not_null())
+        .into_boxed();
+    let query = match of {
+        Of::Donor(donor) => query.filter(donations::donor_id.eq(donor)),
+        Of::Organisation(organisation) => query.filter(donations::organisation_id.eq(organisation)),
+    };
+    query
         .filter(donations::status.eq_any([Status::Pending, Status::Active]))
         .select((
             donations::id,

@@ -107,16 +107,23 @@ pub fn sign_in_with(
             return Err(ApiError::Forbidden("account_exists"));
         }
         let at = now();
-        let fallback = key.split('@').next().unwrap_or("Supporter").to_owned();
-        let name: String = identity
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty() && crate::domain::users::display_name(n).is_ok())
-            .unwrap_or(&fallback)
+        // The provider's name, else the address's local part, else a plain word: each only
+        // if it is a name people may have here (no invisible or reordering characters).
+        let local_part: String = key
+            .split('@')
+            .next()
+            .unwrap_or_default()
             .chars()
             .take(80)
             .collect();
+        let name = identity
+            .name
+            .as_deref()
+            .map(|n| n.trim().chars().take(80).collect::<String>())
+            .into_iter()
+            .chain(std::iter::once(local_part))
+            .find_map(|candidate| crate::domain::users::display_name(&candidate).ok())
+            .unwrap_or_else(|| "Supporter".to_owned());
         let user = super::users::insert(
             conn,
             &NewUser {

@@ -240,6 +240,12 @@ pub fn update(
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
+        // The editor's role now, under the lock: one read before may have been taken away.
+        if !super::teams::member_role(conn, organisation_id, actor_id)?
+            .is_some_and(|role| role >= Role::Admin)
+        {
+            return Err(ApiError::Forbidden("forbidden"));
+        }
         diesel::update(organisations::table.find(organisation_id))
             .set((
                 Changeset::from(&edit.fields),
@@ -261,17 +267,17 @@ pub fn delete(
     actor_id: i64,
 ) -> Result<(), ApiError> {
     use super::schema::{donation_payments, donations};
-    use crate::domain::donations::{PaymentStatus, Provider};
+    use crate::domain::donations::Provider;
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         if super::teams::member_role(conn, organisation_id, actor_id)? != Some(Role::Owner) {
             return Err(ApiError::Forbidden("forbidden"));
         }
+        // Any real payment, refunded ones too: donors' records of it stay.
         let real_money: i64 = donation_payments::table
             .inner_join(donations::table)
             .filter(donations::organisation_id.eq(organisation_id))
             .filter(donations::provider.ne(Provider::Sandbox))
-            .filter(donation_payments::status.eq(PaymentStatus::Succeeded))
             .count()
             .get_result(conn)?;
         let real_gifts: i64 = donations::table

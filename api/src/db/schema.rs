@@ -56,6 +56,8 @@ diesel::table! {
         decided_as -> Text,
         decided_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        name -> Nullable<Text>,
+        website -> Nullable<Text>,
     }
 }
 
@@ -271,6 +273,8 @@ diesel::table! {
         request_hash -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        receipt_name -> Text,
+        receipt_registration -> Nullable<Text>,
     }
 }
 

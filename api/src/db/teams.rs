@@ -15,6 +15,31 @@ use crate::domain::text::field_error;
 use crate::domain::verification;
 use crate::error::ApiError;
 
+/// Who changes a team, and how they signed in.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub user_id: i64,
+    /// A signed-in session, not an API token.
+    pub session: bool,
+}
+
+impl Actor {
+    /// Making someone owner, or taking an owner's role away, hands the organisation over:
+    /// a signed-in session only, never an API token.
+    /// `next` is the new role, `None` a removal.
+    fn may_change_ownership(&self, current: Role, next: Option<Role>) -> Result<(), ApiError> {
+        let hands_over = match next {
+            None => current == Role::Owner,
+            Some(next) => next != current && (next == Role::Owner || current == Role::Owner),
+        };
+        if hands_over && !self.session {
+            Err(ApiError::Forbidden("session_required"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// An invitation is answered within this time, or it lapses.
 pub const INVITATION_DAYS: i64 = 14;
 /// Invitations an organisation may have waiting at once.
@@ -144,18 +169,20 @@ fn role_granted(
 pub fn change_role(
     conn: &mut DbConnection,
     organisation_id: i64,
-    actor_id: i64,
+    actor: &Actor,
     user_id: i64,
     role: Role,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
-        let actor = actor_role(conn, organisation_id, actor_id)?;
+        let actor_id = actor.user_id;
+        let actor_role = actor_role(conn, organisation_id, actor_id)?;
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
-        if !actor.may_manage(current) || !actor.may_manage(role) {
+        if !actor_role.may_manage(current) || !actor_role.may_manage(role) {
             return Err(ApiError::Forbidden("forbidden"));
         }
+        actor.may_change_ownership(current, Some(role))?;
         if current == Role::Owner && role != Role::Owner && owners(conn, organisation_id)? <= 1 {
             return Err(last_owner());
         }
@@ -174,16 +201,20 @@ pub fn change_role(
 pub fn remove_member(
     conn: &mut DbConnection,
     organisation_id: i64,
-    actor_id: i64,
+    actor: &Actor,
     user_id: i64,
 ) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
-        let actor = actor_role(conn, organisation_id, actor_id)?;
+        let actor_id = actor.user_id;
+        let actor_role = actor_role(conn, organisation_id, actor_id)?;
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
-        if actor_id != user_id && !actor.may_manage(current) {
+        if actor_id != user_id && !actor_role.may_manage(current) {
             return Err(ApiError::Forbidden("forbidden"));
+        }
+        if actor_id != user_id {
+            actor.may_change_ownership(current, None)?;
         }
         if current == Role::Owner && owners(conn, organisation_id)? <= 1 {
             return Err(last_owner());
@@ -198,9 +229,12 @@ pub fn remove_member(
 /// their account would leave it without anyone to run it. Call inside the deleting
 /// transaction.
 pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), ApiError> {
+    // Locked in one order (by id), so that two co-owners leaving at once cannot each hold
+    // the lock the other waits for.
     let owned: Vec<i64> = organisation_members::table
         .filter(organisation_members::user_id.eq(user_id))
         .filter(organisation_members::role.eq(Role::Owner))
+        .order(organisation_members::organisation_id)
         .select(organisation_members::organisation_id)
         .load(conn)?;
     for organisation_id in owned {
@@ -486,6 +520,20 @@ pub fn answer(
         let status = found.status_at(at);
         if status != InvitationStatus::Pending {
             return Err(not_pending(status));
+        }
+        // The invitation speaks for whoever sent it: if they may no longer give that role
+        // (demoted, gone), it has lapsed with their power.
+        let still_allowed = match found.invited_by {
+            Some(inviter) => member_role(conn, organisation_id, inviter)?
+                .is_some_and(|role| role.may_manage(found.role)),
+            None => false,
+        };
+        if accept && !still_allowed {
+            return Err(ApiError::Conflict(
+                "invitation_withdrawn",
+                "Whoever sent this invitation can no longer give this role: ask the team again."
+                    .into(),
+            ));
         }
         let next = if accept {
             InvitationStatus::Accepted

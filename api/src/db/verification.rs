@@ -52,7 +52,57 @@ pub fn history(
 pub struct Decision {
     pub status: Status,
     pub registration: Option<(String, String)>,
+    /// The name the decider checked, when they say it: refused if it is no longer the
+    /// organisation's.
+    pub name: Option<String>,
     pub note: String,
+}
+
+fn identity_changed() -> ApiError {
+    ApiError::Conflict(
+        "identity_changed",
+        "The organisation's name, registration or website changed since the review was asked for: look at it again.".into(),
+    )
+}
+
+/// The identity of the last entry, if it is a request for review (the identity the
+/// reviewer was asked to check).
+fn requested_identity(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+) -> QueryResult<Option<Identity>> {
+    let last: Option<(
+        Status,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = organisation_verifications::table
+        .filter(organisation_verifications::organisation_id.eq(organisation_id))
+        .order((
+            organisation_verifications::created_at.desc(),
+            organisation_verifications::id.desc(),
+        ))
+        .select((
+            organisation_verifications::status,
+            organisation_verifications::name,
+            organisation_verifications::registry,
+            organisation_verifications::registration_number,
+            organisation_verifications::website,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(match last {
+        Some((Status::Pending, Some(name), registry, registration_number, website)) => {
+            Some(Identity {
+                name,
+                registry,
+                registration_number,
+                website,
+            })
+        }
+        _ => None,
+    })
 }
 
 /// The organisation's identity as its profile shows it now.
@@ -120,6 +170,29 @@ pub fn decide(
             .first(conn)?;
         authority.may_set(current, decision.status)?;
         let mut identity = identity(conn, organisation_id)?;
+        if decision.status == Status::Verified {
+            // What is verified is what was checked: the name the decider says they checked,
+            // and the identity the review was asked for (a rename while under review is
+            // not verified blind).
+            if decision
+                .name
+                .as_ref()
+                .is_some_and(|name| *name != identity.name)
+            {
+                return Err(identity_changed());
+            }
+            if let Some(requested) = requested_identity(conn, organisation_id)? {
+                let registration_changed = decision.registration.is_none()
+                    && (requested.registry != identity.registry
+                        || requested.registration_number != identity.registration_number);
+                if requested.name != identity.name
+                    || requested.website != identity.website
+                    || registration_changed
+                {
+                    return Err(identity_changed());
+                }
+            }
+        }
         if let Some((registry, number)) = decision.registration {
             identity.registry = Some(registry);
             identity.registration_number = Some(number);
@@ -176,6 +249,8 @@ fn record(
             organisation_verifications::status.eq(status),
             organisation_verifications::registry.eq(&identity.registry),
             organisation_verifications::registration_number.eq(&identity.registration_number),
+            organisation_verifications::name.eq(&identity.name),
+            organisation_verifications::website.eq(&identity.website),
             organisation_verifications::note.eq(note),
             organisation_verifications::decided_as.eq(authority.as_str()),
             organisation_verifications::decided_by.eq(actor_id),

@@ -75,22 +75,34 @@ pub fn single_line(field: &str, value: &str, min: usize, max: usize) -> Result<S
 }
 
 /// Characters that reorder or hide text without showing themselves: bidirectional
-/// overrides and isolates (U+202A–U+202E, U+2066–U+2069, marks U+200E, U+200F, U+061C)
-/// and zero-width spaces and joiners' look-alikes (U+200B, U+2060, U+FEFF, U+180E). In a
-/// name they let one organisation or person pass for another. The zero-width non-joiner
-/// and joiner (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069, marks U+200E, U+200F, U+061C),
+/// zero-width spaces and invisible operators (U+200B, U+2060–U+2064, U+FEFF, U+180E), the
+/// line and paragraph separators (U+2028, U+2029), the soft hyphen (U+00AD), the combining
+/// grapheme joiner (U+034F), Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) and tag
+/// characters (U+E0000–U+E007F). In a name they let one organisation or person pass for
+/// another. The zero-width non-joiner and joiner (U+200C, U+200D) stay: Persian, Indic
+/// scripts and emoji need them.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
-        '\u{061C}'
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
             | '\u{180E}'
             | '\u{200B}'
             | '\u{200E}'
             | '\u{200F}'
+            | '\u{2028}'
+            | '\u{2029}'
             | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'
+            | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
+            | '\u{3164}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
     )
 }
 
@@ -104,7 +116,20 @@ pub fn name_line(field: &str, value: &str, min: usize, max: usize) -> Result<Str
             "must not contain invisible or text-reordering characters",
         ));
     }
-    single_line(field, value, min, max)
+    let name = single_line(field, value, min, max)?;
+    // Something must show: not only joiners and spaces.
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '\u{200C}' | '\u{200D}'))
+    {
+        return Err(field_error(
+            field,
+            "invisible_characters",
+            "must have a visible character",
+        ));
+    }
+    Ok(name)
 }
 
 /// Free text over several lines: at most `max` characters, no control characters but line
@@ -262,6 +287,13 @@ mod tests {
             name_line("name", "👩\u{200D}👩\u{200D}👧", 1, 80).is_ok(),
             "ZWJ joins emoji"
         );
+        for hidden in ["\u{200D}\u{200C}", "a\u{2028}b", "\u{3164}", "x\u{E0041}"] {
+            assert_eq!(
+                name_line("name", hidden, 1, 80).unwrap_err().code,
+                "invisible_characters",
+                "{hidden:?}"
+            );
+        }
     }
 
     #[test]

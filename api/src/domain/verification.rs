@@ -19,6 +19,12 @@ impl Status {
     pub fn receives_gifts(self) -> bool {
         self == Status::Verified
     }
+
+    /// A decision that ends the gifts already running (a review pending does not: its
+    /// donors' monthly gifts wait for the decision).
+    pub fn ends_gifts(self) -> bool {
+        matches!(self, Status::Rejected | Status::Revoked)
+    }
 }
 
 crate::text_enum! {

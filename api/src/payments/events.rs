@@ -101,12 +101,10 @@ pub fn effect(event: &Event) -> ProviderEvent {
             let Some((donation_id, checkout_id)) = checkout(object) else {
                 return ProviderEvent::Ignored;
             };
-            // Paid now (cards), or later (bank debits: `unpaid`, then an async event).
+            // Paid now (cards), or later (bank debits: `unpaid`, then an async event). A gift
+            // is never free (`no_payment_required`): only `paid` settles one.
             if event.kind == "checkout.session.completed"
-                && !matches!(
-                    text(object, "payment_status"),
-                    Some("paid" | "no_payment_required")
-                )
+                && text(object, "payment_status") != Some("paid")
             {
                 return ProviderEvent::Ignored;
             }

@@ -17,6 +17,10 @@ use crate::error::ApiError;
 #[derive(Debug, Clone)]
 pub struct CheckoutRequest {
     pub donation_id: i64,
+    /// When the donation was made: with its id, what makes it unique for the provider
+    /// (idempotency keys), even across databases sharing one provider account or a
+    /// database started again.
+    pub created_at: chrono::NaiveDateTime,
     pub money: Money,
     pub recurring: Option<Recurrence>,
     pub organisation_name: String,

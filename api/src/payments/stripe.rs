@@ -121,8 +121,15 @@ impl Provider for Stripe {
                 .client
                 .post(format!("{}/v1/checkout/sessions", self.api_base))
                 .bearer_auth(&self.secret_key)
-                // The same donation never opens two sessions, however often this is retried.
-                .header("Idempotency-Key", format!("donation-{id}-checkout"))
+                // The same donation never opens two sessions, however often this is retried;
+                // another database's donation of the same id is another key.
+                .header(
+                    "Idempotency-Key",
+                    format!(
+                        "donation-{id}-{}-checkout",
+                        request.created_at.and_utc().timestamp_micros()
+                    ),
+                )
                 .form(&form)
                 .send()
                 .await

@@ -9,7 +9,7 @@ use ensemble_wire::{
     Export, ExportedMembership, ExportedReaction, LinkedIdentity, OrganisationRef,
 };
 
-use crate::auth::{Auth, Read};
+use crate::auth::{Auth, SessionOnly};
 use crate::db::donations::{self, Of};
 use crate::db::teams::{self, InvitationsOf};
 use crate::db::{Db, causes, comments, follows, notifications, oauth, sessions, updates, users};
@@ -26,20 +26,30 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 
 /// Everything Ensemble holds about you, as JSON: profile, sessions, tokens, linked
 /// accounts, follows, gifts and payments, comments, reactions, teams, invitations and
-/// notifications.
+/// notifications. From a signed-in session only: an API token cannot take it all away.
 #[utoipa::path(
     tag = "me",
     operation_id = "export_me",
     security(("bearer" = [])),
-    responses((status = 200, description = "Your data", body = Export))
+    responses(
+        (status = 200, description = "Your data", body = Export),
+        (status = 403, description = "`session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/me/export")]
-pub async fn export_me(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+pub async fn export_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
     let export = db
         .run(move |conn| {
-            // A read transaction: on SQLite one snapshot of the whole file.
+            // One snapshot: on SQLite a read transaction is one, on PostgreSQL it takes
+            // REPEATABLE READ.
             conn.transaction(|conn| {
+                if let crate::db::DbConnection::Pg(_) = conn {
+                    diesel::connection::SimpleConnection::batch_execute(
+                        conn,
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                    )?;
+                }
                 let user =
                     users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token"))?;
                 let gifts = donations::list(conn, Of::Donor(user_id), None, ALL)?;

@@ -49,14 +49,19 @@ pub async fn readyz(db: Data<Db>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }
 
-/// Who may read `/metrics`: the holder of its token when one is set, else only a client on
-/// this machine talking to the server directly.
+/// Who may read `/metrics`: the holder of its token when one is set; else, on a server
+/// whose public address is this machine (a development one), a client on this machine
+/// talking to it directly. A deployed server without a token shows its metrics to nobody
+/// (a proxy on the same machine could otherwise pass them on).
 #[derive(Debug, Clone)]
-pub struct MetricsAccess(pub Option<crate::secrets::Secret>);
+pub struct MetricsAccess {
+    pub token: Option<crate::secrets::Secret>,
+    pub local_server: bool,
+}
 
 impl MetricsAccess {
     fn allows(&self, req: &HttpRequest) -> bool {
-        match &self.0 {
+        match &self.token {
             Some(token) => req
                 .headers()
                 .get(actix_web::http::header::AUTHORIZATION)
@@ -69,7 +74,8 @@ impl MetricsAccess {
                     )
                 }),
             None => {
-                req.peer_addr().is_some_and(|peer| peer.ip().is_loopback())
+                self.local_server
+                    && req.peer_addr().is_some_and(|peer| peer.ip().is_loopback())
                     && !req.headers().contains_key("x-forwarded-for")
                     && !req.headers().contains_key("forwarded")
             }

@@ -163,7 +163,12 @@ pub async fn delete_me(
     db.run(move |conn| write_transaction(conn, |conn| teams::ensure_not_sole_owner(conn, user_id)))
         .await?;
     let live = db
-        .run(move |conn| Ok(donations::live_recurring(conn, user_id)?))
+        .run(move |conn| {
+            Ok(donations::live_recurring(
+                conn,
+                donations::Of::Donor(user_id),
+            )?)
+        })
         .await?;
     let mut cancelled = Vec::new();
     for gift in live {
@@ -175,9 +180,12 @@ pub async fn delete_me(
     }
     db.run(move |conn| {
         write_transaction(conn, |conn| {
+            // A gift begun from now on waits for this transaction (its row refers to the
+            // user), then finds the account gone.
+            crate::db::lock_row(conn, crate::db::LockTable::Users, user_id)?;
             teams::ensure_not_sole_owner(conn, user_id)?;
             // A gift begun meanwhile would run on with nobody to stop it.
-            if !donations::live_recurring(conn, user_id)?.is_empty() {
+            if !donations::live_recurring(conn, donations::Of::Donor(user_id))?.is_empty() {
                 return Err(ApiError::Conflict(
                     "gift_in_progress",
                     "A monthly or yearly gift was started meanwhile: try again.".into(),

@@ -240,6 +240,7 @@ async fn complete(
         ("refresh_token", refresh_token),
         ("token_type", "Bearer".to_owned()),
         ("expires_in", ACCESS_TTL_SECS.to_string()),
+        ("user_id", user_id.to_string()),
         ("return_to", claimed.return_to),
     ])
 }

@@ -10,15 +10,22 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire::{Invitation, Member, MemberRole, NewMember, OrganisationRef, Page, PersonRef};
 
 use super::{API_PREFIX, PageParams};
+use crate::auth::rate_limit::{Limit, RateLimiter};
 use crate::auth::{AtLeastAdmin, AtLeastEditor, Auth, OrgRole, Write};
 use crate::db::Db;
 use crate::db::organisations as store;
-use crate::db::teams::{self, InvitationRow, InvitationsOf, MemberRow};
+use crate::db::teams::{self, Actor, InvitationRow, InvitationsOf, MemberRow};
 use crate::domain::organisations::Role;
 use crate::domain::pagination::{KeysetAfter, TextKeysetAfter, split_page};
 use crate::domain::text;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
+
+/// Invitations one person may send in an hour, whatever the organisation.
+const INVITATIONS_PER_HOUR: Limit = Limit {
+    max: 50,
+    window: std::time::Duration::from_secs(3600),
+};
 
 fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
@@ -133,15 +140,19 @@ fn owner_role_needs_session<R: crate::auth::org::MinimumRole>(
         (status = 403, description = "`forbidden`: that role is not yours to give; `session_required`: an owner is invited from a signed-in session", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_member`, `already_invited` or `too_many_invitations`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many invitations sent this hour", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organisations/{slug}/members")]
 pub async fn invite(
     actor: OrgRole<AtLeastAdmin>,
     db: Data<Db>,
+    limiter: Data<RateLimiter>,
     slug: Path<String>,
     Json(body): Json<NewMember>,
 ) -> Result<HttpResponse, ApiError> {
+    // Invitations notify their invitee: not a way to message strangers in bulk.
+    limiter.take(&format!("invite:{}", actor.user_id), INVITATIONS_PER_HOUR)?;
     let role: Role = body.role.into();
     owner_role_needs_session(&actor, role)?;
     let user = user_id("user_id", &body.user_id)?;
@@ -284,7 +295,7 @@ async fn answer(
     responses(
         (status = 200, description = "Accepted: you are in the team", body = Invitation),
         (status = 404, description = "No such invitation of yours", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`invitation_answered` or `invitation_expired`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invitation_answered`, `invitation_expired`, or `invitation_withdrawn` (whoever sent it can no longer give that role)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/invitations/{id}/accept")]
@@ -330,7 +341,7 @@ pub async fn decline_invitation(
     request_body = MemberRole,
     responses(
         (status = 200, description = "Changed", body = Member),
-        (status = 403, description = "`forbidden`, or `session_required` to make an owner", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`, or `session_required` to make someone owner or take an owner's role away", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation or member", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_owner`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
@@ -347,15 +358,19 @@ pub async fn change_member_role(
         .parse::<i64>()
         .map_err(|_| ApiError::NotFound("member"))?;
     let role: Role = body.role.into();
-    owner_role_needs_session(&actor, role)?;
-    let (organisation, actor_id) = (actor.organisation_id, actor.user_id);
-    db.run(move |conn| teams::change_role(conn, organisation, actor_id, user, role))
+    let organisation = actor.organisation_id;
+    let actor = Actor {
+        user_id: actor.user_id,
+        session: actor.session,
+    };
+    db.run(move |conn| teams::change_role(conn, organisation, &actor, user, role))
         .await?;
     Ok(web::Json(member(&db, organisation, user).await?))
 }
 
 /// Remove a member (or leave the team yourself). The last owner cannot leave: they hand
-/// the organisation over (make someone else owner) or delete it.
+/// the organisation over (make someone else owner) or delete it. Removing an owner takes a
+/// signed-in session.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "remove_member",
@@ -366,7 +381,7 @@ pub async fn change_member_role(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`, or `session_required` to remove an owner", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation or member", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_owner`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
@@ -381,8 +396,12 @@ pub async fn remove_member(
         .1
         .parse::<i64>()
         .map_err(|_| ApiError::NotFound("member"))?;
-    let (organisation, actor_id) = (actor.organisation_id, actor.user_id);
-    db.run(move |conn| teams::remove_member(conn, organisation, actor_id, user))
+    let organisation = actor.organisation_id;
+    let actor = Actor {
+        user_id: actor.user_id,
+        session: actor.session,
+    };
+    db.run(move |conn| teams::remove_member(conn, organisation, &actor, user))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

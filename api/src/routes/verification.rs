@@ -8,11 +8,13 @@ use ensemble_wire::{NewVerification, Registration, Verification, VerificationRec
 
 use crate::auth::Verifier;
 use crate::db::verification::{self as store, Decision};
-use crate::db::{Db, organisations};
+use crate::db::{Db, donations, organisations};
 use crate::domain::organisations as rules;
-use crate::domain::text;
+use crate::domain::text::{self, FieldErrors};
+use crate::domain::verification::Status;
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::payments::Payments;
 
 async fn load(db: &Db, organisation_id: i64) -> Result<Verification, ApiError> {
     let (status, records) = db
@@ -69,37 +71,33 @@ pub async fn get(db: Data<Db>, slug: Path<String>) -> Result<web::Json<Verificat
         (status = 201, description = "Recorded; the record as it now stands", body = Verification),
         (status = 403, description = "`forbidden` (not an owner) or `platform_admin_only` (owners only ask for review)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`already_pending` or `already_verified`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`already_pending`, `already_verified`, or `identity_changed` (the name, registration or website is no longer the one checked, or the one the review was asked for)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`provider_unavailable`: rejected or revoked, its recurring gifts could not all be stopped yet (the decision is recorded; send it again)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organisations/{slug}/verification")]
 pub async fn set(
     verifier: Verifier,
     db: Data<Db>,
+    payments: Data<Payments>,
     Json(body): Json<NewVerification>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let note = text::multi_line("note", &body.note, 2000).map_err(|e| errors.push(e));
-    let registration = match body.registration {
-        None => Ok(None),
-        Some(r) => match (
-            rules::registry(&r.registry),
-            rules::registration_number(&r.number),
-        ) {
-            (Ok(registry), Ok(number)) => Ok(Some((registry, number))),
-            (registry, number) => {
-                errors.extend(registry.err());
-                errors.extend(number.err());
-                Err(())
-            }
-        },
-    };
-    let (Ok(note), Ok(registration)) = (note, registration) else {
-        return Err(ApiError::Validation(errors));
-    };
+    let mut errors = FieldErrors::default();
+    let note = errors.keep(text::multi_line("note", &body.note, 2000));
+    let registration = body.registration.and_then(|r| {
+        let registry = errors.keep(rules::registry(&r.registry));
+        let number = errors.keep(rules::registration_number(&r.number));
+        registry.zip(number)
+    });
+    let name = body.name.and_then(|n| errors.keep(rules::name(&n)));
+    let note = errors
+        .finish(note.unwrap_or_default())
+        .map_err(ApiError::Validation)?;
+    let status: Status = body.status.into();
     let decision = Decision {
-        status: body.status.into(),
+        status,
         registration,
+        name,
         note,
     };
     let (id, actor, authority) = (
@@ -109,5 +107,28 @@ pub async fn set(
     );
     db.run(move |conn| store::decide(conn, id, Some(actor), authority, decision))
         .await?;
+    if status.ends_gifts() {
+        stop_gifts(&db, &payments, id).await?;
+    }
     Ok(HttpResponse::Created().json(load(&db, id).await?))
+}
+
+/// A rejected or revoked organisation receives nothing more: its recurring gifts are
+/// stopped at the provider and cancelled (each donor keeps their past payments).
+async fn stop_gifts(db: &Db, payments: &Payments, organisation_id: i64) -> Result<(), ApiError> {
+    let live = db
+        .run(move |conn| {
+            Ok(donations::live_recurring(
+                conn,
+                donations::Of::Organisation(organisation_id),
+            )?)
+        })
+        .await?;
+    for gift in live {
+        crate::payments::stop_recurring(payments, &gift).await?;
+        let (provider, id) = (gift.provider, gift.id);
+        db.run(move |conn| Ok(donations::cancel(conn, provider, id)?))
+            .await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,8 @@ ALTER TABLE payment_events DROP COLUMN donation_id, DROP COLUMN detail, DROP COL
 DROP INDEX donation_payments_intent_idx;
 ALTER TABLE donation_payments
     DROP COLUMN receipt_registration, DROP COLUMN receipt_name, DROP COLUMN provider_intent_id;
+ALTER TABLE donations DROP COLUMN receipt_registration, DROP COLUMN receipt_name;
+ALTER TABLE organisation_verifications DROP COLUMN website, DROP COLUMN name;
 DELETE FROM notifications WHERE kind IN ('invitation', 'verification_changed');
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check

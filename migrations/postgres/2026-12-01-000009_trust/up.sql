@@ -22,6 +22,9 @@ ALTER TABLE organisation_verifications
 ALTER TABLE organisation_verifications
     ADD CONSTRAINT organisation_verifications_decided_as_check
     CHECK (decided_as IN ('platform', 'organisation', 'system'));
+-- Each entry keeps the whole identity it was about (the registration it already kept):
+-- a verification must be of the identity the review was asked for.
+ALTER TABLE organisation_verifications ADD COLUMN name TEXT, ADD COLUMN website TEXT;
 
 -- Nobody joins a team without accepting: an invitation per person and organisation at a
 -- time, answered once.
@@ -50,6 +53,17 @@ ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
     CHECK (kind IN ('comment_reply', 'update_comment', 'role_granted', 'invitation',
                     'verification_changed'));
+
+-- A gift keeps the identity the platform had checked when it was made, which its receipts
+-- print whatever the organisation becomes.
+ALTER TABLE donations
+    ADD COLUMN receipt_name TEXT NOT NULL DEFAULT '',
+    ADD COLUMN receipt_registration TEXT;
+UPDATE donations d
+SET receipt_name = COALESCE(o.verified_name, o.name),
+    receipt_registration = CASE WHEN o.registry IS NOT NULL AND o.registration_number IS NOT NULL
+                                THEN o.registry || ' ' || o.registration_number END
+FROM organisations o WHERE o.id = d.organisation_id;
 
 -- A receipt prints the identity the platform checked, as it was when the money came; a
 -- period's PaymentIntent, which its refund names.

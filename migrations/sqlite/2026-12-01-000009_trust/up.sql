@@ -27,12 +27,23 @@ CREATE TABLE organisation_verifications_new (
     note                 TEXT NOT NULL DEFAULT '',
     decided_as           TEXT NOT NULL CHECK (decided_as IN ('platform', 'organisation', 'system')),
     decided_by           INTEGER REFERENCES users (id) ON DELETE SET NULL,
-    created_at           TIMESTAMP NOT NULL
+    created_at           TIMESTAMP NOT NULL,
+    -- Each entry keeps the whole identity it was about: a verification must be of the
+    -- identity the review was asked for.
+    name                 TEXT,
+    website              TEXT
 );
 INSERT INTO organisation_verifications_new
+    (id, organisation_id, status, registry, registration_number, note, decided_as,
+     decided_by, created_at)
 SELECT id, organisation_id, status, registry, registration_number, note, decided_as,
        decided_by, created_at
 FROM organisation_verifications;
+-- AUTOINCREMENT's counter too, so that no deleted entry's id is given again.
+UPDATE sqlite_sequence
+SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'organisation_verifications')
+WHERE name = 'organisation_verifications_new'
+  AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'organisation_verifications');
 DROP TABLE organisation_verifications;
 ALTER TABLE organisation_verifications_new RENAME TO organisation_verifications;
 CREATE INDEX organisation_verifications_organisation_idx
@@ -80,9 +91,24 @@ INSERT INTO notifications_new
 SELECT id, user_id, kind, actor_id, organisation_id, update_id, comment_id, role,
        created_at, read_at
 FROM notifications;
+UPDATE sqlite_sequence
+SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'notifications')
+WHERE name = 'notifications_new'
+  AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'notifications');
 DROP TABLE notifications;
 ALTER TABLE notifications_new RENAME TO notifications;
 CREATE INDEX notifications_user_idx ON notifications (user_id, created_at DESC, id DESC);
+
+-- A gift keeps the identity the platform had checked when it was made, which its receipts
+-- print whatever the organisation becomes.
+ALTER TABLE donations ADD COLUMN receipt_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE donations ADD COLUMN receipt_registration TEXT;
+UPDATE donations
+SET receipt_name = (SELECT COALESCE(o.verified_name, o.name) FROM organisations o
+                    WHERE o.id = donations.organisation_id),
+    receipt_registration = (SELECT CASE WHEN o.registry IS NOT NULL AND o.registration_number IS NOT NULL
+                                        THEN o.registry || ' ' || o.registration_number END
+                            FROM organisations o WHERE o.id = donations.organisation_id);
 
 -- A receipt prints the identity the platform checked, as it was when the money came; a
 -- period's PaymentIntent, which its refund names.

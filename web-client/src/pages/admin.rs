@@ -200,7 +200,7 @@ pub fn AdminPage() -> impl IntoView {
                 }));
             };
             let request_review = move |_| {
-                let body = NewVerification { status: VerificationStatus::Pending, registration: None, note: String::new() };
+                let body = NewVerification { status: VerificationStatus::Pending, registration: None, name: None, note: String::new() };
                 act(Box::pin(async move {
                     let path = format!("/organisations/{}/verification", slug.get_value());
                     api.send::<_, Verification>(Method::POST, &path, Some(&body)).await.map(|_| ())

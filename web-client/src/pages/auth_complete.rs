@@ -43,6 +43,7 @@ pub fn AuthCompletePage() -> impl IntoView {
             let session = Session {
                 access_token,
                 refresh_token,
+                user_id: get("user_id").unwrap_or_default(),
             };
             if session::save(&session) {
                 let api = expect_context::<crate::api::ApiClient>();

@@ -87,6 +87,8 @@ pub enum Rejection {
     AmountMismatch,
     /// The donation already has another subscription.
     SubscriptionMismatch,
+    /// A completed checkout that says nothing of what was paid.
+    NoPayment,
 }
 
 impl Rejection {
@@ -96,6 +98,7 @@ impl Rejection {
             Rejection::CheckoutMismatch => "checkout_mismatch",
             Rejection::AmountMismatch => "amount_mismatch",
             Rejection::SubscriptionMismatch => "subscription_mismatch",
+            Rejection::NoPayment => "no_payment",
         }
     }
 }

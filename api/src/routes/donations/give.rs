@@ -56,13 +56,7 @@ pub async fn create(
         .run(move |conn| {
             let profile = organisations::find_profile(conn, &slug, "")?
                 .ok_or(ApiError::NotFound("organisation"))?;
-            if !profile.row.verification_status.receives_gifts() {
-                return Err(ApiError::Conflict(
-                    "organisation_not_verified",
-                    "Only organisations whose verification is complete can receive donations."
-                        .into(),
-                ));
-            }
+            // Whether it may receive gifts is decided under its lock, in create_pending.
             let new = store::NewDonation {
                 organisation_id: profile.row.id,
                 donor_id: donor,
@@ -84,6 +78,7 @@ pub async fn create(
             .provider
             .create_checkout(&CheckoutRequest {
                 donation_id: id,
+                created_at: pending.created_at,
                 money: Money {
                     amount_minor: pending.amount_minor,
                     currency: pending.currency.clone(),
