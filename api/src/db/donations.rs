@@ -92,13 +92,15 @@ fn checked_identity(
     conn: &mut DbConnection,
     organisation_id: i64,
 ) -> QueryResult<Option<(String, Option<String>)>> {
-    let found: Option<(
-        verification::Status,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = organisations::table
+    #[derive(Queryable)]
+    struct Checked {
+        status: verification::Status,
+        name: String,
+        verified_name: Option<String>,
+        registry: Option<String>,
+        number: Option<String>,
+    }
+    let found: Option<Checked> = organisations::table
         .find(organisation_id)
         .select((
             organisations::verification_status,
@@ -109,16 +111,14 @@ fn checked_identity(
         ))
         .first(conn)
         .optional()?;
-    Ok(
-        found.and_then(|(status, name, verified_name, registry, number)| {
-            status.receives_gifts().then(|| {
-                (
-                    verified_name.unwrap_or(name),
-                    registry.zip(number).map(|(r, n)| format!("{r} {n}")),
-                )
-            })
-        }),
-    )
+    Ok(found.and_then(|c| {
+        c.status.receives_gifts().then(|| {
+            (
+                c.verified_name.unwrap_or(c.name),
+                c.registry.zip(c.number).map(|(r, n)| format!("{r} {n}")),
+            )
+        })
+    }))
 }
 
 fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, ApiError> {

@@ -241,8 +241,8 @@ pub fn update(
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         // The editor's role now, under the lock: one read before may have been taken away.
-        if !super::teams::member_role(conn, organisation_id, actor_id)?
-            .is_some_and(|role| role >= Role::Admin)
+        if super::teams::member_role(conn, organisation_id, actor_id)?
+            .is_none_or(|role| role < Role::Admin)
         {
             return Err(ApiError::Forbidden("forbidden"));
         }

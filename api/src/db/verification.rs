@@ -71,13 +71,15 @@ fn requested_identity(
     conn: &mut DbConnection,
     organisation_id: i64,
 ) -> QueryResult<Option<Identity>> {
-    let last: Option<(
-        Status,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = organisation_verifications::table
+    #[derive(Queryable)]
+    struct Entry {
+        status: Status,
+        name: Option<String>,
+        registry: Option<String>,
+        registration_number: Option<String>,
+        website: Option<String>,
+    }
+    let last: Option<Entry> = organisation_verifications::table
         .filter(organisation_verifications::organisation_id.eq(organisation_id))
         .order((
             organisation_verifications::created_at.desc(),
@@ -92,17 +94,15 @@ fn requested_identity(
         ))
         .first(conn)
         .optional()?;
-    Ok(match last {
-        Some((Status::Pending, Some(name), registry, registration_number, website)) => {
-            Some(Identity {
-                name,
-                registry,
-                registration_number,
-                website,
-            })
-        }
+    Ok(last.and_then(|entry| match (entry.status, entry.name) {
+        (Status::Pending, Some(name)) => Some(Identity {
+            name,
+            registry: entry.registry,
+            registration_number: entry.registration_number,
+            website: entry.website,
+        }),
         _ => None,
-    })
+    }))
 }
 
 /// The organisation's identity as its profile shows it now.
