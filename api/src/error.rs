@@ -72,6 +72,21 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// The one place where the storage layer's refusals become HTTP answers.
+impl From<crate::db::StoreError> for ApiError {
+    fn from(e: crate::db::StoreError) -> Self {
+        use crate::db::StoreError;
+        match e {
+            StoreError::Database(e) => Self::Internal(e.into()),
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Conflict(code, detail) => Self::Conflict(code, detail),
+            StoreError::Forbidden(code) => Self::Forbidden(code),
+            StoreError::Invalid(errors) => Self::Validation(errors),
+            StoreError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
 impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {

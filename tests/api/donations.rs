@@ -9,12 +9,12 @@ use crate::helpers::{
 };
 
 /// An organisation, verified, with an owner; a donor; a platform admin.
-struct Cast {
-    owner: Person,
-    donor: Person,
+pub(crate) struct Cast {
+    pub(crate) owner: Person,
+    pub(crate) donor: Person,
 }
 
-async fn cast(app: &TestApp) -> Cast {
+pub(crate) async fn cast(app: &TestApp) -> Cast {
     let owner = person(app, "owner@example.org").await;
     let donor = person(app, "donor@example.org").await;
     let platform = person(app, "platform@example.org").await;
@@ -38,7 +38,12 @@ async fn cast(app: &TestApp) -> Cast {
     Cast { owner, donor }
 }
 
-async fn give(app: &TestApp, who: &Person, body: Value, key: Option<&str>) -> reqwest::Response {
+pub(crate) async fn give(
+    app: &TestApp,
+    who: &Person,
+    body: Value,
+    key: Option<&str>,
+) -> reqwest::Response {
     let mut request = app
         .client
         .post(app.url("/api/v1/organisations/fonds-lumiere/donations"))
@@ -51,7 +56,7 @@ async fn give(app: &TestApp, who: &Person, body: Value, key: Option<&str>) -> re
 }
 
 /// Follows the checkout link and presses `outcome` on the sandbox's page.
-async fn checkout(app: &TestApp, checkout_url: &str, outcome: &str) -> String {
+pub(crate) async fn checkout(app: &TestApp, checkout_url: &str, outcome: &str) -> String {
     let page = app.client.get(checkout_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();

@@ -22,6 +22,7 @@ mod me;
 mod oauth;
 mod openapi;
 mod organisations;
+mod storage;
 mod stripe;
 mod teams;
 mod trust;

@@ -7,14 +7,13 @@ use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Deserialize;
 
+use super::error::StoreError;
 use super::schema::{cause_follows, cause_translations, causes};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::lang::Lang;
 use crate::domain::text::is_slug;
-use crate::error::ApiError;
 
 const TAXONOMY: &str = include_str!("../../data/causes.json");
 
@@ -171,16 +170,16 @@ pub fn list(conn: &mut DbConnection, lang: Lang) -> QueryResult<Vec<CauseView>> 
         .collect())
 }
 
-fn cause_id(conn: &mut DbConnection, slug: &str) -> Result<i64, ApiError> {
+fn cause_id(conn: &mut DbConnection, slug: &str) -> Result<i64, StoreError> {
     if !is_slug(slug) {
-        return Err(ApiError::NotFound("cause"));
+        return Err(StoreError::NotFound("cause"));
     }
     causes::table
         .filter(causes::slug.eq(slug))
         .select(causes::id)
         .first(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("cause"))
+        .ok_or(StoreError::NotFound("cause"))
 }
 
 /// The ids of a cause and of its narrower causes; `None` when there is no such cause.
@@ -205,7 +204,7 @@ pub fn with_children(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<
 }
 
 /// Follows a cause; following it again changes nothing.
-pub fn follow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(), ApiError> {
+pub fn follow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(), StoreError> {
     let cause_id = cause_id(conn, slug)?;
     let inserted = diesel::insert_into(cause_follows::table)
         .values((
@@ -215,13 +214,15 @@ pub fn follow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(), A
         ))
         .execute(conn);
     match inserted {
-        Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
+        Ok(_) => Ok(()),
+        // Followed already (at the same moment, from elsewhere): following is idempotent.
+        Err(e) if super::Unique::CauseFollow.violated_by(&e) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Stops following a cause; not following it already changes nothing.
-pub fn unfollow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(), ApiError> {
+pub fn unfollow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(), StoreError> {
     let cause_id = cause_id(conn, slug)?;
     diesel::delete(cause_follows::table.find((user_id, cause_id))).execute(conn)?;
     Ok(())

@@ -3,11 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::StoreError;
 use super::schema::{comment_reports, comments, organisation_members, updates, users};
 use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
-use crate::error::ApiError;
 
 /// A comment with its author: (id, update, parent, author id, name, avatar, body, at).
 pub type CommentRow = (
@@ -98,14 +98,14 @@ pub fn create(
     author_id: i64,
     parent_id: Option<i64>,
     body: &str,
-) -> Result<i64, ApiError> {
+) -> Result<i64, StoreError> {
     write_transaction(conn, |conn| {
         let organisation_id: i64 = updates::table
             .find(update_id)
             .select(updates::organisation_id)
             .first(conn)
             .optional()?
-            .ok_or(ApiError::NotFound("update"))?;
+            .ok_or(StoreError::NotFound("update"))?;
         let parent_author = match parent_id {
             None => None,
             Some(parent) => {
@@ -121,7 +121,7 @@ pub fn create(
                 match found {
                     Some((on, None, author)) if on == update_id => Some(author),
                     _ => {
-                        return Err(ApiError::Validation(vec![field_error(
+                        return Err(StoreError::Invalid(vec![field_error(
                             "parent_id",
                             "invalid_parent",
                             "replies go to a top-level comment of the same update",
@@ -172,10 +172,10 @@ pub fn create(
 }
 
 /// Deletes a comment and its replies, keeping the update's count exact.
-pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         let Some((update_id, _, _)) = context(conn, id)? else {
-            return Err(ApiError::NotFound("comment"));
+            return Err(StoreError::NotFound("comment"));
         };
         diesel::delete(comments::table.filter(comments::parent_id.eq(id))).execute(conn)?;
         diesel::delete(comments::table.find(id)).execute(conn)?;
@@ -240,7 +240,7 @@ pub fn report(
     user_id: i64,
     reason: &str,
     note: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         let already = comment_reports::table
             .find((comment_id, user_id))

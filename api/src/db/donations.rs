@@ -5,8 +5,9 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 
+use super::error::StoreError;
 use super::schema::{donation_payments, donations, organisations, payment_events, users};
 use super::{DbConnection, LockTable, lock_row, now, write_transaction};
 use crate::domain::donations::{
@@ -16,7 +17,6 @@ use crate::domain::donations::{
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
 use crate::domain::verification;
-use crate::error::ApiError;
 
 /// A gift to record, as its donor asked for it.
 #[derive(Debug, Clone)]
@@ -31,7 +31,10 @@ pub struct NewDonation {
 
 /// Records a pending donation; with an idempotency key already used by this donor, answers
 /// the donation it made (same request) or refuses (another request): (id, created now).
-pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64, bool), ApiError> {
+pub fn create_pending(
+    conn: &mut DbConnection,
+    new: &NewDonation,
+) -> Result<(i64, bool), StoreError> {
     let attempt = write_transaction(conn, |conn| {
         if let Some(found) = by_key(conn, new)? {
             return Ok(Some((found, false)));
@@ -41,7 +44,7 @@ pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64
         // receipts print.
         lock_row(conn, LockTable::Organisations, new.organisation_id)?;
         let Some(checked) = checked_identity(conn, new.organisation_id)? else {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "organisation_not_verified",
                 "Only organisations whose verification is complete can receive donations.".into(),
             ));
@@ -69,16 +72,16 @@ pub fn create_pending(conn: &mut DbConnection, new: &NewDonation) -> Result<(i64
             .returning(donations::id)
             .get_result(conn);
         match inserted {
-            Ok(id) => Ok::<_, ApiError>(Some((id, true))),
+            Ok(id) => Ok::<_, StoreError>(Some((id, true))),
             // The same key at the same moment from elsewhere: theirs won.
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+            Err(e) if super::Unique::DonationKey.violated_by(&e) => Ok(None),
             Err(other) => Err(other.into()),
         }
     });
     match attempt? {
         Some(done) => Ok(done),
         None => {
-            let found = by_key(conn, new)?.ok_or(ApiError::Conflict(
+            let found = by_key(conn, new)?.ok_or(StoreError::Conflict(
                 "idempotency_conflict",
                 "Another request with this Idempotency-Key is in progress: try again.".into(),
             ))?;
@@ -121,7 +124,7 @@ fn checked_identity(
     }))
 }
 
-fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, ApiError> {
+fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, StoreError> {
     let Some(key) = &new.idempotency_key else {
         return Ok(None);
     };
@@ -134,7 +137,7 @@ fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, Api
     match found {
         None => Ok(None),
         Some((id, hash)) if hash.as_deref() == Some(new.request_hash.as_str()) => Ok(Some(id)),
-        Some(_) => Err(ApiError::Validation(vec![field_error(
+        Some(_) => Err(StoreError::Invalid(vec![field_error(
             "Idempotency-Key",
             "idempotency_key_reused",
             "this key was used for another donation: use a new key for a new donation",
@@ -495,7 +498,7 @@ pub fn apply(
     event_id: &str,
     kind: &str,
     event: &ProviderEvent,
-) -> Result<Option<Judgement>, ApiError> {
+) -> Result<Option<Judgement>, StoreError> {
     let result = write_transaction(conn, |conn| {
         let claimed = payment_events::table
             .find((provider.as_str(), event_id))
@@ -524,23 +527,10 @@ pub fn apply(
     });
     match result {
         Ok(judgement) => Ok(judgement),
-        // The same event delivered at the same moment: the other delivery applied it, and
-        // its claim is there now. Any other unique violation is a failure, which the
-        // provider's retry will meet again: never an event dropped as if applied.
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
-            let claimed = payment_events::table
-                .find((provider.as_str(), event_id))
-                .count()
-                .get_result::<i64>(conn)?;
-            if claimed > 0 {
-                Ok(None)
-            } else {
-                Err(ApiError::Internal(anyhow::anyhow!(
-                    "a payment event hit a unique constraint: {}",
-                    info.message()
-                )))
-            }
-        }
+        // The same event delivered at the same moment: the other delivery applied it. Any
+        // other unique violation is a failure, which the provider's retry will meet again:
+        // never an event dropped as if applied.
+        Err(e) if super::Unique::PaymentEvent.violated_by(&e) => Ok(None),
         Err(other) => Err(other.into()),
     }
 }

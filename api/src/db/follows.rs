@@ -4,15 +4,19 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 
+use super::error::StoreError;
 use super::schema::{organisation_follows, organisations, users};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
-use crate::error::ApiError;
 
 /// Follows; following already changes nothing.
-pub fn follow(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> Result<(), ApiError> {
+pub fn follow(
+    conn: &mut DbConnection,
+    user_id: i64,
+    organisation_id: i64,
+) -> Result<(), StoreError> {
     let result = write_transaction(conn, |conn| {
         let already = organisation_follows::table
             .find((user_id, organisation_id))
@@ -35,7 +39,8 @@ pub fn follow(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> Re
     });
     match result {
         // The same person following at the same moment from elsewhere: theirs counted.
-        Ok(()) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
+        Ok(()) => Ok(()),
+        Err(e) if super::Unique::OrganisationFollow.violated_by(&e) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }
@@ -45,7 +50,7 @@ pub fn unfollow(
     conn: &mut DbConnection,
     user_id: i64,
     organisation_id: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         let removed = diesel::delete(organisation_follows::table.find((user_id, organisation_id)))
             .execute(conn)?;

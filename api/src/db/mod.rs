@@ -8,6 +8,7 @@ pub mod causes;
 pub mod comments;
 pub mod demo;
 pub mod donations;
+pub mod error;
 pub mod follows;
 pub mod migrations;
 pub mod notifications;
@@ -33,6 +34,7 @@ use diesel::prelude::*;
 use diesel::r2d2;
 
 use crate::error::ApiError;
+pub use error::{StoreError, Unique};
 
 /// A connection to either backend. PostgreSQL is listed first: diesel tries the variants in
 /// order, and SQLite would accept almost any URL as a file name. (We connect through

@@ -3,11 +3,11 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::error::StoreError;
 use super::schema::{oauth_states, user_identities};
 use super::users::{NewUser, UserRow};
 use super::{DbConnection, now, write_transaction};
 use crate::auth::oauth::Identity;
-use crate::error::ApiError;
 
 pub const STATE_TTL_MINUTES: i64 = 10;
 
@@ -85,7 +85,7 @@ pub fn sign_in_with(
     provider: &str,
     identity: &Identity,
     locale: &str,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, StoreError> {
     write_transaction(conn, |conn| {
         let linked: Option<i64> = user_identities::table
             .find((provider, &identity.subject))
@@ -93,18 +93,18 @@ pub fn sign_in_with(
             .first(conn)
             .optional()?;
         if let Some(user_id) = linked {
-            return super::users::find(conn, user_id)?.ok_or(ApiError::NotFound("user"));
+            return super::users::find(conn, user_id)?.ok_or(StoreError::NotFound("user"));
         }
         let email = identity
             .email
             .as_deref()
-            .ok_or(ApiError::Forbidden("email_required"))?;
+            .ok_or(StoreError::Forbidden("email_required"))?;
         if !identity.email_verified {
-            return Err(ApiError::Forbidden("email_not_verified"));
+            return Err(StoreError::Forbidden("email_not_verified"));
         }
         let key = email.trim().to_lowercase();
         if super::users::find_by_email(conn, &key)?.is_some() {
-            return Err(ApiError::Forbidden("account_exists"));
+            return Err(StoreError::Forbidden("account_exists"));
         }
         let at = now();
         // The provider's name, else the address's local part, else a plain word: each only
@@ -146,7 +146,7 @@ pub fn sign_in_with(
                 user_identities::created_at.eq(at),
             ))
             .execute(conn)?;
-        super::users::find(conn, user)?.ok_or(ApiError::NotFound("user"))
+        super::users::find(conn, user)?.ok_or(StoreError::NotFound("user"))
     })
 }
 

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::StoreError;
 use super::schema::{
     causes, organisation_causes, organisation_languages, organisation_links, organisation_members,
     organisation_translations, organisations,
@@ -13,7 +13,6 @@ use crate::domain::organisations::{
     self as rules, ProfileChanges, ProfileEdit, ProfileLists, Role, slugify,
 };
 use crate::domain::text::{field_error, is_slug};
-use crate::error::ApiError;
 
 /// The whole profile of an organisation.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -85,12 +84,12 @@ impl<'a> From<&'a ProfileChanges> for Changeset<'a> {
     }
 }
 
-fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, ApiError> {
+fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, StoreError> {
     slugs
         .iter()
         .map(|slug| {
             let unknown = || {
-                ApiError::Validation(vec![field_error(
+                StoreError::Invalid(vec![field_error(
                     "causes",
                     "unknown_cause",
                     format!("{slug} is not a cause (see /causes)"),
@@ -173,13 +172,17 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> QueryResult<String> {
 
 /// Creates an organisation with `owner` as its owner; answers its slug. The slug comes
 /// from the name, made unique with a number (`rivers-alive-2`).
-pub fn create(conn: &mut DbConnection, owner: i64, edit: &ProfileEdit) -> Result<String, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    owner: i64,
+    edit: &ProfileEdit,
+) -> Result<String, StoreError> {
     for _ in 0..3 {
         if let Some(slug) = create_once(conn, owner, edit)? {
             return Ok(slug);
         }
     }
-    Err(ApiError::Conflict(
+    Err(StoreError::Conflict(
         "slug_taken",
         "Several organisations of this name are being created at once: try again.".into(),
     ))
@@ -190,7 +193,7 @@ fn create_once(
     conn: &mut DbConnection,
     owner: i64,
     edit: &ProfileEdit,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, StoreError> {
     write_transaction(conn, |conn| {
         let fields = &edit.fields;
         let name = fields.name.clone().unwrap_or_default();
@@ -208,9 +211,7 @@ fn create_once(
             .get_result::<i64>(conn);
         let id = match inserted {
             Ok(id) => id,
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                return Ok(None);
-            }
+            Err(e) if super::Unique::OrganisationSlug.violated_by(&e) => return Ok(None),
             Err(other) => return Err(other.into()),
         };
         diesel::update(organisations::table.find(id))
@@ -237,14 +238,14 @@ pub fn update(
     organisation_id: i64,
     actor_id: i64,
     edit: &ProfileEdit,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         // The editor's role now, under the lock: one read before may have been taken away.
         if super::teams::member_role(conn, organisation_id, actor_id)?
             .is_none_or(|role| role < Role::Admin)
         {
-            return Err(ApiError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden("forbidden"));
         }
         diesel::update(organisations::table.find(organisation_id))
             .set((
@@ -265,13 +266,13 @@ pub fn delete(
     conn: &mut DbConnection,
     organisation_id: i64,
     actor_id: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     use super::schema::{donation_payments, donations};
     use crate::domain::donations::Provider;
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         if super::teams::member_role(conn, organisation_id, actor_id)? != Some(Role::Owner) {
-            return Err(ApiError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden("forbidden"));
         }
         // Any real payment, refunded ones too: donors' records of it stay.
         let real_money: i64 = donation_payments::table
@@ -290,7 +291,7 @@ pub fn delete(
             .count()
             .get_result(conn)?;
         if real_money > 0 || real_gifts > 0 {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "has_donations",
                 "This organisation has received gifts, whose records its donors rely on: hand it over to someone else instead.".into(),
             ));
@@ -322,7 +323,7 @@ fn write_lists(
     conn: &mut DbConnection,
     organisation_id: i64,
     lists: &ProfileLists,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     if let Some(slugs) = &lists.causes {
         let ids = cause_ids(conn, slugs)?;
         replace_causes(conn, organisation_id, &ids)?;
@@ -365,7 +366,7 @@ fn write_lists(
         .count()
         .get_result(conn)?;
     if kept > rules::MAX_TRANSLATIONS {
-        return Err(ApiError::Validation(vec![field_error(
+        return Err(StoreError::Invalid(vec![field_error(
             "translations",
             "too_many",
             format!(
@@ -384,7 +385,7 @@ fn write_lists(
         .first::<String>(conn)
         .optional()?;
     if clash.is_some() {
-        return Err(ApiError::Validation(vec![field_error(
+        return Err(StoreError::Invalid(vec![field_error(
             &format!("translations.{main}"),
             "main_language",
             format!(

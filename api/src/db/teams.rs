@@ -4,8 +4,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::StoreError;
 use super::organisations::lock_organisation;
 use super::schema::{organisation_invitations, organisation_members, organisations, users};
 use super::{DbConnection, notifications, now, write_transaction};
@@ -13,7 +13,6 @@ use crate::domain::organisations::{InvitationStatus, Role};
 use crate::domain::pagination::{KeysetAfter, TextKeysetAfter};
 use crate::domain::text::field_error;
 use crate::domain::verification;
-use crate::error::ApiError;
 
 /// Who changes a team, and how they signed in.
 #[derive(Debug, Clone, Copy)]
@@ -27,13 +26,13 @@ impl Actor {
     /// Making someone owner, or taking an owner's role away, hands the organisation over:
     /// a signed-in session only, never an API token.
     /// `next` is the new role, `None` a removal.
-    fn may_change_ownership(&self, current: Role, next: Option<Role>) -> Result<(), ApiError> {
+    fn may_change_ownership(&self, current: Role, next: Option<Role>) -> Result<(), StoreError> {
         let hands_over = match next {
             None => current == Role::Owner,
             Some(next) => next != current && (next == Role::Owner || current == Role::Owner),
         };
         if hands_over && !self.session {
-            Err(ApiError::Forbidden("session_required"))
+            Err(StoreError::Forbidden("session_required"))
         } else {
             Ok(())
         }
@@ -126,8 +125,8 @@ fn owners(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-fn last_owner() -> ApiError {
-    ApiError::Conflict(
+fn last_owner() -> StoreError {
+    StoreError::Conflict(
         "last_owner",
         "An organisation keeps at least one owner: make someone else owner first, or delete the organisation.".into(),
     )
@@ -139,8 +138,8 @@ fn actor_role(
     conn: &mut DbConnection,
     organisation_id: i64,
     actor_id: i64,
-) -> Result<Role, ApiError> {
-    member_role(conn, organisation_id, actor_id)?.ok_or(ApiError::Forbidden("forbidden"))
+) -> Result<Role, StoreError> {
+    member_role(conn, organisation_id, actor_id)?.ok_or(StoreError::Forbidden("forbidden"))
 }
 
 /// Tells someone they were given a role (unless they gave it to themselves).
@@ -172,15 +171,15 @@ pub fn change_role(
     actor: &Actor,
     user_id: i64,
     role: Role,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         let actor_id = actor.user_id;
         let actor_role = actor_role(conn, organisation_id, actor_id)?;
         let current =
-            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
+            member_role(conn, organisation_id, user_id)?.ok_or(StoreError::NotFound("member"))?;
         if !actor_role.may_manage(current) || !actor_role.may_manage(role) {
-            return Err(ApiError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden("forbidden"));
         }
         actor.may_change_ownership(current, Some(role))?;
         if current == Role::Owner && role != Role::Owner && owners(conn, organisation_id)? <= 1 {
@@ -203,15 +202,15 @@ pub fn remove_member(
     organisation_id: i64,
     actor: &Actor,
     user_id: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         let actor_id = actor.user_id;
         let actor_role = actor_role(conn, organisation_id, actor_id)?;
         let current =
-            member_role(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))?;
+            member_role(conn, organisation_id, user_id)?.ok_or(StoreError::NotFound("member"))?;
         if actor_id != user_id && !actor_role.may_manage(current) {
-            return Err(ApiError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden("forbidden"));
         }
         if actor_id != user_id {
             actor.may_change_ownership(current, None)?;
@@ -228,7 +227,7 @@ pub fn remove_member(
 /// Refuses (409 `sole_owner`) when the user is the only owner of an organisation: deleting
 /// their account would leave it without anyone to run it. Call inside the deleting
 /// transaction.
-pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), ApiError> {
+pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), StoreError> {
     // Locked in one order (by id), so that two co-owners leaving at once cannot each hold
     // the lock the other waits for.
     let owned: Vec<i64> = organisation_members::table
@@ -240,7 +239,7 @@ pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<()
     for organisation_id in owned {
         lock_organisation(conn, organisation_id)?;
         if owners(conn, organisation_id)? <= 1 {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "sole_owner",
                 "You are the only owner of an organisation: make someone else owner, or delete the organisation, first.".into(),
             ));
@@ -369,21 +368,21 @@ pub fn invite(
     actor_id: i64,
     user_id: i64,
     role: Role,
-) -> Result<String, ApiError> {
+) -> Result<String, StoreError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
-            return Err(ApiError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden("forbidden"));
         }
         if super::users::find(conn, user_id)?.is_none() {
-            return Err(ApiError::Validation(vec![field_error(
+            return Err(StoreError::Invalid(vec![field_error(
                 "user_id",
                 "unknown_user",
                 "no user has this id",
             )]));
         }
         if member_role(conn, organisation_id, user_id)?.is_some() {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "already_member",
                 "This person is already in the team.".into(),
             ));
@@ -404,7 +403,7 @@ pub fn invite(
             .count()
             .get_result(conn)?;
         if waiting >= MAX_PENDING_INVITATIONS {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "too_many_invitations",
                 format!(
                     "At most {MAX_PENDING_INVITATIONS} invitations can wait at once: revoke some first."
@@ -428,8 +427,8 @@ pub fn invite(
             Ok(_) => {}
             // Another invitation for the same person at the same moment (the unique index
             // on waiting invitations decides).
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(ApiError::Conflict(
+            Err(e) if super::Unique::PendingInvitation.violated_by(&e) => {
+                return Err(StoreError::Conflict(
                     "already_invited",
                     "This person already has an invitation waiting.".into(),
                 ));
@@ -458,14 +457,14 @@ pub fn revoke(
     organisation_id: i64,
     actor_id: i64,
     invitation_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         let found = invitation(conn, invitation_id)?
             .filter(|i| i.organisation_id == organisation_id)
-            .ok_or(ApiError::NotFound("invitation"))?;
+            .ok_or(StoreError::NotFound("invitation"))?;
         if !actor_role(conn, organisation_id, actor_id)?.may_manage(found.role) {
-            return Err(ApiError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden("forbidden"));
         }
         if found.status_at(now()) != InvitationStatus::Pending {
             return Err(not_pending(found.status_at(now())));
@@ -484,13 +483,13 @@ pub fn revoke(
     })
 }
 
-fn not_pending(status: InvitationStatus) -> ApiError {
+fn not_pending(status: InvitationStatus) -> StoreError {
     match status {
-        InvitationStatus::Expired => ApiError::Conflict(
+        InvitationStatus::Expired => StoreError::Conflict(
             "invitation_expired",
             "This invitation has lapsed: ask the team for a new one.".into(),
         ),
-        _ => ApiError::Conflict(
+        _ => StoreError::Conflict(
             "invitation_answered",
             "This invitation has already been answered or withdrawn.".into(),
         ),
@@ -505,17 +504,17 @@ pub fn answer(
     user_id: i64,
     invitation_id: &str,
     accept: bool,
-) -> Result<InvitationRow, ApiError> {
+) -> Result<InvitationRow, StoreError> {
     let found = invitation(conn, invitation_id)?
         .filter(|i| i.user_id == user_id)
-        .ok_or(ApiError::NotFound("invitation"))?;
+        .ok_or(StoreError::NotFound("invitation"))?;
     let organisation_id = found.organisation_id;
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         // Read again under the lock: a revocation may have come in between.
         let found = invitation(conn, invitation_id)?
             .filter(|i| i.user_id == user_id)
-            .ok_or(ApiError::NotFound("invitation"))?;
+            .ok_or(StoreError::NotFound("invitation"))?;
         let at = now();
         let status = found.status_at(at);
         if status != InvitationStatus::Pending {
@@ -529,7 +528,7 @@ pub fn answer(
             None => false,
         };
         if accept && !still_allowed {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "invitation_withdrawn",
                 "Whoever sent this invitation can no longer give this role: ask the team again."
                     .into(),

@@ -6,11 +6,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
+use super::error::StoreError;
 use super::schema::{reactions, updates};
 use super::sql::{Bind, Sql};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
-use crate::error::ApiError;
 
 /// An update with its organisation, as lists show it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -282,7 +282,7 @@ pub fn create(
     organisation_id: i64,
     author_id: i64,
     new: NewUpdate,
-) -> Result<i64, ApiError> {
+) -> Result<i64, StoreError> {
     use super::schema::organisations;
     let language = match new.language {
         Some(language) => language,
@@ -331,7 +331,7 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
 }
 
 /// Reacts (again: no change); answers the count now.
-pub fn react(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), ApiError> {
+pub fn react(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), StoreError> {
     let result = write_transaction(conn, |conn| {
         let already = reactions::table
             .find((update_id, user_id))
@@ -352,16 +352,14 @@ pub fn react(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<()
         Ok::<_, diesel::result::Error>(())
     });
     match result {
-        Ok(())
-        | Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(()),
+        Ok(()) => Ok(()),
+        // Reacted already (at the same moment, from elsewhere): reacting is idempotent.
+        Err(e) if super::Unique::Reaction.violated_by(&e) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }
 
-pub fn unreact(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), ApiError> {
+pub fn unreact(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         let removed = diesel::delete(reactions::table.find((update_id, user_id))).execute(conn)?;
         if removed > 0 {

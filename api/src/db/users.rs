@@ -2,11 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::StoreError;
 use super::schema::users;
 use super::{DbConnection, now};
-use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -51,18 +50,16 @@ pub struct ProfileChanges {
 }
 
 /// Creates the user; 409 `email_taken` when the email (in any case) is in use.
-pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<i64, ApiError> {
+pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<i64, StoreError> {
     diesel::insert_into(users::table)
         .values(new)
         .returning(users::id)
         .get_result(conn)
         .map_err(|e| match e {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::Conflict(
-                    "email_taken",
-                    "An account with this email exists: sign in instead.".into(),
-                )
-            }
+            e if super::Unique::UserEmail.violated_by(&e) => StoreError::Conflict(
+                "email_taken",
+                "An account with this email exists: sign in instead.".into(),
+            ),
             other => other.into(),
         })
 }

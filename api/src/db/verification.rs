@@ -5,11 +5,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::StoreError;
 use super::schema::{organisation_members, organisation_verifications, organisations};
 use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::organisations::Role;
 use crate::domain::verification::{Authority, Identity, Status};
-use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Record {
@@ -58,8 +58,8 @@ pub struct Decision {
     pub note: String,
 }
 
-fn identity_changed() -> ApiError {
-    ApiError::Conflict(
+fn identity_changed() -> StoreError {
+    StoreError::Conflict(
         "identity_changed",
         "The organisation's name, registration or website changed since the review was asked for: look at it again.".into(),
     )
@@ -160,7 +160,7 @@ pub fn decide(
     actor_id: Option<i64>,
     authority: Authority,
     decision: Decision,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         // On PostgreSQL, a row lock: two requests at once see each other's result.
         super::organisations::lock_organisation(conn, organisation_id)?;
@@ -200,13 +200,11 @@ pub fn decide(
         if decision.status == Status::Verified
             && (identity.registry.is_none() || identity.registration_number.is_none())
         {
-            return Err(ApiError::Validation(vec![
-                crate::domain::text::field_error(
-                    "registration",
-                    "required",
-                    "verifying needs the registration checked: give it, or set it on the profile",
-                ),
-            ]));
+            return Err(StoreError::Invalid(vec![crate::domain::text::field_error(
+                "registration",
+                "required",
+                "verifying needs the registration checked: give it, or set it on the profile",
+            )]));
         }
         record(
             conn,

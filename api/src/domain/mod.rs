@@ -14,3 +14,11 @@ pub mod text_enum;
 pub mod updates;
 pub mod users;
 pub mod verification;
+
+/// A rule of the domain saying no: not allowed (`Forbidden`), or not now, given the state
+/// (`Conflict`), each with a stable code. The layers above turn it into their answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Forbidden(&'static str),
+    Conflict(&'static str, String),
+}

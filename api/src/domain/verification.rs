@@ -1,6 +1,6 @@
 //! Verification: who may set which status.
 
-use crate::error::ApiError;
+use super::Refusal;
 
 crate::text_enum! {
     /// Where an organisation stands.
@@ -68,16 +68,16 @@ impl Identity {
 }
 
 impl Authority {
-    pub fn may_set(self, current: Status, next: Status) -> Result<(), ApiError> {
+    pub fn may_set(self, current: Status, next: Status) -> Result<(), Refusal> {
         match self {
             Authority::Platform | Authority::System => Ok(()),
             Authority::Owner => match (current, next) {
-                (_, s) if s != Status::Pending => Err(ApiError::Forbidden("platform_admin_only")),
-                (Status::Pending, _) => Err(ApiError::Conflict(
+                (_, s) if s != Status::Pending => Err(Refusal::Forbidden("platform_admin_only")),
+                (Status::Pending, _) => Err(Refusal::Conflict(
                     "already_pending",
                     "A review is already requested.".into(),
                 )),
-                (Status::Verified, _) => Err(ApiError::Conflict(
+                (Status::Verified, _) => Err(Refusal::Conflict(
                     "already_verified",
                     "The organisation is verified already.".into(),
                 )),

@@ -160,8 +160,12 @@ pub async fn delete_me(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
     // Refused before anything is stopped, rather than after.
-    db.run(move |conn| write_transaction(conn, |conn| teams::ensure_not_sole_owner(conn, user_id)))
-        .await?;
+    db.run(move |conn| {
+        Ok(write_transaction(conn, |conn| {
+            teams::ensure_not_sole_owner(conn, user_id)
+        })?)
+    })
+    .await?;
     let live = db
         .run(move |conn| {
             Ok(donations::live_recurring(

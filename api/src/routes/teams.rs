@@ -246,7 +246,7 @@ pub async fn revoke_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner().1;
     let (organisation, actor) = (admin.organisation_id, admin.user_id);
-    db.run(move |conn| teams::revoke(conn, organisation, actor, &id))
+    db.run(move |conn| Ok(teams::revoke(conn, organisation, actor, &id)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -281,7 +281,7 @@ async fn answer(
 ) -> Result<web::Json<Invitation>, ApiError> {
     let user = auth.user_id;
     let row = db
-        .run(move |conn| teams::answer(conn, user, &id, accept))
+        .run(move |conn| Ok(teams::answer(conn, user, &id, accept)?))
         .await?;
     Ok(web::Json(to_invitation(row)))
 }
@@ -363,7 +363,7 @@ pub async fn change_member_role(
         user_id: actor.user_id,
         session: actor.session,
     };
-    db.run(move |conn| teams::change_role(conn, organisation, &actor, user, role))
+    db.run(move |conn| Ok(teams::change_role(conn, organisation, &actor, user, role)?))
         .await?;
     Ok(web::Json(member(&db, organisation, user).await?))
 }
@@ -401,7 +401,7 @@ pub async fn remove_member(
         user_id: actor.user_id,
         session: actor.session,
     };
-    db.run(move |conn| teams::remove_member(conn, organisation, &actor, user))
+    db.run(move |conn| Ok(teams::remove_member(conn, organisation, &actor, user)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

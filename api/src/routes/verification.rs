@@ -105,7 +105,7 @@ pub async fn set(
         verifier.user_id,
         verifier.authority,
     );
-    db.run(move |conn| store::decide(conn, id, Some(actor), authority, decision))
+    db.run(move |conn| Ok(store::decide(conn, id, Some(actor), authority, decision)?))
         .await?;
     if status.ends_gifts() {
         stop_gifts(&db, &payments, id).await?;

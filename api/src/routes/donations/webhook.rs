@@ -64,7 +64,15 @@ pub async fn webhook(
     let meaning = events::effect(&event);
     let event_id = event.id.clone();
     let judgement = db
-        .run(move |conn| store::apply(conn, provider_name, &event.id, &event.kind, &meaning))
+        .run(move |conn| {
+            Ok(store::apply(
+                conn,
+                provider_name,
+                &event.id,
+                &event.kind,
+                &meaning,
+            )?)
+        })
         .await?;
     match &judgement {
         Some(judgement) if judgement.detail.is_empty() => {

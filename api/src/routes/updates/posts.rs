@@ -69,7 +69,7 @@ pub async fn create(
     };
     let (organisation, author) = (member.organisation_id, member.user_id);
     let id = db
-        .run(move |conn| store::create(conn, organisation, author, new))
+        .run(move |conn| Ok(store::create(conn, organisation, author, new)?))
         .await?;
     let update = load_update(&db, id, Some(author)).await?;
     Ok(HttpResponse::Created()
