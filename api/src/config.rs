@@ -8,9 +8,45 @@ use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args};
 use url::Url;
 
-use crate::auth::oauth::{Protocol, Provider};
+use crate::auth::oauth::{self, Protocol};
 use crate::db::DatabaseUrl;
+use crate::domain::donations::Provider as PaymentProvider;
 use crate::secrets::Secret;
+
+/// Every setting's default, written once: the flags' attributes and [`Settings::new`] (what
+/// tests start from) both read these.
+pub mod defaults {
+    use crate::domain::donations::Provider;
+
+    pub const DATA_DIR: &str = "./data";
+    pub const LISTEN: &str = "127.0.0.1:8080";
+    pub const WEB_DIR: &str = "web-client/dist";
+    pub const MAX_BODY_BYTES: usize = 64 * 1024;
+    pub const DB_POOL_SIZE: u32 = 16;
+    pub const LOG_JSON: bool = false;
+    pub const AUTH_ATTEMPTS_PER_IP: u32 = 30;
+    pub const AUTH_FAILURES_PER_ACCOUNT: u32 = 10;
+    pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+    pub const FACEBOOK_DIALOG_URL: &str = "https://www.facebook.com/v21.0/dialog/oauth";
+    pub const FACEBOOK_GRAPH_URL: &str = "https://graph.facebook.com/v21.0";
+    pub const OIDC_NAME: &str = "Single sign-on";
+    pub const PAYMENTS: Provider = Provider::Sandbox;
+    pub const ALLOW_SANDBOX: bool = false;
+    pub const STRIPE_API_BASE: &str = "https://api.stripe.com";
+    pub const DEMO: bool = false;
+    pub const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+}
+
+/// The address people reach the server at, for absolute links (feeds, redirects).
+#[derive(Debug, Clone)]
+pub struct PublicUrl(pub Url);
+
+impl PublicUrl {
+    /// `path` (starting with `/`) on the public address.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.0.as_str().trim_end_matches('/'))
+    }
+}
 
 fn default_url(url: &str) -> Url {
     Url::parse(url).unwrap_or_else(|_| unreachable!("a valid constant URL"))
@@ -26,11 +62,11 @@ pub struct Settings {
     pub database_url: Option<String>,
 
     /// Where the server keeps its SQLite database and generated development secrets.
-    #[arg(long, env = "ENSEMBLE_DATA_DIR", default_value = "./data")]
+    #[arg(long, env = "ENSEMBLE_DATA_DIR", default_value = defaults::DATA_DIR)]
     pub data_dir: PathBuf,
 
     /// Address and port to listen on (`0` as the port picks a free one).
-    #[arg(long, env = "ENSEMBLE_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "ENSEMBLE_LISTEN", default_value = defaults::LISTEN)]
     pub listen: String,
 
     /// The URL people and providers reach the server at (links, OAuth redirects).
@@ -39,7 +75,7 @@ pub struct Settings {
     pub public_url: Option<Url>,
 
     /// The built web app (index.html and its hashed assets).
-    #[arg(long, env = "ENSEMBLE_WEB_DIR", default_value = "web-client/dist")]
+    #[arg(long, env = "ENSEMBLE_WEB_DIR", default_value = defaults::WEB_DIR)]
     pub web_dir: PathBuf,
 
     /// Origins of third-party web apps allowed to call the API from a browser, separated by
@@ -48,11 +84,11 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
 
     /// Largest request body accepted, in bytes.
-    #[arg(long, env = "ENSEMBLE_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    #[arg(long, env = "ENSEMBLE_MAX_BODY_BYTES", default_value_t = defaults::MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
 
     /// Database connections kept in the pool.
-    #[arg(long, env = "ENSEMBLE_DB_POOL_SIZE", default_value_t = 16)]
+    #[arg(long, env = "ENSEMBLE_DB_POOL_SIZE", default_value_t = defaults::DB_POOL_SIZE)]
     pub db_pool_size: u32,
 
     /// HTTP worker threads (absent: one per core).
@@ -60,15 +96,15 @@ pub struct Settings {
     pub workers: Option<usize>,
 
     /// Log as JSON lines (for log collectors) instead of human-readable text.
-    #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value_t = defaults::LOG_JSON, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub log_json: bool,
 
     /// Sign-in and registration attempts allowed per client IP per 10 minutes.
-    #[arg(long, env = "ENSEMBLE_AUTH_ATTEMPTS_PER_IP", default_value_t = 30)]
+    #[arg(long, env = "ENSEMBLE_AUTH_ATTEMPTS_PER_IP", default_value_t = defaults::AUTH_ATTEMPTS_PER_IP)]
     pub auth_attempts_per_ip: u32,
 
     /// Failed sign-ins allowed per account and client address per 10 minutes.
-    #[arg(long, env = "ENSEMBLE_AUTH_FAILURES_PER_ACCOUNT", default_value_t = 10)]
+    #[arg(long, env = "ENSEMBLE_AUTH_FAILURES_PER_ACCOUNT", default_value_t = defaults::AUTH_FAILURES_PER_ACCOUNT)]
     pub auth_failures_per_account: u32,
 
     /// The reverse proxies in front of this server, as networks or addresses separated by
@@ -81,12 +117,12 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_GOOGLE_CLIENT_ID")]
     pub google_client_id: Option<String>,
     #[arg(long, env = "ENSEMBLE_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
-    pub google_client_secret: Option<String>,
+    pub google_client_secret: Option<Secret>,
     /// Google's issuer; discovery finds its endpoints (override only to test).
     #[arg(
         long,
         env = "ENSEMBLE_GOOGLE_ISSUER",
-        default_value = "https://accounts.google.com"
+        default_value = defaults::GOOGLE_ISSUER
     )]
     pub google_issuer: Url,
 
@@ -94,19 +130,19 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_FACEBOOK_CLIENT_ID")]
     pub facebook_client_id: Option<String>,
     #[arg(long, env = "ENSEMBLE_FACEBOOK_CLIENT_SECRET", hide_env_values = true)]
-    pub facebook_client_secret: Option<String>,
+    pub facebook_client_secret: Option<Secret>,
     /// Facebook's login dialog (override only to test).
     #[arg(
         long,
         env = "ENSEMBLE_FACEBOOK_DIALOG_URL",
-        default_value = "https://www.facebook.com/v21.0/dialog/oauth"
+        default_value = defaults::FACEBOOK_DIALOG_URL
     )]
     pub facebook_dialog_url: Url,
     /// Facebook's Graph API (override only to test).
     #[arg(
         long,
         env = "ENSEMBLE_FACEBOOK_GRAPH_URL",
-        default_value = "https://graph.facebook.com/v21.0"
+        default_value = defaults::FACEBOOK_GRAPH_URL
     )]
     pub facebook_graph_url: Url,
 
@@ -117,46 +153,55 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_OIDC_CLIENT_ID")]
     pub oidc_client_id: Option<String>,
     #[arg(long, env = "ENSEMBLE_OIDC_CLIENT_SECRET", hide_env_values = true)]
-    pub oidc_client_secret: Option<String>,
+    pub oidc_client_secret: Option<Secret>,
     /// The name the sign-in button shows for it.
-    #[arg(long, env = "ENSEMBLE_OIDC_NAME", default_value = "Single sign-on")]
+    #[arg(long, env = "ENSEMBLE_OIDC_NAME", default_value = defaults::OIDC_NAME)]
     pub oidc_name: String,
 
     /// The payment provider: `sandbox` (a built-in test checkout where no money moves) or
     /// `stripe`.
-    #[arg(long, env = "ENSEMBLE_PAYMENTS", default_value = "sandbox", value_parser = ["sandbox", "stripe"])]
-    pub payments: String,
+    #[arg(long, env = "ENSEMBLE_PAYMENTS", default_value_t = defaults::PAYMENTS)]
+    pub payments: PaymentProvider,
     /// Allow the sandbox (test money) on an `https://` public address: only for a test
     /// deployment. Without it, such a server refuses to start with the sandbox.
-    #[arg(long, env = "ENSEMBLE_ALLOW_SANDBOX", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "ENSEMBLE_ALLOW_SANDBOX", default_value_t = defaults::ALLOW_SANDBOX, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub allow_sandbox: bool,
     /// Stripe's secret API key (`sk_live_…`, `sk_test_…`).
     #[arg(long, env = "ENSEMBLE_STRIPE_SECRET_KEY", hide_env_values = true)]
-    pub stripe_secret_key: Option<String>,
+    pub stripe_secret_key: Option<Secret>,
     /// The signing secret of the webhook endpoint `<public URL>/api/v1/payments/stripe/webhook`
     /// (`whsec_…`).
     #[arg(long, env = "ENSEMBLE_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
-    pub stripe_webhook_secret: Option<String>,
+    pub stripe_webhook_secret: Option<Secret>,
     /// Stripe's API (override only to test).
     #[arg(
         long,
         env = "ENSEMBLE_STRIPE_API_BASE",
-        default_value = "https://api.stripe.com"
+        default_value = defaults::STRIPE_API_BASE
     )]
     pub stripe_api_base: Url,
 
     /// Load the demo data (fictitious organisations and people) at start, if the database
     /// has no organisations yet.
-    #[arg(long, env = "ENSEMBLE_DEMO", default_value = "false", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "ENSEMBLE_DEMO", default_value_t = defaults::DEMO, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub demo: bool,
 
     /// The bearer token `/metrics` asks for. Absent: `/metrics` answers only requests made
     /// directly from this machine (a loopback peer, no proxy in between).
     #[arg(long, env = "ENSEMBLE_METRICS_TOKEN", hide_env_values = true)]
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<Secret>,
+
+    /// The key access tokens are signed with (HMAC). Absent: generated once and kept in
+    /// `<data dir>/secrets.json`, which suits one development machine, not several servers.
+    #[arg(long, env = "ENSEMBLE_TOKEN_SECRET", hide_env_values = true)]
+    pub token_secret: Option<Secret>,
+    /// The key the sandbox signs its checkout links and events with. Absent: like the token
+    /// key, generated once in the data directory.
+    #[arg(long, env = "ENSEMBLE_SANDBOX_SECRET", hide_env_values = true)]
+    pub sandbox_secret: Option<Secret>,
 
     /// Seconds in-flight requests get to finish after SIGTERM.
-    #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECS)]
     pub shutdown_timeout_secs: u64,
 }
 
@@ -168,34 +213,46 @@ impl Settings {
             data_dir,
             listen: listen.into(),
             public_url: None,
-            web_dir: PathBuf::from("web-client/dist"),
+            web_dir: PathBuf::from(defaults::WEB_DIR),
             cors_origins: Vec::new(),
-            max_body_bytes: 64 * 1024,
-            db_pool_size: 16,
+            max_body_bytes: defaults::MAX_BODY_BYTES,
+            db_pool_size: defaults::DB_POOL_SIZE,
             workers: None,
-            log_json: false,
-            auth_attempts_per_ip: 30,
-            auth_failures_per_account: 10,
+            log_json: defaults::LOG_JSON,
+            auth_attempts_per_ip: defaults::AUTH_ATTEMPTS_PER_IP,
+            auth_failures_per_account: defaults::AUTH_FAILURES_PER_ACCOUNT,
             trusted_proxies: Vec::new(),
             google_client_id: None,
             google_client_secret: None,
-            google_issuer: default_url("https://accounts.google.com"),
+            google_issuer: default_url(defaults::GOOGLE_ISSUER),
             facebook_client_id: None,
             facebook_client_secret: None,
-            facebook_dialog_url: default_url("https://www.facebook.com/v21.0/dialog/oauth"),
-            facebook_graph_url: default_url("https://graph.facebook.com/v21.0"),
+            facebook_dialog_url: default_url(defaults::FACEBOOK_DIALOG_URL),
+            facebook_graph_url: default_url(defaults::FACEBOOK_GRAPH_URL),
             oidc_issuer: None,
             oidc_client_id: None,
             oidc_client_secret: None,
-            oidc_name: "Single sign-on".into(),
-            payments: "sandbox".into(),
-            allow_sandbox: false,
+            oidc_name: defaults::OIDC_NAME.into(),
+            payments: defaults::PAYMENTS,
+            allow_sandbox: defaults::ALLOW_SANDBOX,
             stripe_secret_key: None,
             stripe_webhook_secret: None,
-            stripe_api_base: default_url("https://api.stripe.com"),
-            demo: false,
+            stripe_api_base: default_url(defaults::STRIPE_API_BASE),
+            demo: defaults::DEMO,
             metrics_token: None,
-            shutdown_timeout_secs: 30,
+            token_secret: None,
+            sandbox_secret: None,
+            shutdown_timeout_secs: defaults::SHUTDOWN_TIMEOUT_SECS,
+        }
+    }
+
+    /// The public URL, or by default `http://` + `address` (the address the server listens
+    /// at, once bound: a port `0` has become the one picked).
+    pub fn public_url_at(&self, address: &str) -> anyhow::Result<Url> {
+        match &self.public_url {
+            Some(url) => Ok(url.clone()),
+            None => Url::parse(&format!("http://{address}"))
+                .with_context(|| format!("http://{address} as the public URL")),
         }
     }
 
@@ -209,19 +266,21 @@ impl Settings {
 
     /// The sign-in providers configured: each needs its client id and secret (one without
     /// the other is a configuration error, reported at start).
-    pub fn oauth_providers(&self) -> anyhow::Result<Vec<Provider>> {
+    pub fn oauth_providers(&self) -> anyhow::Result<Vec<oauth::Provider>> {
         let mut providers = Vec::new();
         let mut add = |id: &'static str,
                        name: &str,
-                       client: (&Option<String>, &Option<String>),
+                       client: (&Option<String>, &Option<Secret>),
                        protocol: Protocol| {
             match client {
-                (Some(client_id), Some(secret)) if !client_id.is_empty() && !secret.is_empty() => {
-                    providers.push(Provider {
+                (Some(client_id), Some(secret))
+                    if !client_id.is_empty() && !secret.expose().is_empty() =>
+                {
+                    providers.push(oauth::Provider {
                         id,
                         name: name.to_owned(),
                         client_id: client_id.clone(),
-                        client_secret: Secret::new(secret.clone()),
+                        client_secret: secret.clone(),
                         protocol,
                     });
                     Ok(())

@@ -62,6 +62,12 @@ both_ways!(
     ]
 );
 
+both_ways!(
+    crate::domain::credentials::Scope,
+    wire::TokenScope,
+    [Read, Write]
+);
+
 impl From<verification::Authority> for wire::VerificationActor {
     fn from(value: verification::Authority) -> Self {
         match value {

@@ -28,7 +28,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req
             .app_data::<BodyLimit>()
-            .map_or(64 * 1024, |limit| limit.0);
+            .map_or(crate::config::defaults::MAX_BODY_BYTES, |limit| limit.0);
         let declared_length = req
             .headers()
             .get(header::CONTENT_LENGTH)

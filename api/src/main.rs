@@ -195,12 +195,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let settings = cli.settings;
             settings.ensure_data_dir()?;
-            let secrets = ensemble_api::secrets::Secrets::load(&settings.data_dir)?;
+            let secrets = ensemble_api::secrets::Secrets::load(&settings)?;
             let db = Db::connect(&settings.database()?, 2)?;
-            let public_url = match &settings.public_url {
-                Some(url) => url.clone(),
-                None => url::Url::parse(&format!("http://{}", settings.listen))?,
-            };
+            let public_url = settings.public_url_at(&settings.listen)?;
             let payments =
                 ensemble_api::payments::Payments::from_settings(&settings, &secrets, &public_url)?;
             let report =

@@ -1,5 +1,5 @@
 //! Secrets the server needs (token signing keys, webhook secrets). In production they come
-//! from the environment; in development, a missing one is generated once and kept in
+//! from the environment through `Settings`; in development, a missing one is generated once and kept in
 //! `<data dir>/secrets.json` (mode 0600) so sessions survive restarts. Never logged: the
 //! type's `Debug` prints a placeholder.
 
@@ -25,10 +25,36 @@ impl Secret {
         &self.0
     }
 
+    /// An empty value (a variable set to nothing) counts as absent.
+    fn given(value: Option<&Secret>) -> Option<&Secret> {
+        value.filter(|secret| !secret.0.is_empty())
+    }
+
     fn generate() -> Self {
         let mut bytes = [0u8; 48];
         rand::rng().fill_bytes(&mut bytes);
         Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+/// Read from a flag or the environment (`Settings`).
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -50,10 +76,10 @@ pub struct Secrets {
 const SECRETS_FILE: &str = "secrets.json";
 
 impl Secrets {
-    /// Reads each secret from the environment, else from the store in `data_dir`, else
-    /// generates it and saves it there.
-    pub fn load(data_dir: &Path) -> anyhow::Result<Self> {
-        let path = data_dir.join(SECRETS_FILE);
+    /// Takes each secret from the settings (which read the environment), else from the
+    /// store in the data directory, else generates it and saves it there.
+    pub fn load(settings: &crate::config::Settings) -> anyhow::Result<Self> {
+        let path = settings.data_dir.join(SECRETS_FILE);
         let mut stored: BTreeMap<String, String> = match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text)
                 .with_context(|| format!("{} is not a JSON object of strings", path.display()))?,
@@ -61,11 +87,9 @@ impl Secrets {
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
         let mut changed = false;
-        let mut get = |env: &str, key: &str| -> Secret {
-            if let Ok(value) = std::env::var(env)
-                && !value.is_empty()
-            {
-                return Secret::new(value);
+        let mut get = |given: Option<&Secret>, key: &str| -> Secret {
+            if let Some(secret) = Secret::given(given) {
+                return secret.clone();
             }
             if let Some(value) = stored.get(key) {
                 return Secret::new(value.clone());
@@ -76,8 +100,8 @@ impl Secrets {
             secret
         };
         let secrets = Self {
-            token_signing_key: get("ENSEMBLE_TOKEN_SECRET", "token_signing_key"),
-            sandbox_secret: get("ENSEMBLE_SANDBOX_SECRET", "sandbox_secret"),
+            token_signing_key: get(settings.token_secret.as_ref(), "token_signing_key"),
+            sandbox_secret: get(settings.sandbox_secret.as_ref(), "sandbox_secret"),
         };
         if changed {
             write_private(&path, &serde_json::to_string_pretty(&stored)?)?;

@@ -16,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::oauth::OAuth;
 use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::tokens::TokenKeys;
-use crate::config::Settings;
+use crate::config::{PublicUrl, Settings};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
@@ -36,21 +36,10 @@ pub struct Application {
     db: Db,
 }
 
-/// The address people reach the server at, for absolute links (feeds, redirects).
-#[derive(Debug, Clone)]
-pub struct PublicUrl(pub url::Url);
-
-impl PublicUrl {
-    /// `path` (starting with `/`) on the public address.
-    pub fn join(&self, path: &str) -> String {
-        format!("{}{path}", self.0.as_str().trim_end_matches('/'))
-    }
-}
-
 impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.ensure_data_dir()?;
-        let secrets = Secrets::load(&settings.data_dir)?;
+        let secrets = Secrets::load(&settings)?;
         let database = settings.database()?;
         let db = Db::connect(&database, settings.db_pool_size)?;
         tracing::info!(database = ?database, "database ready");
@@ -62,10 +51,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen)
             .with_context(|| format!("listening on {}", settings.listen))?;
         let address = listener.local_addr()?;
-        let public_url = match &settings.public_url {
-            Some(url) => url.clone(),
-            None => url::Url::parse(&format!("http://{address}"))?,
-        };
+        let public_url = settings.public_url_at(&address.to_string())?;
 
         let doc = openapi::document();
         let fallback = Data::new(Fallback::new(&doc, settings.web_dir.clone()));
@@ -89,8 +75,7 @@ impl Application {
             token: settings
                 .metrics_token
                 .clone()
-                .filter(|t| !t.is_empty())
-                .map(crate::secrets::Secret::new),
+                .filter(|t| !t.expose().is_empty()),
             local_server: match public_url.host() {
                 Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
                 Some(url::Host::Ipv6(ip)) => ip.is_loopback(),

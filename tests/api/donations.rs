@@ -673,3 +673,28 @@ async fn the_organisation_sees_names_and_emails_only_as_donors_allow() {
         .await;
     assert_problem(response, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn a_configured_secret_signs_in_place_of_the_generated_one() {
+    const GIVEN: &str = "sandbox-secret-from-the-environment-0123456789";
+    let app = crate::helpers::spawn_app_with(|s| s.sandbox_secret = Some(GIVEN.into())).await;
+    let c = cast(&app).await;
+    let stored = std::fs::read_to_string(app.dir.path().join("data/secrets.json")).unwrap();
+    assert!(!stored.contains("sandbox_secret"), "{stored}");
+    assert!(!stored.contains(GIVEN));
+    let response = give(
+        &app,
+        &c.donor,
+        json!({"amount_minor": 1500, "currency": "EUR"}),
+        None,
+    )
+    .await;
+    let pending: Value = response.json().await.unwrap();
+    let id = pending["id"].as_str().unwrap().to_owned();
+    let completed = json!({"id": "evt_given", "type": "checkout.session.completed", "data": {"object": {
+        "id": format!("cs_sandbox_{id}"), "mode": "payment", "payment_status": "paid",
+        "client_reference_id": id, "metadata": {"donation_id": id},
+        "payment_intent": "pi_given", "amount_total": 1500, "currency": "eur"}}});
+    assert_eq!(deliver(&app, GIVEN, &completed, 0).await, 200);
+    assert_eq!(donation(&app, &c.donor, &id).await["status"], "succeeded");
+}

@@ -12,7 +12,7 @@ use crate::helpers::{
 async fn app_with_stripe(stripe: &FakeStripe) -> (TestApp, Person) {
     let base = stripe.base.clone();
     let app = spawn_app_with(|s| {
-        s.payments = "stripe".into();
+        s.payments = ensemble_api::domain::donations::Provider::Stripe;
         s.stripe_secret_key = Some(SECRET_KEY.into());
         s.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
         s.stripe_api_base = base.parse().unwrap();

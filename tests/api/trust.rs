@@ -876,7 +876,7 @@ async fn the_sandbox_is_refused_on_a_public_https_address_unless_allowed() {
 async fn stripe_app(stripe: &FakeStripe) -> (TestApp, Cast) {
     let base = stripe.base.clone();
     let app = spawn_app_with(move |s| {
-        s.payments = "stripe".into();
+        s.payments = ensemble_api::domain::donations::Provider::Stripe;
         s.stripe_secret_key = Some(fake_stripe::SECRET_KEY.into());
         s.stripe_webhook_secret = Some(fake_stripe::WEBHOOK_SECRET.into());
         s.stripe_api_base = base.parse().unwrap();

@@ -19,9 +19,10 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError};
 use futures_util::future::LocalBoxFuture;
 
-use super::tokens::{API_TOKEN_PREFIX, TokenError, TokenKeys};
+use super::tokens::{TokenError, TokenKeys};
 use crate::db::Db;
 use crate::db::sessions::{self, Principal};
+use crate::domain::credentials::API_TOKEN_PREFIX;
 use crate::error::ApiError;
 
 /// What a credential must allow.
@@ -173,7 +174,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
             user_id: principal.user_id,
             is_admin: principal.is_admin,
             credential: Credential::ApiToken,
-            may_write: scope == "write",
+            may_write: scope == crate::domain::credentials::Scope::Write,
         });
     }
     let claims = keys.verify(&token).map_err(|e| match e {

@@ -36,14 +36,7 @@ pub struct Provider {
     pub protocol: Protocol,
 }
 
-/// Who the provider says the person is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub subject: String,
-    pub email: Option<String>,
-    pub email_verified: bool,
-    pub name: Option<String>,
-}
+pub use crate::domain::credentials::Identity;
 
 /// Why a sign-in through a provider failed; the code is shown to the web app.
 #[derive(Debug, thiserror::Error)]

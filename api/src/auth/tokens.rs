@@ -1,24 +1,15 @@
-//! Access tokens (short-lived HS256 JWTs, algorithm pinned when verifying) and opaque
-//! secrets (refresh and API tokens: random, shown once, stored as SHA-256 hashes).
+//! Access tokens: short-lived HS256 JWTs, algorithm pinned when verifying. The opaque
+//! secrets (refresh and API tokens) are `domain::credentials`.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::secrets::Secret;
 
 /// Access tokens live 15 minutes; refresh them with the refresh token.
 pub const ACCESS_TTL_SECS: u32 = 15 * 60;
-/// A refresh token not used for 30 days expires.
-pub const REFRESH_TTL_DAYS: i64 = 30;
 const AUDIENCE: &str = "ensemble-api";
-
-pub const REFRESH_PREFIX: &str = "ens_rt_";
-pub const API_TOKEN_PREFIX: &str = "ens_pat_";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
@@ -109,20 +100,6 @@ impl TokenKeys {
     }
 }
 
-/// A new random secret with a recognisable prefix (so a leaked one can be found by
-/// secret scanners, and a refresh token can never pass for an access token).
-pub fn new_secret(prefix: &str) -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// How secrets are stored: hex SHA-256 (they are random, so no salt or slow hash is needed).
-pub fn hash_secret(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,17 +131,5 @@ mod tests {
         let other_issuer =
             TokenKeys::new(&Secret::new("k".repeat(48)), "http://elsewhere.test").unwrap();
         assert_eq!(other_issuer.verify(&token), Err(TokenError::Invalid));
-    }
-
-    #[test]
-    fn secrets_are_prefixed_random_and_hashed() {
-        let a = new_secret(REFRESH_PREFIX);
-        assert!(a.starts_with("ens_rt_") && a.len() > 40);
-        assert_ne!(a, new_secret(REFRESH_PREFIX));
-        assert_eq!(hash_secret("abc").len(), 64);
-        assert_eq!(
-            hash_secret("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

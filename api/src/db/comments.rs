@@ -9,33 +9,39 @@ use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
 
-/// A comment with its author: (id, update, parent, author id, name, avatar, body, at).
-pub type CommentRow = (
-    i64,
-    i64,
-    Option<i64>,
-    i64,
-    String,
-    Option<String>,
-    String,
-    NaiveDateTime,
-);
+/// A comment with its author.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comments)]
+pub struct CommentRow {
+    pub id: i64,
+    pub update_id: i64,
+    pub parent_id: Option<i64>,
+    #[diesel(select_expression = users::id)]
+    pub author_id: i64,
+    #[diesel(select_expression = users::display_name)]
+    pub author_name: String,
+    #[diesel(select_expression = users::avatar_url)]
+    pub author_avatar: Option<String>,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
 
+impl CommentRow {
+    pub fn key(&self) -> KeysetAfter {
+        KeysetAfter {
+            created_at: self.created_at,
+            id: self.id,
+        }
+    }
+}
+
+/// Comments with their authors, oldest first.
 macro_rules! comment_rows {
     () => {
         comments::table
             .inner_join(users::table)
             .order((comments::created_at.asc(), comments::id.asc()))
-            .select((
-                comments::id,
-                comments::update_id,
-                comments::parent_id,
-                users::id,
-                users::display_name,
-                users::avatar_url,
-                comments::body,
-                comments::created_at,
-            ))
+            .select(CommentRow::as_select())
     };
 }
 

@@ -80,13 +80,32 @@ pub fn forget_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
 }
 
 /// A follower whose follows are public: (user id, display name, avatar, since).
-pub type FollowerRow = (i64, String, Option<String>, NaiveDateTime);
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisation_follows)]
+pub struct FollowerRow {
+    #[diesel(select_expression = users::id)]
+    pub user_id: i64,
+    #[diesel(select_expression = users::display_name)]
+    pub display_name: String,
+    #[diesel(select_expression = users::avatar_url)]
+    pub avatar_url: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl FollowerRow {
+    pub fn key(&self) -> KeysetAfter {
+        KeysetAfter {
+            created_at: self.created_at,
+            id: self.user_id,
+        }
+    }
+}
 
 /// Public followers, newest first, keyset-paged on (created_at, user id).
 pub fn followers(
     conn: &mut DbConnection,
     organisation_id: i64,
-    after: Option<(NaiveDateTime, i64)>,
+    after: Option<KeysetAfter>,
     limit: i64,
 ) -> QueryResult<Vec<FollowerRow>> {
     let mut query = organisation_follows::table
@@ -97,32 +116,31 @@ pub fn followers(
             organisation_follows::created_at.desc(),
             organisation_follows::user_id.desc(),
         ))
-        .select((
-            users::id,
-            users::display_name,
-            users::avatar_url,
-            organisation_follows::created_at,
-        ))
+        .select(FollowerRow::as_select())
         .limit(limit + 1)
         .into_boxed();
-    if let Some((at, id)) = after {
+    if let Some(after) = after {
         query = query.filter(
-            organisation_follows::created_at
-                .lt(at)
-                .or(organisation_follows::created_at
-                    .eq(at)
-                    .and(organisation_follows::user_id.lt(id))),
+            organisation_follows::created_at.lt(after.created_at).or(
+                organisation_follows::created_at
+                    .eq(after.created_at)
+                    .and(organisation_follows::user_id.lt(after.id)),
+            ),
         );
     }
     query.load(conn)
 }
 
 /// An organisation someone follows.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisation_follows)]
 pub struct FollowedRow {
     pub organisation_id: i64,
+    #[diesel(select_expression = organisations::slug)]
     pub slug: String,
+    #[diesel(select_expression = organisations::name)]
     pub name: String,
+    #[diesel(select_expression = organisation_follows::created_at)]
     pub since: NaiveDateTime,
 }
 
@@ -140,12 +158,7 @@ pub fn followed_by(
             organisation_follows::created_at.desc(),
             organisation_follows::organisation_id.desc(),
         ))
-        .select((
-            organisations::id,
-            organisations::slug,
-            organisations::name,
-            organisation_follows::created_at,
-        ))
+        .select(FollowedRow::as_select())
         .limit(limit + 1)
         .into_boxed();
     if let Some(after) = after {

@@ -145,13 +145,6 @@ impl DatabaseUrl {
         }
         Ok(Self::Sqlite(PathBuf::from(path)))
     }
-
-    pub fn backend(&self) -> Backend {
-        match self {
-            Self::Postgres(_) => Backend::Postgres,
-            Self::Sqlite(_) => Backend::Sqlite,
-        }
-    }
 }
 
 /// Shows the URL without its password, so it can be logged.
@@ -170,12 +163,6 @@ impl std::fmt::Debug for DatabaseUrl {
             Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Postgres,
-    Sqlite,
 }
 
 /// Opens connections of the variant the URL names, and prepares SQLite ones.
@@ -227,7 +214,6 @@ pub type Pool = r2d2::Pool<Manager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    backend: Backend,
 }
 
 /// Connections in use and idle, for `/metrics`.
@@ -255,18 +241,11 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .build(Manager { url: url.clone() })
             .with_context(|| format!("connecting to the database {url:?}"))?;
-        let db = Self {
-            pool,
-            backend: url.backend(),
-        };
+        let db = Self { pool };
         let mut conn = db.pool.get()?;
         migrations::run(&mut conn)?;
         causes::sync_taxonomy(&mut conn)?;
         Ok(db)
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
     }
 
     /// Runs blocking database work on the blocking thread pool, in the caller's span.

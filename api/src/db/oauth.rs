@@ -7,7 +7,7 @@ use super::error::StoreError;
 use super::schema::{oauth_states, user_identities};
 use super::users::{NewUser, UserRow};
 use super::{DbConnection, now, write_transaction};
-use crate::auth::oauth::Identity;
+use crate::domain::credentials::Identity;
 
 pub const STATE_TTL_MINUTES: i64 = 10;
 

@@ -86,18 +86,6 @@ fn push_with(sql: &mut Sql, template: &str, value: &str) {
     }
 }
 
-/// Ids, written into the text (integers cannot inject anything); `NULL` when there are
-/// none, so that `IN (NULL)` matches nothing.
-fn id_list(ids: &[i64]) -> String {
-    if ids.is_empty() {
-        return "NULL".to_owned();
-    }
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Appends ` WHERE ` before the first condition, ` AND ` before the others.
 struct Conditions {
     any: bool,
@@ -224,11 +212,13 @@ pub fn search_query(
         }
     }
     if let Some(ids) = &filters.cause_ids {
-        conditions.next(&mut sql).push(&format!(
-            "EXISTS (SELECT 1 FROM organisation_causes oc WHERE oc.organisation_id = o.id \
-             AND oc.cause_id IN ({}))",
-            id_list(ids)
-        ));
+        conditions
+            .next(&mut sql)
+            .push(
+                "EXISTS (SELECT 1 FROM organisation_causes oc WHERE oc.organisation_id = o.id AND ",
+            )
+            .id_in("oc.cause_id", ids, false)
+            .push(")");
     }
     if let Some(country) = &filters.country {
         conditions
@@ -254,14 +244,12 @@ pub fn search_query(
         });
     }
     if let Some(ids) = &filters.ids {
-        conditions
-            .next(&mut sql)
-            .push(&format!("o.id IN ({})", id_list(ids)));
+        conditions.next(&mut sql).id_in("o.id", ids, false);
     }
     if !filters.exclude.is_empty() {
         conditions
             .next(&mut sql)
-            .push(&format!("o.id NOT IN ({})", id_list(&filters.exclude)));
+            .id_in("o.id", &filters.exclude, true);
     }
     // Ranking every match of a common word ("water": half the directory) would cost a
     // score per match; PostgreSQL ranks the 1,000 most followed matches instead (their

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::schema::{api_tokens, refresh_tokens, sessions, users};
 use super::{DbConnection, now, write_transaction};
-use crate::auth::tokens::{
-    API_TOKEN_PREFIX, REFRESH_PREFIX, REFRESH_TTL_DAYS, hash_secret, new_secret,
+use crate::domain::credentials::{
+    API_TOKEN_PREFIX, REFRESH_PREFIX, REFRESH_TTL_DAYS, Scope, hash_secret, new_secret,
 };
 use crate::domain::pagination::TextKeysetAfter;
 
@@ -32,7 +32,7 @@ pub struct SessionRow {
 pub struct ApiTokenRow {
     pub id: String,
     pub name: String,
-    pub scope: String,
+    pub scope: Scope,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
 }
@@ -292,13 +292,13 @@ pub fn create_api_token(
     conn: &mut DbConnection,
     user_id: i64,
     name: &str,
-    scope: &str,
+    scope: Scope,
 ) -> QueryResult<(ApiTokenRow, String)> {
     let secret = new_secret(API_TOKEN_PREFIX);
     let row = ApiTokenRow {
         id: uuid::Uuid::new_v4().simple().to_string(),
         name: name.to_owned(),
-        scope: scope.to_owned(),
+        scope,
         created_at: now(),
         last_used_at: None,
     };
@@ -307,7 +307,7 @@ pub fn create_api_token(
             api_tokens::id.eq(&row.id),
             api_tokens::user_id.eq(user_id),
             api_tokens::name.eq(&row.name),
-            api_tokens::scope.eq(&row.scope),
+            api_tokens::scope.eq(row.scope),
             api_tokens::token_hash.eq(hash_secret(&secret)),
             api_tokens::created_at.eq(row.created_at),
         ))
@@ -345,8 +345,8 @@ pub fn revoke_api_token(conn: &mut DbConnection, user_id: i64, id: &str) -> Quer
 pub fn principal_for_api_token(
     conn: &mut DbConnection,
     presented: &str,
-) -> QueryResult<Option<(Principal, String)>> {
-    let found: Option<(String, String, Option<NaiveDateTime>, i64, bool)> = api_tokens::table
+) -> QueryResult<Option<(Principal, Scope)>> {
+    let found: Option<(String, Scope, Option<NaiveDateTime>, i64, bool)> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash_secret(presented)))
         .filter(api_tokens::revoked_at.is_null())

@@ -91,6 +91,24 @@ impl Sql {
         self.bind(Bind::Int(value))
     }
 
+    /// `column` is one of `ids` (`negate`: is none of them), with the list bound as one
+    /// value, so the text is the same whatever the ids and however many: a PostgreSQL
+    /// array, or a JSON array SQLite reads with `json_each`.
+    pub fn id_in(&mut self, column: &str, ids: &[i64], negate: bool) -> &mut Self {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        if self.postgres {
+            let not = if negate { "NOT " } else { "" };
+            self.push(&format!("{not}({column} = ANY(CAST("))
+                .text(format!("{{{list}}}"))
+                .push(" AS BIGINT[])))")
+        } else {
+            let not = if negate { " NOT" } else { "" };
+            self.push(&format!("{column}{not} IN (SELECT value FROM json_each("))
+                .text(format!("[{list}]"))
+                .push("))")
+        }
+    }
+
     /// The binds, in order (for `ensemble explain`).
     pub fn binds(&self) -> &[Bind] {
         &self.binds

@@ -89,4 +89,5 @@ text_column!(
     crate::domain::organisations::InvitationStatus,
     crate::domain::verification::Authority,
     crate::domain::notifications::Kind,
+    crate::domain::credentials::Scope,
 );

@@ -204,17 +204,11 @@ pub fn in_causes(
     after: Option<&KeysetAfter>,
     limit: i64,
 ) -> QueryResult<Vec<UpdateRow>> {
-    let ids = cause_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
     merged(
         conn,
         |sql| {
-            sql.push(&format!(
-                "SELECT DISTINCT organisation_id FROM organisation_causes WHERE cause_id IN ({ids})"
-            ));
+            sql.push("SELECT DISTINCT organisation_id FROM organisation_causes WHERE ")
+                .id_in("cause_id", cause_ids, false);
         },
         after,
         limit,

@@ -2,6 +2,7 @@
 //! types before anything reaches the database.
 
 pub mod countries;
+pub mod credentials;
 pub mod donations;
 pub mod lang;
 pub mod markdown;

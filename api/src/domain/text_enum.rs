@@ -1,6 +1,6 @@
 //! `text_enum!`: an enum stored as text. One definition gives the variants, their stored
-//! names, `as_str`, `parse` (an unknown name is `None`, never a plausible default) and
-//! `ALL`; `db::types` makes each one a diesel `Text` column type.
+//! names, `as_str`, `parse` (an unknown name is `None`, never a plausible default),
+//! `FromStr` (for settings) and `ALL`; `db::types` makes each one a diesel `Text` column type.
 
 /// Defines `pub enum $name { $variant, … }` stored as the given strings.
 #[macro_export]
@@ -28,6 +28,18 @@ macro_rules! text_enum {
                     $($text => Some($name::$variant),)+
                     _ => None,
                 }
+            }
+        }
+
+        /// Parses a stored or configured name; the error lists the names there are.
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(text: &str) -> Result<Self, String> {
+                Self::parse(text).ok_or_else(|| {
+                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("`{text}` is not one of: {}", names.join(", "))
+                })
             }
         }
 

@@ -12,6 +12,7 @@ use futures_util::future::BoxFuture;
 
 use crate::domain::donations::{Money, Provider as ProviderName, ProviderEvent, Recurrence};
 use crate::error::ApiError;
+use crate::secrets::Secret;
 
 /// What a checkout is created for.
 #[derive(Debug, Clone)]
@@ -91,14 +92,17 @@ impl Payments {
         public_url: &url::Url,
     ) -> anyhow::Result<Self> {
         let public_url_text = public_url.as_str();
-        match settings.payments.as_str() {
-            "stripe" => {
+        let given = |secret: &Option<Secret>| {
+            secret
+                .as_ref()
+                .map(|s| s.expose().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        match settings.payments {
+            ProviderName::Stripe => {
                 let (Some(key), Some(webhook)) = (
-                    settings.stripe_secret_key.clone().filter(|k| !k.is_empty()),
-                    settings
-                        .stripe_webhook_secret
-                        .clone()
-                        .filter(|k| !k.is_empty()),
+                    given(&settings.stripe_secret_key),
+                    given(&settings.stripe_webhook_secret),
                 ) else {
                     anyhow::bail!(
                         "ENSEMBLE_PAYMENTS=stripe needs ENSEMBLE_STRIPE_SECRET_KEY and ENSEMBLE_STRIPE_WEBHOOK_SECRET"
@@ -114,7 +118,7 @@ impl Payments {
                     sandbox: None,
                 })
             }
-            _ => {
+            ProviderName::Sandbox => {
                 // Test money on a public address would look like real giving: refused unless
                 // the operator says it is a test deployment.
                 if public_url.scheme() == "https" && !settings.allow_sandbox {

@@ -5,13 +5,13 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::config::PublicUrl;
 use crate::db::Db;
 use crate::db::organisations;
 use crate::db::updates::{self as store, UpdateRow};
 use crate::domain::markdown;
 use crate::error::ApiError;
 use crate::routes::API_PREFIX;
-use crate::startup::PublicUrl;
 
 const ENTRIES: i64 = 20;
 

@@ -144,26 +144,18 @@ pub async fn followers(
         .run(move |conn| {
             let id =
                 organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
-            Ok(follows::followers(
-                conn,
-                id,
-                after.map(|a| (a.created_at, a.id)),
-                limit.get(),
-            )?)
+            Ok(follows::followers(conn, id, after, limit.get())?)
         })
         .await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| KeysetAfter {
-        created_at: row.3,
-        id: row.0,
-    });
+    let (rows, next_cursor) = split_page(rows, limit, follows::FollowerRow::key);
     Ok(web::Json(Page {
         items: rows
             .into_iter()
-            .map(|(id, display_name, avatar_url, since)| Follower {
-                user_id: id.to_string(),
-                display_name,
-                avatar_url,
-                since: utc(since),
+            .map(|row| Follower {
+                user_id: row.user_id.to_string(),
+                display_name: row.display_name,
+                avatar_url: row.avatar_url,
+                since: utc(row.created_at),
             })
             .collect(),
         next_cursor,

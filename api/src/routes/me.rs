@@ -3,9 +3,7 @@
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use ensemble_wire::{
-    AccountDeleted, ApiToken, CreatedApiToken, Me, NewApiToken, Page, TokenScope, UpdateMe,
-};
+use ensemble_wire::{AccountDeleted, ApiToken, CreatedApiToken, Me, NewApiToken, Page, UpdateMe};
 
 use crate::auth::{Auth, Read, SessionOnly, Write};
 use crate::db::sessions::{self, ApiTokenRow};
@@ -44,17 +42,9 @@ pub(crate) fn to_api_token(row: ApiTokenRow) -> ApiToken {
     ApiToken {
         id: row.id,
         name: row.name,
-        scope: scope(&row.scope),
+        scope: row.scope.into(),
         created_at: utc(row.created_at),
         last_used_at: row.last_used_at.map(utc),
-    }
-}
-
-fn scope(stored: &str) -> TokenScope {
-    if stored == "write" {
-        TokenScope::Write
-    } else {
-        TokenScope::Read
     }
 }
 
@@ -249,10 +239,7 @@ pub async fn create_token(
 ) -> Result<HttpResponse, ApiError> {
     let name =
         text::single_line("name", &body.name, 1, 80).map_err(|e| ApiError::Validation(vec![e]))?;
-    let scope = match body.scope {
-        TokenScope::Read => "read",
-        TokenScope::Write => "write",
-    };
+    let scope = body.scope.into();
     let user_id = auth.user_id;
     let (row, secret) = db
         .run(move |conn| {

@@ -13,12 +13,13 @@ use utoipa::IntoParams;
 
 use crate::auth::oauth::OAuth;
 use crate::auth::rate_limit::{AuthLimits, RateLimiter};
-use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys, hash_secret, new_secret};
+use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
 use crate::client_ip::ClientIp;
 use crate::context;
 use crate::db::Db;
 use crate::db::oauth::{self as store, NewState};
 use crate::db::sessions;
+use crate::domain::credentials::{hash_secret, new_secret};
 use crate::error::ApiError;
 use crate::extract::Query;
 

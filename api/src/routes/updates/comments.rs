@@ -9,7 +9,7 @@ use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{Auth, CommentModerator, Write};
 use crate::db::updates::{self as store};
 use crate::db::{Db, comments};
-use crate::domain::pagination::{KeysetAfter, split_page};
+use crate::domain::pagination::split_page;
 use crate::domain::text::field_error;
 use crate::domain::updates as updates_rules;
 use crate::error::ApiError;
@@ -17,18 +17,17 @@ use crate::extract::{Json, Query};
 use crate::routes::PageParams;
 
 pub(crate) fn comment_to_wire(row: comments::CommentRow) -> Comment {
-    let (id, update_id, parent_id, user_id, display_name, avatar_url, body, at) = row;
     Comment {
-        id: id.to_string(),
-        update_id: update_id.to_string(),
-        parent_id: parent_id.map(|p| p.to_string()),
+        id: row.id.to_string(),
+        update_id: row.update_id.to_string(),
+        parent_id: row.parent_id.map(|p| p.to_string()),
         author: PersonRef {
-            user_id: user_id.to_string(),
-            display_name,
-            avatar_url,
+            user_id: row.author_id.to_string(),
+            display_name: row.author_name,
+            avatar_url: row.author_avatar,
         },
-        body,
-        created_at: utc(at),
+        body: row.body,
+        created_at: utc(row.created_at),
     }
 }
 
@@ -58,10 +57,7 @@ pub async fn list_comments(
             Ok(comments::list(conn, id, after, limit.get())?)
         })
         .await?;
-    let (rows, next_cursor) = split_page(rows, limit, |row| KeysetAfter {
-        created_at: row.7,
-        id: row.0,
-    });
+    let (rows, next_cursor) = split_page(rows, limit, comments::CommentRow::key);
     Ok(web::Json(Page {
         items: rows.into_iter().map(comment_to_wire).collect(),
         next_cursor,
