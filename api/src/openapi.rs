@@ -73,7 +73,9 @@ pub fn operations(item: &PathItem) -> impl Iterator<Item = (&'static str, &Opera
     .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
 }
 
-/// Errors any operation can answer are documented once, here, rather than on each handler:
+/// Every error response is a problem document (handlers name the status and its meaning;
+/// the content is added here). Errors any operation can answer are documented once, here,
+/// rather than on each handler:
 /// 500 everywhere; 503 where the database is used; 400 where there are parameters;
 /// 400/413/415/422 where there is a body; 401 where a token is required, and 403 where such
 /// an operation writes. Handlers document their specific ones (409, 404, …), which win.
@@ -88,6 +90,16 @@ fn add_standard_errors(doc: &mut utoipa::openapi::OpenApi) {
             (&mut item.patch, true),
         ] {
             let Some(op) = op else { continue };
+            // Every error answer is a problem document: the handlers give the status and
+            // what it means for them, the content is added here.
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    *response = problem_content(std::mem::take(&mut response.description));
+                }
+            }
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
             let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
             let has_body = op.request_body.is_some();
@@ -129,15 +141,17 @@ fn add_standard_errors(doc: &mut utoipa::openapi::OpenApi) {
 }
 
 fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
-    RefOr::T(
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                crate::error::PROBLEM_JSON,
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build(),
-    )
+    RefOr::T(problem_content(description.to_owned()))
+}
+
+fn problem_content(description: String) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
 }

@@ -61,7 +61,7 @@ fn entry(public: &PublicUrl, row: &UpdateRow) -> String {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Atom 1.0: the 20 newest updates, their HTML sanitised", content_type = "application/atom+xml", body = String),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/updates.atom")]

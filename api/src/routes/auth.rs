@@ -65,8 +65,8 @@ fn answer(
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created and signed in", body = AuthResponse),
-        (status = 409, description = "`email_taken`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`"),
+        (status = 429, description = "`rate_limited`"),
     )
 )]
 #[post("/auth/register")]
@@ -128,9 +128,8 @@ pub async fn register(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
-        (status = 401, description = "`invalid_credentials`: the same answer whether or not the email exists",
-         body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`: the same answer whether or not the email exists"),
+        (status = 429, description = "`rate_limited`"),
     )
 )]
 #[post("/auth/login")]
@@ -178,8 +177,7 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = AuthResponse),
-        (status = 401, description = "`invalid_refresh_token` or `refresh_token_reused`",
-         body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_refresh_token` or `refresh_token_reused`"),
     )
 )]
 #[post("/auth/refresh")]

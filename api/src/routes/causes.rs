@@ -60,7 +60,7 @@ pub async fn list(
     params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), super::LangParams),
     responses(
         (status = 200, description = "The cause", body = Cause),
-        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cause"),
     )
 )]
 #[get("/causes/{slug}")]
@@ -90,7 +90,7 @@ pub async fn get(
     params(("slug" = String, Path, description = "The cause's slug")),
     responses(
         (status = 204, description = "Followed"),
-        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cause"),
     )
 )]
 #[put("/causes/{slug}/follow")]
@@ -113,7 +113,7 @@ pub async fn follow(
     params(("slug" = String, Path, description = "The cause's slug")),
     responses(
         (status = 204, description = "Not followed"),
-        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cause"),
     )
 )]
 #[delete("/causes/{slug}/follow")]

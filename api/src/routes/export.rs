@@ -33,7 +33,7 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your data", body = Export),
-        (status = 403, description = "`session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`session_required`"),
     )
 )]
 #[get("/me/export")]

@@ -57,7 +57,7 @@ fn state_of(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Your follow of it", body = FollowState),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/follow")]
@@ -85,7 +85,7 @@ pub async fn follow_state(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Followed", body = FollowState),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[put("/organisations/{slug}/follow")]
@@ -107,7 +107,7 @@ pub async fn follow(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Not followed", body = FollowState),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[delete("/organisations/{slug}/follow")]
@@ -128,8 +128,8 @@ pub async fn unfollow(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of followers", body = Page<Follower>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/followers")]
@@ -194,7 +194,7 @@ pub struct FollowingParams {
     params(FollowingParams),
     responses(
         (status = 200, description = "What you follow", body = Following),
-        (status = 400, description = "Bad `limit`, `cursor` or `lang`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit`, `cursor` or `lang`"),
     )
 )]
 #[get("/me/following")]

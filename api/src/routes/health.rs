@@ -33,8 +33,7 @@ pub async fn healthz() -> HttpResponse {
     operation_id = "readyz",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, description = "The database cannot be reached", body = ensemble_wire::Problem,
-         content_type = "application/problem+json"),
+        (status = 503, description = "The database cannot be reached"),
     )
 )]
 #[get("/readyz")]
@@ -92,7 +91,7 @@ impl MetricsAccess {
     responses(
         (status = 200, description = "Metrics", body = String,
          content_type = "text/plain; version=0.0.4"),
-        (status = 403, description = "`forbidden`: not this machine, or not the metrics token", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not this machine, or not the metrics token"),
     )
 )]
 #[get("/metrics")]

@@ -137,9 +137,9 @@ fn parse_changes(body: UpdateMe) -> Result<ProfileChanges, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Deleted", body = AccountDeleted),
-        (status = 403, description = "`session_required`: API tokens cannot delete accounts", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`sole_owner`: hand your organisation over or delete it first; `checkout_completing`: a gift is being paid, try again", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 502, description = "`provider_unavailable`: a recurring gift could not be stopped; nothing was deleted", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`session_required`: API tokens cannot delete accounts"),
+        (status = 409, description = "`sole_owner`: hand your organisation over or delete it first; `checkout_completing`: a gift is being paid, try again"),
+        (status = 502, description = "`provider_unavailable`: a recurring gift could not be stopped; nothing was deleted"),
     )
 )]
 #[delete("/me")]
@@ -227,8 +227,8 @@ pub async fn list_tokens(
     request_body = NewApiToken,
     responses(
         (status = 201, description = "Created; store `token` now", body = CreatedApiToken),
-        (status = 403, description = "`session_required`: tokens cannot create tokens", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`too_many_tokens`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`session_required`: tokens cannot create tokens"),
+        (status = 409, description = "`too_many_tokens`"),
     )
 )]
 #[post("/me/tokens")]
@@ -273,8 +273,8 @@ pub async fn create_token(
     params(("id" = String, Path, description = "The token's id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, description = "`session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "You have no such token", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`session_required`"),
+        (status = 404, description = "You have no such token"),
     )
 )]
 #[delete("/me/tokens/{id}")]

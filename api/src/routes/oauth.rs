@@ -47,9 +47,9 @@ pub struct CallbackParams {
     params(("provider" = String, Path, description = "An id from `/auth/providers`"), StartParams),
     responses(
         (status = 302, description = "To the provider's sign-in page"),
-        (status = 404, description = "No such provider is configured", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 502, description = "`provider_unavailable`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider is configured"),
+        (status = 429, description = "`rate_limited`"),
+        (status = 502, description = "`provider_unavailable`"),
     )
 )]
 #[get("/auth/oauth/{provider}/start")]
@@ -146,7 +146,7 @@ fn binding_cookie(value: String, secure: bool, expire: bool) -> Cookie<'static> 
     params(("provider" = String, Path, description = "An id from `/auth/providers`"), CallbackParams),
     responses(
         (status = 302, description = "To the web app's `/auth/complete`, the outcome in the fragment"),
-        (status = 404, description = "No such provider is configured", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider is configured"),
     )
 )]
 #[get("/auth/oauth/{provider}/callback")]

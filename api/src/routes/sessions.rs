@@ -51,7 +51,7 @@ fn session_of<R: crate::auth::extract::Requirement>(auth: &Auth<R>) -> Option<St
     params(PageParams),
     responses(
         (status = 200, description = "A page of live sessions", body = Page<SessionInfo>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
     )
 )]
 #[get("/me/sessions")]
@@ -88,8 +88,8 @@ pub async fn list(
     params(("id" = String, Path, description = "The session's id")),
     responses(
         (status = 204, description = "Ended"),
-        (status = 403, description = "`session_required`: API tokens cannot end sessions", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "You have no such live session", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`session_required`: API tokens cannot end sessions"),
+        (status = 404, description = "You have no such live session"),
     )
 )]
 #[delete("/me/sessions/{id}")]
@@ -119,10 +119,10 @@ pub async fn revoke(
     request_body = ChangePassword,
     responses(
         (status = 204, description = "Changed; the other sessions are ended"),
-        (status = 403, description = "`session_required`, or `wrong_password`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`no_password`: this account signs in through a provider only", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The new password is refused (`too_short`, `too_common`, …)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`: too many wrong passwords", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`session_required`, or `wrong_password`"),
+        (status = 409, description = "`no_password`: this account signs in through a provider only"),
+        (status = 422, description = "The new password is refused (`too_short`, `too_common`, …)"),
+        (status = 429, description = "`rate_limited`: too many wrong passwords"),
     )
 )]
 #[post("/me/password")]

@@ -69,8 +69,8 @@ pub(crate) fn to_invitation(row: InvitationRow) -> Invitation {
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of the team", body = Page<Member>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/members")]
@@ -137,10 +137,10 @@ fn owner_role_needs_session<R: crate::auth::org::MinimumRole>(
     request_body = NewMember,
     responses(
         (status = 202, description = "Invited: they are a member once they accept", body = Invitation),
-        (status = 403, description = "`forbidden`: that role is not yours to give; `session_required`: an owner is invited from a signed-in session", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`already_member`, `already_invited` or `too_many_invitations`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`: too many invitations sent this hour", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: that role is not yours to give; `session_required`: an owner is invited from a signed-in session"),
+        (status = 404, description = "No such organisation"),
+        (status = 409, description = "`already_member`, `already_invited` or `too_many_invitations`"),
+        (status = 429, description = "`rate_limited`: too many invitations sent this hour"),
     )
 )]
 #[post("/organisations/{slug}/members")]
@@ -181,9 +181,9 @@ pub async fn invite(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of invitations", body = Page<Invitation>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/invitations")]
@@ -233,9 +233,9 @@ async fn invitation_page(
     ),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such invitation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`invitation_answered` or `invitation_expired`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "No such invitation"),
+        (status = 409, description = "`invitation_answered` or `invitation_expired`"),
     )
 )]
 #[delete("/organisations/{slug}/invitations/{id}")]
@@ -259,7 +259,7 @@ pub async fn revoke_invitation(
     params(PageParams),
     responses(
         (status = 200, description = "A page of invitations", body = Page<Invitation>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
     )
 )]
 #[get("/me/invitations")]
@@ -294,8 +294,8 @@ async fn answer(
     params(("id" = String, Path, description = "The invitation's id")),
     responses(
         (status = 200, description = "Accepted: you are in the team", body = Invitation),
-        (status = 404, description = "No such invitation of yours", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`invitation_answered`, `invitation_expired`, or `invitation_withdrawn` (whoever sent it can no longer give that role)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invitation of yours"),
+        (status = 409, description = "`invitation_answered`, `invitation_expired`, or `invitation_withdrawn` (whoever sent it can no longer give that role)"),
     )
 )]
 #[post("/me/invitations/{id}/accept")]
@@ -315,8 +315,8 @@ pub async fn accept_invitation(
     params(("id" = String, Path, description = "The invitation's id")),
     responses(
         (status = 200, description = "Declined", body = Invitation),
-        (status = 404, description = "No such invitation of yours", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`invitation_answered` or `invitation_expired`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invitation of yours"),
+        (status = 409, description = "`invitation_answered` or `invitation_expired`"),
     )
 )]
 #[post("/me/invitations/{id}/decline")]
@@ -341,9 +341,9 @@ pub async fn decline_invitation(
     request_body = MemberRole,
     responses(
         (status = 200, description = "Changed", body = Member),
-        (status = 403, description = "`forbidden`, or `session_required` to make someone owner or take an owner's role away", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or member", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`last_owner`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`, or `session_required` to make someone owner or take an owner's role away"),
+        (status = 404, description = "No such organisation or member"),
+        (status = 409, description = "`last_owner`"),
     )
 )]
 #[patch("/organisations/{slug}/members/{user_id}")]
@@ -381,9 +381,9 @@ pub async fn change_member_role(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "`forbidden`, or `session_required` to remove an owner", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation or member", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`last_owner`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`, or `session_required` to remove an owner"),
+        (status = 404, description = "No such organisation or member"),
+        (status = 409, description = "`last_owner`"),
     )
 )]
 #[delete("/organisations/{slug}/members/{user_id}")]

@@ -45,7 +45,7 @@ async fn load(db: &Db, organisation_id: i64) -> Result<Verification, ApiError> {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "The verification record", body = Verification),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/verification")]
@@ -69,10 +69,10 @@ pub async fn get(db: Data<Db>, slug: Path<String>) -> Result<web::Json<Verificat
     request_body = NewVerification,
     responses(
         (status = 201, description = "Recorded; the record as it now stands", body = Verification),
-        (status = 403, description = "`forbidden` (not an owner) or `platform_admin_only` (owners only ask for review)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`already_pending`, `already_verified`, or `identity_changed` (the name, registration or website is no longer the one checked, or the one the review was asked for)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 502, description = "`provider_unavailable`: rejected or revoked, its recurring gifts could not all be stopped yet (the decision is recorded; send it again)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden` (not an owner) or `platform_admin_only` (owners only ask for review)"),
+        (status = 404, description = "No such organisation"),
+        (status = 409, description = "`already_pending`, `already_verified`, or `identity_changed` (the name, registration or website is no longer the one checked, or the one the review was asked for)"),
+        (status = 502, description = "`provider_unavailable`: rejected or revoked, its recurring gifts could not all be stopped yet (the decision is recorded; send it again)"),
     )
 )]
 #[post("/organisations/{slug}/verification")]

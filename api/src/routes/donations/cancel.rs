@@ -21,9 +21,9 @@ use crate::payments::{self, Payments};
     params(("id" = String, Path, description = "The donation's id")),
     responses(
         (status = 200, description = "Cancelled", body = Donation),
-        (status = 404, description = "No such donation (or not yours)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`not_recurring`, `not_active`, or `checkout_completing` (paid at this very moment: try again)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 502, description = "`provider_unavailable`: the provider did not answer; nothing changed", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such donation (or not yours)"),
+        (status = 409, description = "`not_recurring`, `not_active`, or `checkout_completing` (paid at this very moment: try again)"),
+        (status = 502, description = "`provider_unavailable`: the provider did not answer; nothing changed"),
     )
 )]
 #[post("/donations/{id}/cancel")]

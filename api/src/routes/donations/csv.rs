@@ -78,8 +78,8 @@ enum Next {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "CSV (UTF-8, header line first)", content_type = "text/csv", body = String),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/donations.csv")]

@@ -24,7 +24,7 @@ use crate::routes::PageParams;
     params(("id" = String, Path, description = "The donation's id")),
     responses(
         (status = 200, description = "The donation", body = Donation),
-        (status = 404, description = "No such donation (or not yours to see)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such donation (or not yours to see)"),
     )
 )]
 #[get("/donations/{id}")]
@@ -73,7 +73,7 @@ async fn page(
     params(PageParams),
     responses(
         (status = 200, description = "A page of your donations", body = Page<Donation>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
     )
 )]
 #[get("/me/donations")]
@@ -95,9 +95,9 @@ pub async fn mine(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of donations", body = Page<Donation>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: not an admin of it", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 403, description = "`forbidden`: not an admin of it"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/donations")]

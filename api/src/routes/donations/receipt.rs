@@ -21,8 +21,8 @@ use crate::error::ApiError;
     params(("id" = String, Path, description = "The donation's id")),
     responses(
         (status = 200, description = "HTML, printable", content_type = "text/html", body = String),
-        (status = 404, description = "No such donation (or not yours to see)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`nothing_paid`: no payment yet", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such donation (or not yours to see)"),
+        (status = 409, description = "`nothing_paid`: no payment yet"),
     )
 )]
 #[get("/donations/{id}/receipt")]

@@ -33,7 +33,7 @@ pub struct CheckoutToken {
     params(("id" = String, Path, description = "The donation's id"), CheckoutToken),
     responses(
         (status = 200, description = "HTML", content_type = "text/html", body = String),
-        (status = 404, description = "No such checkout (or its link expired)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such checkout (or its link expired)"),
     )
 )]
 #[get("/payments/sandbox/checkout/{id}")]
@@ -120,7 +120,7 @@ pub struct CheckoutOutcome {
     request_body(content = CheckoutOutcome, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "HTML: what happened", content_type = "text/html", body = String),
-        (status = 404, description = "No such checkout (or its link expired)", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such checkout (or its link expired)"),
     )
 )]
 #[post("/payments/sandbox/checkout/{id}")]

@@ -24,8 +24,8 @@ use crate::payments::{Payments, events, signature};
     request_body(content = String, content_type = "application/json", description = "The provider's event"),
     responses(
         (status = 200, description = "Received (applied now, or already before, or recorded as not applicable)"),
-        (status = 400, description = "`invalid_signature` or `invalid_event`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the configured provider", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid_signature` or `invalid_event`"),
+        (status = 404, description = "Not the configured provider"),
     )
 )]
 #[post("/payments/{provider}/webhook")]

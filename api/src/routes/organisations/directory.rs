@@ -73,8 +73,7 @@ pub struct DirectoryParams {
     params(DirectoryParams),
     responses(
         (status = 200, description = "A page of organisations", body = Page<Organisation>),
-        (status = 400, description = "A bad parameter (`invalid_cursor`, `unknown_cause`, …)", body = ensemble_wire::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "A bad parameter (`invalid_cursor`, `unknown_cause`, …)"),
     )
 )]
 #[get("/organisations")]
@@ -200,7 +199,7 @@ const RELATED_MAX: i64 = 12;
     params(("slug" = String, Path, description = "The organisation's slug"), crate::routes::LangParams),
     responses(
         (status = 200, description = "Up to 12 organisations, the most related first", body = Page<Organisation>),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/related")]

@@ -120,7 +120,7 @@ pub async fn create(
     params(("slug" = String, Path, description = "The organisation's slug"), crate::routes::LangParams),
     responses(
         (status = 200, description = "The organisation, its texts in the reader's language where it wrote them in it", body = OrganisationProfile),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}")]
@@ -143,8 +143,8 @@ pub async fn get(
     request_body = UpdateOrganisation,
     responses(
         (status = 200, description = "The updated organisation", body = OrganisationProfile),
-        (status = 403, description = "`forbidden`: not an admin or owner of it", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin or owner of it"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[patch("/organisations/{slug}")]
@@ -172,9 +172,9 @@ pub async fn update(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "`forbidden` (not an owner) or `session_required`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`has_donations`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden` (not an owner) or `session_required`"),
+        (status = 404, description = "No such organisation"),
+        (status = 409, description = "`has_donations`"),
     )
 )]
 #[delete("/organisations/{slug}")]

@@ -39,8 +39,8 @@ pub(crate) fn comment_to_wire(row: comments::CommentRow) -> Comment {
     params(("id" = String, Path, description = "The update's id"), PageParams),
     responses(
         (status = 200, description = "A page of comments", body = Page<Comment>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 404, description = "No such update"),
     )
 )]
 #[get("/updates/{id}/comments")]
@@ -73,8 +73,8 @@ pub async fn list_comments(
     request_body = NewComment,
     responses(
         (status = 201, description = "Posted", body = Comment),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many comments: wait `Retry-After` seconds", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update"),
+        (status = 429, description = "Too many comments: wait `Retry-After` seconds"),
     )
 )]
 #[post("/updates/{id}/comments")]
@@ -119,8 +119,8 @@ pub async fn create_comment(
     params(("id" = String, Path, description = "The comment's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "`forbidden`: neither its author nor a moderator", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: neither its author nor a moderator"),
+        (status = 404, description = "No such comment"),
     )
 )]
 #[delete("/comments/{id}")]
@@ -142,8 +142,8 @@ pub async fn delete_comment(
     request_body = NewReport,
     responses(
         (status = 202, description = "Reported"),
-        (status = 404, description = "No such comment", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many reports", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such comment"),
+        (status = 429, description = "Too many reports"),
     )
 )]
 #[post("/comments/{id}/report")]

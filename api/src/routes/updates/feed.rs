@@ -21,7 +21,7 @@ use crate::routes::PageParams;
     params(PageParams),
     responses(
         (status = 200, description = "A page of your feed", body = Page<Update>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
     )
 )]
 #[get("/me/feed")]
@@ -46,8 +46,8 @@ pub async fn feed(
     params(("slug" = String, Path, description = "The cause's slug"), PageParams),
     responses(
         (status = 200, description = "A page of updates", body = Page<Update>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cause", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 404, description = "No such cause"),
     )
 )]
 #[get("/causes/{slug}/updates")]

@@ -46,7 +46,7 @@ pub(crate) fn notification_to_wire(row: notifications::Row) -> Notification {
     responses(
         (status = 200, description = "A page of notifications", body = Page<Notification>,
          headers(("X-Unread-Count" = i64, description = "Unread notifications, all pages"))),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
     )
 )]
 #[get("/me/notifications")]

@@ -28,9 +28,9 @@ use crate::routes::PageParams;
     request_body = NewUpdate,
     responses(
         (status = 201, description = "Posted; `Location` is its address", body = Update),
-        (status = 403, description = "`forbidden`: not in the organisation's team", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many updates: wait `Retry-After` seconds", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not in the organisation's team"),
+        (status = 404, description = "No such organisation"),
+        (status = 429, description = "Too many updates: wait `Retry-After` seconds"),
     )
 )]
 #[post("/organisations/{slug}/updates")]
@@ -84,8 +84,8 @@ pub async fn create(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of updates", body = Page<Update>),
-        (status = 400, description = "Bad `limit` or `cursor`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad `limit` or `cursor`"),
+        (status = 404, description = "No such organisation"),
     )
 )]
 #[get("/organisations/{slug}/updates")]
@@ -119,7 +119,7 @@ pub async fn list_for_organisation(
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 200, description = "The update", body = Update),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update"),
     )
 )]
 #[get("/updates/{id}")]
@@ -141,8 +141,8 @@ pub async fn get(
     request_body = UpdateChanges,
     responses(
         (status = 200, description = "The edited update", body = Update),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "No such update"),
     )
 )]
 #[patch("/updates/{id}")]
@@ -194,8 +194,8 @@ pub async fn edit(
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "`forbidden`", body = ensemble_wire::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "No such update"),
     )
 )]
 #[delete("/updates/{id}")]

@@ -35,7 +35,7 @@ async fn set_reaction(db: &Db, user: i64, id: &str, on: bool) -> Result<Reaction
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 200, description = "Reacted", body = ReactionState),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update"),
     )
 )]
 #[put("/updates/{id}/reaction")]
@@ -55,7 +55,7 @@ pub async fn react(
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 200, description = "Not reacted", body = ReactionState),
-        (status = 404, description = "No such update", body = ensemble_wire::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such update"),
     )
 )]
 #[delete("/updates/{id}/reaction")]
