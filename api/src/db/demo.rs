@@ -239,17 +239,17 @@ fn load_organisation(
         follows::follow(conn, user, organisation_id).map_err(|e| anyhow!("{e}"))?;
     }
     for (i, update) in (0..).zip(&o.updates) {
-        let new = updates::NewUpdate {
+        let post = updates_rules::Post {
             title: updates_rules::title(&update.title).map_err(|e| anyhow!(e.message))?,
             body: updates_rules::body(&update.body).map_err(|e| anyhow!(e.message))?,
             language: None,
-            image_urls: String::new(),
+            image_urls: Vec::new(),
             link_url: None,
-            created_at: Some(
-                now() - chrono::Duration::days(update.days_ago) - chrono::Duration::minutes(37 * i),
-            ),
         };
-        updates::create(conn, organisation_id, owner, new).map_err(|e| anyhow!("{e}"))?;
+        let at =
+            now() - chrono::Duration::days(update.days_ago) - chrono::Duration::minutes(37 * i);
+        updates::create(conn, organisation_id, owner, post, Some(at))
+            .map_err(|e| anyhow!("{e}"))?;
     }
     if o.verified {
         let decision = Decision {

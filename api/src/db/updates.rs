@@ -11,6 +11,7 @@ use super::schema::{reactions, updates};
 use super::sql::{Bind, Sql};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
+use crate::domain::updates::{Post, PostChanges, join_images};
 
 /// An update with its organisation, as lists show it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -259,23 +260,14 @@ pub fn reacted(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> QueryResul
         .load(conn)
 }
 
-/// A validated new update.
-pub struct NewUpdate {
-    pub title: String,
-    pub body: String,
-    pub language: Option<String>,
-    pub image_urls: String,
-    pub link_url: Option<String>,
-    /// Now, unless loading data from elsewhere (the demo).
-    pub created_at: Option<NaiveDateTime>,
-}
-
 /// Posts an update: one row, whatever the number of followers.
+/// `created_at` is now, unless loading data from elsewhere (the demo).
 pub fn create(
     conn: &mut DbConnection,
     organisation_id: i64,
     author_id: i64,
-    new: NewUpdate,
+    new: Post,
+    created_at: Option<NaiveDateTime>,
 ) -> Result<i64, StoreError> {
     use super::schema::organisations;
     let language = match new.language {
@@ -292,28 +284,40 @@ pub fn create(
             updates::title.eq(new.title),
             updates::body.eq(new.body),
             updates::language.eq(language),
-            updates::image_urls.eq(new.image_urls),
+            updates::image_urls.eq(join_images(&new.image_urls)),
             updates::link_url.eq(new.link_url),
-            updates::created_at.eq(new.created_at.map_or_else(now, super::stored_time)),
+            updates::created_at.eq(created_at.map_or_else(now, super::stored_time)),
         ))
         .returning(updates::id)
         .get_result(conn)?)
 }
 
-/// Validated changes to an update.
+/// The columns [`PostChanges`] sets.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = updates)]
-pub struct Changes {
-    pub title: Option<String>,
-    pub body: Option<String>,
-    pub language: Option<String>,
-    pub image_urls: Option<String>,
-    pub link_url: Option<Option<String>>,
+struct Changeset {
+    title: Option<String>,
+    body: Option<String>,
+    language: Option<String>,
+    image_urls: Option<String>,
+    link_url: Option<Option<String>>,
 }
 
-pub fn edit(conn: &mut DbConnection, id: i64, changes: Changes) -> QueryResult<()> {
+impl From<PostChanges> for Changeset {
+    fn from(changes: PostChanges) -> Self {
+        Self {
+            title: changes.title,
+            body: changes.body,
+            language: changes.language,
+            image_urls: changes.image_urls.as_deref().map(join_images),
+            link_url: changes.link_url,
+        }
+    }
+}
+
+pub fn edit(conn: &mut DbConnection, id: i64, changes: PostChanges) -> QueryResult<()> {
     diesel::update(updates::table.find(id))
-        .set((changes, updates::edited_at.eq(Some(now()))))
+        .set((Changeset::from(changes), updates::edited_at.eq(Some(now()))))
         .execute(conn)?;
     Ok(())
 }

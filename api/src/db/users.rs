@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::error::StoreError;
 use super::schema::users;
 use super::{DbConnection, now};
+use crate::domain::users::ProfileChanges;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -37,16 +38,29 @@ pub struct NewUser<'a> {
     pub updated_at: NaiveDateTime,
 }
 
-/// Profile changes: `None` leaves a column alone; `Some(None)` clears a nullable one.
-#[derive(Debug, Default, AsChangeset)]
+/// The columns [`ProfileChanges`] sets.
+#[derive(Debug, AsChangeset)]
 #[diesel(table_name = users)]
-pub struct ProfileChanges {
-    pub display_name: Option<String>,
-    pub avatar_url: Option<Option<String>>,
-    pub bio: Option<String>,
-    pub locale: Option<String>,
-    pub country: Option<Option<String>>,
-    pub follows_public: Option<bool>,
+struct Changeset<'a> {
+    display_name: Option<&'a str>,
+    avatar_url: Option<Option<&'a str>>,
+    bio: Option<&'a str>,
+    locale: Option<&'a str>,
+    country: Option<Option<&'a str>>,
+    follows_public: Option<bool>,
+}
+
+impl<'a> From<&'a ProfileChanges> for Changeset<'a> {
+    fn from(changes: &'a ProfileChanges) -> Self {
+        Self {
+            display_name: changes.display_name.as_deref(),
+            avatar_url: changes.avatar_url.as_ref().map(Option::as_deref),
+            bio: changes.bio.as_deref(),
+            locale: changes.locale.as_deref(),
+            country: changes.country.as_ref().map(Option::as_deref),
+            follows_public: changes.follows_public,
+        }
+    }
 }
 
 /// Creates the user; 409 `email_taken` when the email (in any case) is in use.
@@ -86,7 +100,7 @@ pub fn update_profile(
     changes: &ProfileChanges,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set((changes, users::updated_at.eq(now())))
+        .set((Changeset::from(changes), users::updated_at.eq(now())))
         .execute(conn)
         .map(drop)
 }

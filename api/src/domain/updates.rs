@@ -2,7 +2,7 @@
 
 use ensemble_wire::FieldError;
 
-use super::text::{self, field_error};
+use super::text::{self, FieldErrors, field_error};
 
 pub const MAX_IMAGES: usize = 4;
 
@@ -88,5 +88,74 @@ mod tests {
         ];
         assert_eq!(split_images(&join_images(&urls)), urls);
         assert!(split_images("").is_empty());
+    }
+}
+
+/// A new update, its fields checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub title: String,
+    pub body: String,
+    /// `None`: the organisation's own language.
+    pub language: Option<String>,
+    pub image_urls: Vec<String>,
+    pub link_url: Option<String>,
+}
+
+impl TryFrom<&ensemble_wire::NewUpdate> for Post {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: &ensemble_wire::NewUpdate) -> Result<Self, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let title = errors.keep(title(&body.title));
+        let text = errors.keep(self::body(&body.body));
+        let language = body
+            .language
+            .as_deref()
+            .map(|l| errors.keep(super::organisations::language("language", l)));
+        let link_url = body.link_url.as_deref().map(|u| errors.keep(link_url(u)));
+        let image_urls = errors.keep(image_urls(&body.image_urls));
+        match (title, text, image_urls) {
+            (Some(title), Some(body), Some(image_urls)) => errors.finish(Self {
+                title,
+                body,
+                language: language.flatten(),
+                image_urls,
+                link_url: link_url.flatten(),
+            }),
+            _ => Err(errors.into_inner()),
+        }
+    }
+}
+
+/// Changes to an update: `None` leaves a field alone; `Some(None)` removes the link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostChanges {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub language: Option<String>,
+    pub image_urls: Option<Vec<String>>,
+    pub link_url: Option<Option<String>>,
+}
+
+impl TryFrom<ensemble_wire::UpdateChanges> for PostChanges {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: ensemble_wire::UpdateChanges) -> Result<Self, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let changes = Self {
+            title: body.title.and_then(|t| errors.keep(title(&t))),
+            body: body.body.and_then(|b| errors.keep(self::body(&b))),
+            language: body
+                .language
+                .and_then(|l| errors.keep(super::organisations::language("language", &l))),
+            link_url: body
+                .link_url
+                .map(|l| l.and_then(|u| errors.keep(link_url(&u)))),
+            image_urls: body
+                .image_urls
+                .and_then(|urls| errors.keep(image_urls(&urls))),
+        };
+        errors.finish(changes)
     }
 }

@@ -158,6 +158,48 @@ pub fn display_name(value: &str) -> Result<String, FieldError> {
     super::text::name_line("display_name", value, 1, 80)
 }
 
+/// Changes to one's profile: `None` leaves a field alone; `Some(None)` clears a nullable one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileChanges {
+    pub display_name: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub bio: Option<String>,
+    pub locale: Option<String>,
+    pub country: Option<Option<String>>,
+    pub follows_public: Option<bool>,
+}
+
+impl TryFrom<ensemble_wire::UpdateMe> for ProfileChanges {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: ensemble_wire::UpdateMe) -> Result<Self, Vec<FieldError>> {
+        use super::text;
+        let mut errors = text::FieldErrors::default();
+        let changes = Self {
+            display_name: body
+                .display_name
+                .as_deref()
+                .and_then(|v| errors.keep(display_name(v))),
+            avatar_url: body
+                .avatar_url
+                .map(|v| v.and_then(|url| errors.keep(text::https_url("avatar_url", &url)))),
+            bio: body
+                .bio
+                .as_deref()
+                .and_then(|v| errors.keep(text::multi_line("bio", v, 2000))),
+            locale: body
+                .locale
+                .as_deref()
+                .and_then(|v| errors.keep(text::locale("locale", v).map(|l| l.code().to_owned()))),
+            country: body
+                .country
+                .map(|v| v.and_then(|c| errors.keep(text::country("country", &c)))),
+            follows_public: body.follows_public,
+        };
+        errors.finish(changes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

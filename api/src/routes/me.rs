@@ -7,10 +7,10 @@ use ensemble_wire::{AccountDeleted, ApiToken, CreatedApiToken, Me, NewApiToken, 
 
 use crate::auth::{Auth, Read, SessionOnly, Write};
 use crate::db::sessions::{self, ApiTokenRow};
-use crate::db::users::{self, ProfileChanges, UserRow};
+use crate::db::users::{self, UserRow};
 use crate::db::{Db, donations, teams, write_transaction};
 use crate::domain::text;
-use crate::domain::users::display_name;
+use crate::domain::users::ProfileChanges;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::payments::{self, Payments};
@@ -83,48 +83,11 @@ pub async fn update_me(
     db: Data<Db>,
     Json(body): Json<UpdateMe>,
 ) -> Result<actix_web::web::Json<Me>, ApiError> {
-    let changes = parse_changes(body)?;
+    let changes = ProfileChanges::try_from(body).map_err(ApiError::Validation)?;
     let user_id = auth.user_id;
     db.run(move |conn| Ok(users::update_profile(conn, user_id, &changes)?))
         .await?;
     Ok(actix_web::web::Json(to_me(load_me(&db, user_id).await?)))
-}
-
-fn parse_changes(body: UpdateMe) -> Result<ProfileChanges, ApiError> {
-    let mut errors = Vec::new();
-    let mut keep = |result: Result<String, ensemble_wire::FieldError>| match result {
-        Ok(value) => Some(value),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    let changes = ProfileChanges {
-        display_name: body
-            .display_name
-            .as_deref()
-            .and_then(|v| keep(display_name(v))),
-        avatar_url: body
-            .avatar_url
-            .map(|v| v.and_then(|url| keep(text::https_url("avatar_url", &url)))),
-        bio: body
-            .bio
-            .as_deref()
-            .and_then(|v| keep(text::multi_line("bio", v, 2000))),
-        locale: body
-            .locale
-            .as_deref()
-            .and_then(|v| keep(text::locale("locale", v).map(|l| l.code().to_owned()))),
-        country: body
-            .country
-            .map(|v| v.and_then(|c| keep(text::country("country", &c)))),
-        follows_public: body.follows_public,
-    };
-    if errors.is_empty() {
-        Ok(changes)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
 }
 
 /// Delete one's account: the profile, sessions, tokens and follows are erased. Recurring

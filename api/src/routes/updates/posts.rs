@@ -11,7 +11,6 @@ use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{AtLeastEditor, MaybeAuth, OrgRole, UpdateRole};
 use crate::db::Db;
 use crate::db::updates::{self as store};
-use crate::domain::organisations as rules;
 use crate::domain::updates as updates_rules;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
@@ -40,36 +39,11 @@ pub async fn create(
     limiter: Data<RateLimiter>,
     Json(body): Json<NewUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let mut keep =
-        |r: Result<String, ensemble_wire::FieldError>| r.map_err(|e| errors.push(e)).ok();
-    let title = keep(updates_rules::title(&body.title));
-    let text = keep(updates_rules::body(&body.body));
-    let language = body
-        .language
-        .as_deref()
-        .map(|l| keep(rules::language("language", l)));
-    let link_url = body
-        .link_url
-        .as_deref()
-        .map(|u| keep(updates_rules::link_url(u)));
-    let images = updates_rules::image_urls(&body.image_urls).map_err(|e| errors.push(e));
-    let (Some(title), Some(text), Ok(images), true) = (title, text, images, errors.is_empty())
-    else {
-        return Err(ApiError::Validation(errors));
-    };
+    let post = updates_rules::Post::try_from(&body).map_err(ApiError::Validation)?;
     limiter.take(&format!("update:{}", member.user_id), UPDATES_PER_HOUR)?;
-    let new = store::NewUpdate {
-        title,
-        body: text,
-        language: language.flatten(),
-        image_urls: updates_rules::join_images(&images),
-        link_url: link_url.flatten(),
-        created_at: None,
-    };
     let (organisation, author) = (member.organisation_id, member.user_id);
     let id = db
-        .run(move |conn| Ok(store::create(conn, organisation, author, new)?))
+        .run(move |conn| Ok(store::create(conn, organisation, author, post, None)?))
         .await?;
     let update = load_update(&db, id, Some(author)).await?;
     Ok(HttpResponse::Created()
@@ -151,34 +125,7 @@ pub async fn edit(
     db: Data<Db>,
     Json(body): Json<UpdateChanges>,
 ) -> Result<web::Json<Update>, ApiError> {
-    let mut errors = Vec::new();
-    let mut keep =
-        |r: Result<String, ensemble_wire::FieldError>| r.map_err(|e| errors.push(e)).ok();
-    let changes = store::Changes {
-        title: body.title.and_then(|t| keep(updates_rules::title(&t))),
-        body: body.body.and_then(|b| keep(updates_rules::body(&b))),
-        language: body
-            .language
-            .and_then(|l| keep(rules::language("language", &l))),
-        link_url: body
-            .link_url
-            .map(|l| l.and_then(|u| keep(updates_rules::link_url(&u)))),
-        image_urls: None,
-    };
-    let changes = store::Changes {
-        image_urls: match body.image_urls.map(|urls| updates_rules::image_urls(&urls)) {
-            Some(Ok(urls)) => Some(updates_rules::join_images(&urls)),
-            Some(Err(e)) => {
-                errors.push(e);
-                None
-            }
-            None => None,
-        },
-        ..changes
-    };
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let changes = updates_rules::PostChanges::try_from(body).map_err(ApiError::Validation)?;
     let (id, user) = (editor.update_id, editor.user_id);
     db.run(move |conn| Ok(store::edit(conn, id, changes)?))
         .await?;
