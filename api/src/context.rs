@@ -1,7 +1,7 @@
 //! What the current request is, for code that has no access to it (error rendering): its
 //! id and language. Set by the request middleware for the duration of the request.
 
-use crate::domain::lang::Lang;
+use ensemble_wire::Lang;
 
 #[derive(Debug, Clone)]
 pub struct RequestContext {

@@ -5,10 +5,10 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use ensemble_wire::{FieldError, Problem};
+use ensemble_wire::{Code, FieldError, Problem};
 
 use crate::context;
-use crate::domain::lang::Lang;
+use ensemble_wire::Lang;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -28,14 +28,14 @@ pub enum ApiError {
     /// `invalid_token`, `token_expired`, `invalid_credentials`, `invalid_refresh_token`,
     /// `refresh_token_reused`. Carries `WWW-Authenticate`.
     #[error("unauthorized: {0}")]
-    Unauthorized(&'static str),
+    Unauthorized(Code),
     /// 403: signed in, but not allowed. Codes: `insufficient_scope` (a read-only API token
     /// trying to write), `session_required`, `forbidden`.
     #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Forbidden(Code),
     /// 409: the request conflicts with the current state (e.g. `email_taken`).
     #[error("conflict: {0}")]
-    Conflict(&'static str, String),
+    Conflict(Code, String),
     /// 429 `rate_limited`, with `Retry-After` (seconds).
     #[error("rate limited")]
     TooManyRequests(u64),
@@ -57,7 +57,7 @@ pub enum ApiError {
     /// 502: an outside service we depend on (a sign-in provider) failed, e.g.
     /// `provider_unavailable`.
     #[error("bad gateway: {0}")]
-    BadGateway(&'static str),
+    BadGateway(Code),
     /// 503 `service_unavailable`: the database cannot be reached; retry later.
     #[error("service unavailable")]
     Unavailable,
@@ -88,23 +88,23 @@ impl From<crate::db::StoreError> for ApiError {
 }
 
 impl ApiError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::MalformedJson(_) => "malformed_json",
-            Self::Validation(_) => "validation_failed",
-            Self::InvalidQuery(_) => "invalid_query",
+            Self::MalformedJson(_) => Code::MalformedJson,
+            Self::Validation(_) => Code::ValidationFailed,
+            Self::InvalidQuery(_) => Code::InvalidQuery,
             Self::Unauthorized(code)
             | Self::Forbidden(code)
             | Self::Conflict(code, _)
-            | Self::BadGateway(code) => code,
-            Self::TooManyRequests(_) => "rate_limited",
-            Self::NotFound(_) => "not_found",
-            Self::RouteNotFound => "route_not_found",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::PayloadTooLarge(_) => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::Unavailable => "service_unavailable",
-            Self::Internal(_) => "internal_error",
+            | Self::BadGateway(code) => *code,
+            Self::TooManyRequests(_) => Code::RateLimited,
+            Self::NotFound(_) => Code::NotFound,
+            Self::RouteNotFound => Code::RouteNotFound,
+            Self::MethodNotAllowed(_) => Code::MethodNotAllowed,
+            Self::PayloadTooLarge(_) => Code::PayloadTooLarge,
+            Self::UnsupportedMediaType => Code::UnsupportedMediaType,
+            Self::Unavailable => Code::ServiceUnavailable,
+            Self::Internal(_) => Code::InternalError,
         }
     }
 
@@ -128,7 +128,7 @@ impl ApiError {
             title: title(code, self.status_code().as_u16(), lang).to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             errors: match self {
                 Self::Validation(errors) | Self::InvalidQuery(errors) => errors.clone(),
                 _ => Vec::new(),
@@ -177,14 +177,14 @@ impl ResponseError for ApiError {
             }
             Self::Unauthorized(code) => {
                 let challenge = match *code {
-                    "invalid_token" | "token_expired" => {
+                    Code::InvalidToken | Code::TokenExpired => {
                         "Bearer realm=\"ensemble\", error=\"invalid_token\"".to_owned()
                     }
                     _ => "Bearer realm=\"ensemble\"".to_owned(),
                 };
                 response.insert_header((header::WWW_AUTHENTICATE, challenge));
             }
-            Self::Forbidden("insufficient_scope") => {
+            Self::Forbidden(Code::InsufficientScope) => {
                 response.insert_header((
                     header::WWW_AUTHENTICATE,
                     "Bearer realm=\"ensemble\", error=\"insufficient_scope\", scope=\"write\"",
@@ -197,61 +197,61 @@ impl ResponseError for ApiError {
 }
 
 /// Titles for people, in the request's language; `code` is what programs match on.
-fn title(code: &str, status: u16, lang: Lang) -> &'static str {
+fn title(code: Code, status: u16, lang: Lang) -> &'static str {
     use Lang::*;
     match (code, lang) {
-        ("malformed_json", En) => "The request body is not valid JSON",
-        ("malformed_json", Fr) => "Le corps de la requête n'est pas du JSON valide",
-        ("malformed_json", Es) => "El cuerpo de la solicitud no es JSON válido",
-        ("malformed_json", Zh) => "请求正文不是有效的 JSON",
-        ("validation_failed", En) => "Some fields are invalid",
-        ("validation_failed", Fr) => "Certains champs ne sont pas valides",
-        ("validation_failed", Es) => "Algunos campos no son válidos",
-        ("validation_failed", Zh) => "部分字段无效",
-        ("invalid_query", En) => "Some query parameters are invalid",
-        ("invalid_query", Fr) => "Certains paramètres de la requête ne sont pas valides",
-        ("invalid_query", Es) => "Algunos parámetros de la consulta no son válidos",
-        ("invalid_query", Zh) => "部分查询参数无效",
-        ("not_found", En) => "Not found",
-        ("not_found", Fr) => "Introuvable",
-        ("not_found", Es) => "No encontrado",
-        ("not_found", Zh) => "未找到",
-        ("route_not_found", En) => "There is nothing at this address",
-        ("route_not_found", Fr) => "Il n'y a rien à cette adresse",
-        ("route_not_found", Es) => "No hay nada en esta dirección",
-        ("route_not_found", Zh) => "此地址不存在",
-        ("method_not_allowed", En) => "This method is not allowed here",
-        ("method_not_allowed", Fr) => "Cette méthode n'est pas autorisée ici",
-        ("method_not_allowed", Es) => "Este método no está permitido aquí",
-        ("method_not_allowed", Zh) => "此处不允许使用该方法",
-        ("payload_too_large", En) => "The request body is too large",
-        ("payload_too_large", Fr) => "Le corps de la requête est trop volumineux",
-        ("payload_too_large", Es) => "El cuerpo de la solicitud es demasiado grande",
-        ("payload_too_large", Zh) => "请求正文过大",
-        ("unsupported_media_type", En) => "This media type is not supported",
-        ("unsupported_media_type", Fr) => "Ce type de média n'est pas pris en charge",
-        ("unsupported_media_type", Es) => "Este tipo de medio no es compatible",
-        ("unsupported_media_type", Zh) => "不支持此媒体类型",
-        ("invalid_credentials", En) => "The email or the password is not right",
-        ("invalid_credentials", Fr) => "L'adresse e-mail ou le mot de passe est incorrect",
-        ("invalid_credentials", Es) => "El correo o la contraseña no son correctos",
-        ("invalid_credentials", Zh) => "邮箱或密码不正确",
-        ("token_expired", En) => "Your session has expired",
-        ("token_expired", Fr) => "Votre session a expiré",
-        ("token_expired", Es) => "Su sesión ha caducado",
-        ("token_expired", Zh) => "您的会话已过期",
-        ("email_taken", En) => "An account already uses this email",
-        ("email_taken", Fr) => "Un compte utilise déjà cette adresse e-mail",
-        ("email_taken", Es) => "Ya existe una cuenta con este correo",
-        ("email_taken", Zh) => "该邮箱已被注册",
-        ("insufficient_scope", En) => "This token may only read",
-        ("insufficient_scope", Fr) => "Ce jeton ne permet que la lecture",
-        ("insufficient_scope", Es) => "Este token solo permite leer",
-        ("insufficient_scope", Zh) => "此令牌仅可读取",
-        ("rate_limited", En) => "Too many attempts, wait a moment",
-        ("rate_limited", Fr) => "Trop de tentatives, patientez un instant",
-        ("rate_limited", Es) => "Demasiados intentos, espere un momento",
-        ("rate_limited", Zh) => "尝试次数过多，请稍候",
+        (Code::MalformedJson, En) => "The request body is not valid JSON",
+        (Code::MalformedJson, Fr) => "Le corps de la requête n'est pas du JSON valide",
+        (Code::MalformedJson, Es) => "El cuerpo de la solicitud no es JSON válido",
+        (Code::MalformedJson, Zh) => "请求正文不是有效的 JSON",
+        (Code::ValidationFailed, En) => "Some fields are invalid",
+        (Code::ValidationFailed, Fr) => "Certains champs ne sont pas valides",
+        (Code::ValidationFailed, Es) => "Algunos campos no son válidos",
+        (Code::ValidationFailed, Zh) => "部分字段无效",
+        (Code::InvalidQuery, En) => "Some query parameters are invalid",
+        (Code::InvalidQuery, Fr) => "Certains paramètres de la requête ne sont pas valides",
+        (Code::InvalidQuery, Es) => "Algunos parámetros de la consulta no son válidos",
+        (Code::InvalidQuery, Zh) => "部分查询参数无效",
+        (Code::NotFound, En) => "Not found",
+        (Code::NotFound, Fr) => "Introuvable",
+        (Code::NotFound, Es) => "No encontrado",
+        (Code::NotFound, Zh) => "未找到",
+        (Code::RouteNotFound, En) => "There is nothing at this address",
+        (Code::RouteNotFound, Fr) => "Il n'y a rien à cette adresse",
+        (Code::RouteNotFound, Es) => "No hay nada en esta dirección",
+        (Code::RouteNotFound, Zh) => "此地址不存在",
+        (Code::MethodNotAllowed, En) => "This method is not allowed here",
+        (Code::MethodNotAllowed, Fr) => "Cette méthode n'est pas autorisée ici",
+        (Code::MethodNotAllowed, Es) => "Este método no está permitido aquí",
+        (Code::MethodNotAllowed, Zh) => "此处不允许使用该方法",
+        (Code::PayloadTooLarge, En) => "The request body is too large",
+        (Code::PayloadTooLarge, Fr) => "Le corps de la requête est trop volumineux",
+        (Code::PayloadTooLarge, Es) => "El cuerpo de la solicitud es demasiado grande",
+        (Code::PayloadTooLarge, Zh) => "请求正文过大",
+        (Code::UnsupportedMediaType, En) => "This media type is not supported",
+        (Code::UnsupportedMediaType, Fr) => "Ce type de média n'est pas pris en charge",
+        (Code::UnsupportedMediaType, Es) => "Este tipo de medio no es compatible",
+        (Code::UnsupportedMediaType, Zh) => "不支持此媒体类型",
+        (Code::InvalidCredentials, En) => "The email or the password is not right",
+        (Code::InvalidCredentials, Fr) => "L'adresse e-mail ou le mot de passe est incorrect",
+        (Code::InvalidCredentials, Es) => "El correo o la contraseña no son correctos",
+        (Code::InvalidCredentials, Zh) => "邮箱或密码不正确",
+        (Code::TokenExpired, En) => "Your session has expired",
+        (Code::TokenExpired, Fr) => "Votre session a expiré",
+        (Code::TokenExpired, Es) => "Su sesión ha caducado",
+        (Code::TokenExpired, Zh) => "您的会话已过期",
+        (Code::EmailTaken, En) => "An account already uses this email",
+        (Code::EmailTaken, Fr) => "Un compte utilise déjà cette adresse e-mail",
+        (Code::EmailTaken, Es) => "Ya existe una cuenta con este correo",
+        (Code::EmailTaken, Zh) => "该邮箱已被注册",
+        (Code::InsufficientScope, En) => "This token may only read",
+        (Code::InsufficientScope, Fr) => "Ce jeton ne permet que la lecture",
+        (Code::InsufficientScope, Es) => "Este token solo permite leer",
+        (Code::InsufficientScope, Zh) => "此令牌仅可读取",
+        (Code::RateLimited, En) => "Too many attempts, wait a moment",
+        (Code::RateLimited, Fr) => "Trop de tentatives, patientez un instant",
+        (Code::RateLimited, Es) => "Demasiados intentos, espere un momento",
+        (Code::RateLimited, Zh) => "尝试次数过多，请稍候",
         (_, En) if status == 401 => "Please sign in",
         (_, Fr) if status == 401 => "Veuillez vous connecter",
         (_, Es) if status == 401 => "Inicie sesión",
@@ -264,18 +264,18 @@ fn title(code: &str, status: u16, lang: Lang) -> &'static str {
         (_, Fr) if status == 409 => "Cela entre en conflit avec l'état actuel",
         (_, Es) if status == 409 => "Esto entra en conflicto con el estado actual",
         (_, Zh) if status == 409 => "与当前状态冲突",
-        ("provider_unavailable", En) => "The sign-in service did not answer, try again later",
-        ("provider_unavailable", Fr) => {
+        (Code::ProviderUnavailable, En) => "The sign-in service did not answer, try again later",
+        (Code::ProviderUnavailable, Fr) => {
             "Le service de connexion n'a pas répondu, réessayez plus tard"
         }
-        ("provider_unavailable", Es) => {
+        (Code::ProviderUnavailable, Es) => {
             "El servicio de inicio de sesión no respondió, inténtelo más tarde"
         }
-        ("provider_unavailable", Zh) => "登录服务无响应，请稍后重试",
-        ("service_unavailable", En) => "The service is unavailable, try again shortly",
-        ("service_unavailable", Fr) => "Le service est indisponible, réessayez dans un instant",
-        ("service_unavailable", Es) => "El servicio no está disponible, inténtelo en un momento",
-        ("service_unavailable", Zh) => "服务暂时不可用，请稍后重试",
+        (Code::ProviderUnavailable, Zh) => "登录服务无响应，请稍后重试",
+        (Code::ServiceUnavailable, En) => "The service is unavailable, try again shortly",
+        (Code::ServiceUnavailable, Fr) => "Le service est indisponible, réessayez dans un instant",
+        (Code::ServiceUnavailable, Es) => "El servicio no está disponible, inténtelo en un momento",
+        (Code::ServiceUnavailable, Zh) => "服务暂时不可用，请稍后重试",
         (_, En) => "Something went wrong on our side",
         (_, Fr) => "Une erreur s'est produite de notre côté",
         (_, Es) => "Algo salió mal por nuestra parte",

@@ -6,7 +6,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
-use ensemble_wire::FieldError;
+use ensemble_wire::{Code, FieldError};
 use futures_util::StreamExt;
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use serde::de::DeserializeOwned;
@@ -84,7 +84,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         Some(_) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
             return Err(ApiError::Validation(vec![FieldError {
                 field: "body".into(),
-                code: "invalid_type".into(),
+                code: Code::InvalidType.as_str().into(),
                 message: "the body must be a JSON object".into(),
             }]));
         }
@@ -137,20 +137,20 @@ fn field_error(root: &str, path: &str, message: &str) -> FieldError {
     let message = without_position(message);
     let backticked = message.split('`').nth(1).map(str::to_owned);
     let (field, code) = if message.starts_with("missing field") {
-        (join_path(root, path, backticked.as_deref()), "required")
+        (join_path(root, path, backticked.as_deref()), Code::Required)
     } else if message.starts_with("unknown field") {
         // The path already ends with the unknown field's name.
-        (join_path(root, path, None), "unknown_field")
+        (join_path(root, path, None), Code::UnknownField)
     } else if message.starts_with("invalid type") {
-        (join_path(root, path, None), "invalid_type")
+        (join_path(root, path, None), Code::InvalidType)
     } else if message.starts_with("invalid length") {
-        (join_path(root, path, None), "invalid_length")
+        (join_path(root, path, None), Code::InvalidLength)
     } else {
-        (join_path(root, path, None), "invalid_value")
+        (join_path(root, path, None), Code::InvalidValue)
     };
     FieldError {
         field,
-        code: code.to_owned(),
+        code: code.as_str().to_owned(),
         message,
     }
 }

@@ -11,8 +11,8 @@ use actix_web::web::Data;
 use tracing::Instrument;
 
 use crate::context::{self, RequestContext};
-use crate::domain::lang::Lang;
 use crate::metrics::Metrics;
+use ensemble_wire::Lang;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -1,6 +1,7 @@
 //! Builds the application the same way for the binary and for tests: bind (port 0 picks a
 //! free one), connect and migrate, then serve.
 
+use ensemble_wire::Code;
 use std::net::TcpListener;
 use std::time::Duration;
 
@@ -126,7 +127,7 @@ impl Application {
                         }
                         _ => ApiError::Validation(vec![crate::domain::text::field_error(
                             "body",
-                            "invalid_form",
+                            Code::InvalidForm,
                             "not a form this operation understands",
                         )])
                         .into(),

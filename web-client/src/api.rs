@@ -12,7 +12,7 @@
 //! session kept in `localStorage` — if another request or tab has refreshed meanwhile, its
 //! new tokens are taken instead of spending the old refresh token again.
 
-use ensemble_wire::{AuthResponse, Problem, RefreshRequest};
+use ensemble_wire::{AuthResponse, Code, Problem, RefreshRequest};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -51,9 +51,10 @@ impl ApiError {
         }
     }
 
-    pub fn code(&self) -> Option<&str> {
+    /// The problem's code, if this version of the client knows it.
+    pub fn code(&self) -> Option<Code> {
         match self {
-            ApiError::Problem(problem) => Some(problem.code.as_str()),
+            ApiError::Problem(problem) => problem.known_code(),
             _ => None,
         }
     }

@@ -34,7 +34,7 @@ pub fn App() -> impl IntoView {
             if let Ok(found) = api.get::<Me>("/me", &[]).await {
                 // A new browser takes the account's language.
                 if !lang_chosen_here()
-                    && let Some(account) = Lang::from_code(&found.locale)
+                    && let Some(account) = Lang::from_tag(&found.locale)
                 {
                     lang.set(account);
                 }
@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
     move || {
         let current = lang.get();
         if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", current.texts().lang);
+            let _ = root.set_attribute("lang", crate::texts::texts_of(current).lang);
         }
         view! { <Frame /> }
     }
@@ -96,7 +96,7 @@ fn Frame() -> impl IntoView {
                     <div class="language">
                         <label for="language-picker">{t.language_label}</label>
                         <select id="language-picker" on:change=move |ev| {
-                            if let Some(chosen) = Lang::from_code(&event_target_value(&ev)) {
+                            if let Some(chosen) = Lang::from_tag(&event_target_value(&ev)) {
                                 choose_lang(chosen);
                                 // The account keeps it too (for other browsers and the mail).
                                 if api.signed_in() {

@@ -1,6 +1,6 @@
 //! Small building blocks shared by the pages.
 
-use ensemble_wire::{FollowState, Organisation, Update, VerificationStatus};
+use ensemble_wire::{Code, FollowState, Organisation, Update, VerificationStatus};
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,9 +42,9 @@ pub fn ApiErrorNotice(
 /// title (already in the `Accept-Language` language).
 pub fn explain(t: &'static Texts, error: &ApiError) -> String {
     match error {
-        ApiError::Problem(problem) => match problem.code.as_str() {
-            "too_many_requests" => t.too_many_requests.to_owned(),
-            "forbidden" => t.forbidden.to_owned(),
+        ApiError::Problem(problem) => match problem.known_code() {
+            Some(Code::RateLimited) => t.too_many_requests.to_owned(),
+            Some(Code::Forbidden) => t.forbidden.to_owned(),
             _ => problem
                 .detail
                 .clone()
@@ -84,12 +84,12 @@ pub fn show_form_error(
 
 /// The message for one field error code.
 pub fn field_message(t: &'static Texts, code: &str) -> &'static str {
-    match code {
-        "required" => t.field_required,
-        "too_long" => t.field_too_long,
-        "too_short" => t.field_too_short,
-        "email_taken" => t.email_taken,
-        "too_common" => t.password_too_common,
+    match Code::parse(code) {
+        Some(Code::Required) => t.field_required,
+        Some(Code::TooLong) => t.field_too_long,
+        Some(Code::TooShort) => t.field_too_short,
+        Some(Code::EmailTaken) => t.email_taken,
+        Some(Code::TooCommon) => t.password_too_common,
         _ => t.field_invalid,
     }
 }

@@ -10,49 +10,15 @@ use leptos::prelude::*;
 
 use crate::session;
 
-/// An interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Fr,
-    Es,
-    Zh,
-}
+pub use ensemble_wire::Lang;
 
-impl Lang {
-    pub const ALL: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Es, Lang::Zh];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-            Lang::Es => "es",
-            Lang::Zh => "zh",
-        }
-    }
-
-    /// The language's own name, as a picker shows it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Fr => "Français",
-            Lang::Es => "Español",
-            Lang::Zh => "中文",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        let primary = code.split(['-', '_']).next()?.to_ascii_lowercase();
-        Self::ALL.into_iter().find(|l| l.code() == primary)
-    }
-
-    pub fn texts(self) -> &'static Texts {
-        match self {
-            Lang::En => &crate::texts_en::EN,
-            Lang::Fr => &crate::texts_fr::FR,
-            Lang::Es => &crate::texts_es::ES,
-            Lang::Zh => &crate::texts_zh::ZH,
-        }
+/// The texts of a language.
+pub fn texts_of(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::En => &crate::texts_en::EN,
+        Lang::Fr => &crate::texts_fr::FR,
+        Lang::Es => &crate::texts_es::ES,
+        Lang::Zh => &crate::texts_zh::ZH,
     }
 }
 
@@ -60,14 +26,14 @@ const PREFERENCE: &str = "ensemble.lang";
 
 /// The language chosen here before, else the browser's first supported one, else English.
 pub fn initial_lang() -> Lang {
-    if let Some(lang) = session::preference(PREFERENCE).and_then(|c| Lang::from_code(&c)) {
+    if let Some(lang) = session::preference(PREFERENCE).and_then(|c| Lang::from_tag(&c)) {
         return lang;
     }
     let languages = window().navigator().languages();
     languages
         .iter()
         .filter_map(|l| l.as_string())
-        .find_map(|l| Lang::from_code(&l))
+        .find_map(|l| Lang::from_tag(&l))
         .unwrap_or(Lang::En)
 }
 
@@ -89,7 +55,7 @@ pub fn current_lang() -> Lang {
 
 /// The texts in the interface language. The whole app is drawn again when it changes.
 pub fn texts() -> &'static Texts {
-    current_lang().texts()
+    texts_of(current_lang())
 }
 
 /// Replaces each `{name}` of `template` with its value.

@@ -7,7 +7,9 @@ pub mod causes;
 pub mod codes;
 pub mod donations;
 pub mod double_option;
+pub mod error_code;
 pub mod follows;
+pub mod lang;
 pub mod organisations;
 pub mod page;
 pub mod problem;
@@ -19,7 +21,9 @@ pub use causes::Cause;
 pub use donations::{
     Donation, DonationStatus, DonationTotal, NewDonation, Payment, PaymentStatus, Recurrence,
 };
+pub use error_code::Code;
 pub use follows::{FollowState, Followed, Follower, Following};
+pub use lang::Lang;
 pub use organisations::{
     Invitation, InvitationStatus, Member, MemberRole, NewMember, NewOrganisation, NewVerification,
     Organisation, OrganisationProfile, Registration, Role, Translation, UpdateOrganisation,

@@ -9,6 +9,7 @@
 //! request; the [`middleware`] checks it on every API route, so that even a route that
 //! ignores who is asking tells a client with a bad or expired token to sign in again.
 
+use ensemble_wire::Code;
 use std::marker::PhantomData;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -88,10 +89,10 @@ impl<R: Requirement> Auth<R> {
 
     fn check(found: Authenticated) -> Result<Self, ApiError> {
         if R::SESSION_ONLY && found.credential == Credential::ApiToken {
-            return Err(ApiError::Forbidden("session_required"));
+            return Err(ApiError::Forbidden(Code::SessionRequired));
         }
         if R::WRITE && !found.may_write {
-            return Err(ApiError::Forbidden("insufficient_scope"));
+            return Err(ApiError::Forbidden(Code::InsufficientScope));
         }
         Ok(Self {
             user_id: found.user_id,
@@ -111,7 +112,7 @@ impl<R: Requirement> FromRequest for Auth<R> {
         Box::pin(async move {
             match authenticate(&req).await? {
                 Some(found) => Self::check(found),
-                None => Err(ApiError::Unauthorized("unauthorized")),
+                None => Err(ApiError::Unauthorized(Code::Unauthorized)),
             }
         })
     }
@@ -169,7 +170,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
         let found = db
             .run(move |conn| Ok(sessions::principal_for_api_token(conn, &token)?))
             .await?;
-        let (principal, scope) = found.ok_or(ApiError::Unauthorized("invalid_token"))?;
+        let (principal, scope) = found.ok_or(ApiError::Unauthorized(Code::InvalidToken))?;
         return Ok(Authenticated {
             user_id: principal.user_id,
             is_admin: principal.is_admin,
@@ -178,8 +179,8 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
         });
     }
     let claims = keys.verify(&token).map_err(|e| match e {
-        TokenError::Expired => ApiError::Unauthorized("token_expired"),
-        TokenError::Invalid => ApiError::Unauthorized("invalid_token"),
+        TokenError::Expired => ApiError::Unauthorized(Code::TokenExpired),
+        TokenError::Invalid => ApiError::Unauthorized(Code::InvalidToken),
     })?;
     let session_id = claims.session_id.clone();
     let principal: Option<Principal> = db
@@ -191,7 +192,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
             )?)
         })
         .await?;
-    let principal = principal.ok_or(ApiError::Unauthorized("invalid_token"))?;
+    let principal = principal.ok_or(ApiError::Unauthorized(Code::InvalidToken))?;
     Ok(Authenticated {
         user_id: principal.user_id,
         is_admin: principal.is_admin,
@@ -208,14 +209,14 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     };
     let value = value
         .to_str()
-        .map_err(|_| ApiError::Unauthorized("invalid_token"))?;
+        .map_err(|_| ApiError::Unauthorized(Code::InvalidToken))?;
     let (scheme, token) = value
         .trim()
         .split_once(' ')
-        .ok_or(ApiError::Unauthorized("invalid_token"))?;
+        .ok_or(ApiError::Unauthorized(Code::InvalidToken))?;
     let token = token.trim();
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.len() > 4096 {
-        return Err(ApiError::Unauthorized("invalid_token"));
+        return Err(ApiError::Unauthorized(Code::InvalidToken));
     }
     Ok(Some(token.to_owned()))
 }

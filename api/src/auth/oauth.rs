@@ -48,10 +48,10 @@ pub enum OAuthError {
 }
 
 impl OAuthError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ensemble_wire::Code {
         match self {
-            Self::Provider(_) => "provider_error",
-            Self::InvalidResponse(_) => "provider_invalid_response",
+            Self::Provider(_) => ensemble_wire::Code::ProviderError,
+            Self::InvalidResponse(_) => ensemble_wire::Code::ProviderInvalidResponse,
         }
     }
 }

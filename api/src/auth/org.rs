@@ -3,6 +3,7 @@
 //! finds the organisation (404) and their role in it (403 below the minimum), before the
 //! handler runs.
 
+use ensemble_wire::Code;
 use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
@@ -130,7 +131,7 @@ impl<R: MinimumRole> FromRequest for UpdateRole<R> {
                     organisation_id,
                     _minimum: PhantomData,
                 }),
-                _ => Err(ApiError::Forbidden("forbidden")),
+                _ => Err(ApiError::Forbidden(Code::Forbidden)),
             }
         })
     }
@@ -174,7 +175,7 @@ impl FromRequest for CommentModerator {
                     comment_id,
                 })
             } else {
-                Err(ApiError::Forbidden("forbidden"))
+                Err(ApiError::Forbidden(Code::Forbidden))
             }
         })
     }
@@ -196,7 +197,7 @@ impl<R: MinimumRole> FromRequest for OrgRole<R> {
                     session: auth.is_session(),
                     _minimum: PhantomData,
                 }),
-                _ => Err(ApiError::Forbidden("forbidden")),
+                _ => Err(ApiError::Forbidden(Code::Forbidden)),
             }
         })
     }
@@ -224,9 +225,9 @@ impl FromRequest for Verifier {
             } else if role == Some(Role::Owner) {
                 Authority::Owner
             } else if auth.is_admin {
-                return Err(ApiError::Forbidden("session_required"));
+                return Err(ApiError::Forbidden(Code::SessionRequired));
             } else {
-                return Err(ApiError::Forbidden("forbidden"));
+                return Err(ApiError::Forbidden(Code::Forbidden));
             };
             Ok(Self {
                 user_id: auth.user_id,

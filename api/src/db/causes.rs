@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::error::StoreError;
 use super::schema::{cause_follows, cause_translations, causes};
 use super::{DbConnection, now, write_transaction};
-use crate::domain::lang::Lang;
 use crate::domain::text::is_slug;
+use ensemble_wire::Lang;
 
 const TAXONOMY: &str = include_str!("../../data/causes.json");
 

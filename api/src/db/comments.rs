@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::{comment_reports, comments, organisation_members, updates, users};
@@ -129,7 +130,7 @@ pub fn create(
                     _ => {
                         return Err(StoreError::Invalid(vec![field_error(
                             "parent_id",
-                            "invalid_parent",
+                            Code::InvalidParent,
                             "replies go to a top-level comment of the same update",
                         )]));
                     }

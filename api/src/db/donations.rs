@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::{donation_payments, donations, organisations, payment_events, users};
@@ -45,7 +46,7 @@ pub fn create_pending(
         lock_row(conn, LockTable::Organisations, new.organisation_id)?;
         let Some(checked) = checked_identity(conn, new.organisation_id)? else {
             return Err(StoreError::Conflict(
-                "organisation_not_verified",
+                Code::OrganisationNotVerified,
                 "Only organisations whose verification is complete can receive donations.".into(),
             ));
         };
@@ -82,7 +83,7 @@ pub fn create_pending(
         Some(done) => Ok(done),
         None => {
             let found = by_key(conn, new)?.ok_or(StoreError::Conflict(
-                "idempotency_conflict",
+                Code::IdempotencyConflict,
                 "Another request with this Idempotency-Key is in progress: try again.".into(),
             ))?;
             Ok((found, false))
@@ -139,7 +140,7 @@ fn by_key(conn: &mut DbConnection, new: &NewDonation) -> Result<Option<i64>, Sto
         Some((id, hash)) if hash.as_deref() == Some(new.request_hash.as_str()) => Ok(Some(id)),
         Some(_) => Err(StoreError::Invalid(vec![field_error(
             "Idempotency-Key",
-            "idempotency_key_reused",
+            Code::IdempotencyKeyReused,
             "this key was used for another donation: use a new key for a new donation",
         )])),
     }

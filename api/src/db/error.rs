@@ -18,10 +18,10 @@ pub enum StoreError {
     NotFound(&'static str),
     /// The change conflicts with the state: a stable code and a sentence for people.
     #[error("conflict: {0}")]
-    Conflict(&'static str, String),
+    Conflict(ensemble_wire::Code, String),
     /// Not allowed, judged with what the transaction read.
     #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Forbidden(ensemble_wire::Code),
     /// Fields naming something that does not exist (a cause, a user) or breaking a rule
     /// only the stored state can check.
     #[error("invalid fields")]

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::{oauth_states, user_identities};
@@ -98,13 +99,13 @@ pub fn sign_in_with(
         let email = identity
             .email
             .as_deref()
-            .ok_or(StoreError::Forbidden("email_required"))?;
+            .ok_or(StoreError::Forbidden(Code::EmailRequired))?;
         if !identity.email_verified {
-            return Err(StoreError::Forbidden("email_not_verified"));
+            return Err(StoreError::Forbidden(Code::EmailNotVerified));
         }
         let key = email.trim().to_lowercase();
         if super::users::find_by_email(conn, &key)?.is_some() {
-            return Err(StoreError::Forbidden("account_exists"));
+            return Err(StoreError::Forbidden(Code::AccountExists));
         }
         let at = now();
         // The provider's name, else the address's local part, else a plain word: each only

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::{
@@ -91,7 +92,7 @@ fn cause_ids(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<i64>, Stor
             let unknown = || {
                 StoreError::Invalid(vec![field_error(
                     "causes",
-                    "unknown_cause",
+                    Code::UnknownCause,
                     format!("{slug} is not a cause (see /causes)"),
                 )])
             };
@@ -183,7 +184,7 @@ pub fn create(
         }
     }
     Err(StoreError::Conflict(
-        "slug_taken",
+        Code::SlugTaken,
         "Several organisations of this name are being created at once: try again.".into(),
     ))
 }
@@ -245,7 +246,7 @@ pub fn update(
         if super::teams::member_role(conn, organisation_id, actor_id)?
             .is_none_or(|role| role < Role::Admin)
         {
-            return Err(StoreError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden(Code::Forbidden));
         }
         diesel::update(organisations::table.find(organisation_id))
             .set((
@@ -272,7 +273,7 @@ pub fn delete(
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         if super::teams::member_role(conn, organisation_id, actor_id)? != Some(Role::Owner) {
-            return Err(StoreError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden(Code::Forbidden));
         }
         // Any real payment, refunded ones too: donors' records of it stay.
         let real_money: i64 = donation_payments::table
@@ -292,7 +293,7 @@ pub fn delete(
             .get_result(conn)?;
         if real_money > 0 || real_gifts > 0 {
             return Err(StoreError::Conflict(
-                "has_donations",
+                Code::HasDonations,
                 "This organisation has received gifts, whose records its donors rely on: hand it over to someone else instead.".into(),
             ));
         }
@@ -368,7 +369,7 @@ fn write_lists(
     if kept > rules::MAX_TRANSLATIONS {
         return Err(StoreError::Invalid(vec![field_error(
             "translations",
-            "too_many",
+            Code::TooMany,
             format!(
                 "at most {} translations: remove one (set it to null) first",
                 rules::MAX_TRANSLATIONS
@@ -387,7 +388,7 @@ fn write_lists(
     if clash.is_some() {
         return Err(StoreError::Invalid(vec![field_error(
             &format!("translations.{main}"),
-            "main_language",
+            Code::MainLanguage,
             format!(
                 "{main} is the language of the main texts: edit mission and description instead"
             ),

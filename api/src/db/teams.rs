@@ -4,6 +4,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::organisations::lock_organisation;
@@ -32,7 +33,7 @@ impl Actor {
             Some(next) => next != current && (next == Role::Owner || current == Role::Owner),
         };
         if hands_over && !self.session {
-            Err(StoreError::Forbidden("session_required"))
+            Err(StoreError::Forbidden(Code::SessionRequired))
         } else {
             Ok(())
         }
@@ -127,7 +128,7 @@ fn owners(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
 
 fn last_owner() -> StoreError {
     StoreError::Conflict(
-        "last_owner",
+        Code::LastOwner,
         "An organisation keeps at least one owner: make someone else owner first, or delete the organisation.".into(),
     )
 }
@@ -139,7 +140,7 @@ fn actor_role(
     organisation_id: i64,
     actor_id: i64,
 ) -> Result<Role, StoreError> {
-    member_role(conn, organisation_id, actor_id)?.ok_or(StoreError::Forbidden("forbidden"))
+    member_role(conn, organisation_id, actor_id)?.ok_or(StoreError::Forbidden(Code::Forbidden))
 }
 
 /// Tells someone they were given a role (unless they gave it to themselves).
@@ -179,7 +180,7 @@ pub fn change_role(
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(StoreError::NotFound("member"))?;
         if !actor_role.may_manage(current) || !actor_role.may_manage(role) {
-            return Err(StoreError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden(Code::Forbidden));
         }
         actor.may_change_ownership(current, Some(role))?;
         if current == Role::Owner && role != Role::Owner && owners(conn, organisation_id)? <= 1 {
@@ -210,7 +211,7 @@ pub fn remove_member(
         let current =
             member_role(conn, organisation_id, user_id)?.ok_or(StoreError::NotFound("member"))?;
         if actor_id != user_id && !actor_role.may_manage(current) {
-            return Err(StoreError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden(Code::Forbidden));
         }
         if actor_id != user_id {
             actor.may_change_ownership(current, None)?;
@@ -240,7 +241,7 @@ pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<()
         lock_organisation(conn, organisation_id)?;
         if owners(conn, organisation_id)? <= 1 {
             return Err(StoreError::Conflict(
-                "sole_owner",
+                Code::SoleOwner,
                 "You are the only owner of an organisation: make someone else owner, or delete the organisation, first.".into(),
             ));
         }
@@ -372,18 +373,18 @@ pub fn invite(
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
         if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
-            return Err(StoreError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden(Code::Forbidden));
         }
         if super::users::find(conn, user_id)?.is_none() {
             return Err(StoreError::Invalid(vec![field_error(
                 "user_id",
-                "unknown_user",
+                Code::UnknownUser,
                 "no user has this id",
             )]));
         }
         if member_role(conn, organisation_id, user_id)?.is_some() {
             return Err(StoreError::Conflict(
-                "already_member",
+                Code::AlreadyMember,
                 "This person is already in the team.".into(),
             ));
         }
@@ -404,7 +405,7 @@ pub fn invite(
             .get_result(conn)?;
         if waiting >= MAX_PENDING_INVITATIONS {
             return Err(StoreError::Conflict(
-                "too_many_invitations",
+                Code::TooManyInvitations,
                 format!(
                     "At most {MAX_PENDING_INVITATIONS} invitations can wait at once: revoke some first."
                 ),
@@ -429,7 +430,7 @@ pub fn invite(
             // on waiting invitations decides).
             Err(e) if super::Unique::PendingInvitation.violated_by(&e) => {
                 return Err(StoreError::Conflict(
-                    "already_invited",
+                    Code::AlreadyInvited,
                     "This person already has an invitation waiting.".into(),
                 ));
             }
@@ -464,7 +465,7 @@ pub fn revoke(
             .filter(|i| i.organisation_id == organisation_id)
             .ok_or(StoreError::NotFound("invitation"))?;
         if !actor_role(conn, organisation_id, actor_id)?.may_manage(found.role) {
-            return Err(StoreError::Forbidden("forbidden"));
+            return Err(StoreError::Forbidden(Code::Forbidden));
         }
         if found.status_at(now()) != InvitationStatus::Pending {
             return Err(not_pending(found.status_at(now())));
@@ -486,11 +487,11 @@ pub fn revoke(
 fn not_pending(status: InvitationStatus) -> StoreError {
     match status {
         InvitationStatus::Expired => StoreError::Conflict(
-            "invitation_expired",
+            Code::InvitationExpired,
             "This invitation has lapsed: ask the team for a new one.".into(),
         ),
         _ => StoreError::Conflict(
-            "invitation_answered",
+            Code::InvitationAnswered,
             "This invitation has already been answered or withdrawn.".into(),
         ),
     }
@@ -529,7 +530,7 @@ pub fn answer(
         };
         if accept && !still_allowed {
             return Err(StoreError::Conflict(
-                "invitation_withdrawn",
+                Code::InvitationWithdrawn,
                 "Whoever sent this invitation can no longer give this role: ask the team again."
                     .into(),
             ));

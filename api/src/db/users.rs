@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::users;
@@ -71,7 +72,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<i64, StoreEr
         .get_result(conn)
         .map_err(|e| match e {
             e if super::Unique::UserEmail.violated_by(&e) => StoreError::Conflict(
-                "email_taken",
+                Code::EmailTaken,
                 "An account with this email exists: sign in instead.".into(),
             ),
             other => other.into(),

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::{organisation_members, organisation_verifications, organisations};
@@ -60,7 +61,7 @@ pub struct Decision {
 
 fn identity_changed() -> StoreError {
     StoreError::Conflict(
-        "identity_changed",
+        Code::IdentityChanged,
         "The organisation's name, registration or website changed since the review was asked for: look at it again.".into(),
     )
 }
@@ -202,7 +203,7 @@ pub fn decide(
         {
             return Err(StoreError::Invalid(vec![crate::domain::text::field_error(
                 "registration",
-                "required",
+                Code::Required,
                 "verifying needs the registration checked: give it, or set it on the profile",
             )]));
         }

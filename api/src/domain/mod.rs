@@ -4,7 +4,6 @@
 pub mod countries;
 pub mod credentials;
 pub mod donations;
-pub mod lang;
 pub mod markdown;
 pub mod notifications;
 pub mod organisations;
@@ -20,6 +19,6 @@ pub mod verification;
 /// (`Conflict`), each with a stable code. The layers above turn it into their answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    Forbidden(&'static str),
-    Conflict(&'static str, String),
+    Forbidden(ensemble_wire::Code),
+    Conflict(ensemble_wire::Code, String),
 }

@@ -1,5 +1,6 @@
 //! Organisation rules: team roles, slugs, and what a valid profile is.
 
+use ensemble_wire::Code;
 use ensemble_wire::FieldError;
 use ensemble_wire::codes::is_language;
 
@@ -88,7 +89,7 @@ pub fn language(field: &str, code: &str) -> Result<String, FieldError> {
     } else {
         Err(field_error(
             field,
-            "unknown_language",
+            Code::UnknownLanguage,
             format!("{code} is not an ISO 639-1 code such as fr"),
         ))
     }
@@ -119,7 +120,7 @@ pub fn links(values: &[String]) -> Result<Vec<String>, FieldError> {
     if values.len() > MAX_LINKS {
         return Err(field_error(
             "links",
-            "too_many",
+            Code::TooMany,
             format!("at most {MAX_LINKS} links"),
         ));
     }
@@ -167,7 +168,7 @@ pub fn founded_year(value: i32, this_year: i32) -> Result<i32, FieldError> {
     } else {
         Err(field_error(
             "founded_year",
-            "out_of_range",
+            Code::OutOfRange,
             format!("must be between 1800 and {this_year}"),
         ))
     }
@@ -176,14 +177,18 @@ pub fn founded_year(value: i32, this_year: i32) -> Result<i32, FieldError> {
 /// ISO 639-1 codes, at most 20, without repeats.
 pub fn languages(values: &[String]) -> Result<Vec<String>, FieldError> {
     if values.len() > 20 {
-        return Err(field_error("languages", "too_many", "at most 20 languages"));
+        return Err(field_error(
+            "languages",
+            Code::TooMany,
+            "at most 20 languages",
+        ));
     }
     let mut seen = Vec::new();
     for code in values {
         if !is_language(code) {
             return Err(field_error(
                 "languages",
-                "unknown_language",
+                Code::UnknownLanguage,
                 format!("{code} is not an ISO 639-1 code such as fr"),
             ));
         }
@@ -198,7 +203,7 @@ pub fn languages(values: &[String]) -> Result<Vec<String>, FieldError> {
 /// taxonomy by the caller).
 pub fn causes(values: &[String]) -> Result<Vec<String>, FieldError> {
     if values.len() > 5 {
-        return Err(field_error("causes", "too_many", "at most 5 causes"));
+        return Err(field_error("causes", Code::TooMany, "at most 5 causes"));
     }
     let mut seen: Vec<String> = Vec::new();
     for slug in values {
@@ -226,7 +231,7 @@ pub fn registry(value: &str) -> Result<String, FieldError> {
     } else {
         Err(field_error(
             "registration.registry",
-            "invalid_registry",
+            Code::InvalidRegistry,
             "must look like FR-RNA or US-EIN",
         ))
     }
@@ -244,7 +249,7 @@ pub fn registration_number(value: &str) -> Result<String, FieldError> {
     } else {
         Err(field_error(
             "registration.number",
-            "invalid_value",
+            Code::InvalidValue,
             "1 to 40 letters, digits, spaces, dots, slashes or dashes",
         ))
     }

@@ -3,7 +3,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime};
-use ensemble_wire::FieldError;
+use ensemble_wire::{Code, FieldError};
+
+use super::text::field_error;
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
@@ -23,11 +25,11 @@ impl Limit {
         match value {
             None => Ok(Self(DEFAULT_LIMIT)),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(Self(n)),
-            Some(_) => Err(FieldError {
-                field: "limit".into(),
-                code: "out_of_range".into(),
-                message: format!("limit must be between 1 and {MAX_LIMIT}"),
-            }),
+            Some(_) => Err(field_error(
+                "limit",
+                Code::OutOfRange,
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )),
         }
     }
 
@@ -54,10 +56,12 @@ impl KeysetAfter {
     }
 
     pub fn decode(cursor: &str) -> Result<Self, FieldError> {
-        let invalid = || FieldError {
-            field: "cursor".into(),
-            code: "invalid_cursor".into(),
-            message: "cursor is not one this server returned; start again without it".into(),
+        let invalid = || {
+            field_error(
+                "cursor",
+                Code::InvalidCursor,
+                "cursor is not one this server returned; start again without it",
+            )
         };
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
@@ -99,10 +103,12 @@ impl TextKeysetAfter {
     }
 
     pub fn decode(cursor: &str) -> Result<Self, FieldError> {
-        let invalid = || FieldError {
-            field: "cursor".into(),
-            code: "invalid_cursor".into(),
-            message: "cursor is not one this server returned; start again without it".into(),
+        let invalid = || {
+            field_error(
+                "cursor",
+                Code::InvalidCursor,
+                "cursor is not one this server returned; start again without it",
+            )
         };
         let text = URL_SAFE_NO_PAD
             .decode(cursor)

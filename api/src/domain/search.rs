@@ -4,6 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime};
+use ensemble_wire::Code;
 use ensemble_wire::FieldError;
 
 use super::text::field_error;
@@ -29,7 +30,7 @@ impl Sort {
             Some("name") => Ok(Sort::Name),
             Some(_) => Err(field_error(
                 "sort",
-                "unknown_sort",
+                Code::UnknownSort,
                 "sort is one of relevance, followers, recent, name",
             )),
         }
@@ -52,14 +53,14 @@ pub fn query(value: &str) -> Result<Option<Matching>, FieldError> {
     if value.chars().count() > QUERY_MAX {
         return Err(field_error(
             "q",
-            "too_long",
+            Code::TooLong,
             format!("at most {QUERY_MAX} characters"),
         ));
     }
     if value.chars().any(char::is_control) {
         return Err(field_error(
             "q",
-            "control_characters",
+            Code::ControlCharacters,
             "must not contain control characters",
         ));
     }
@@ -144,7 +145,7 @@ impl After {
         let invalid = || {
             field_error(
                 "cursor",
-                "invalid_cursor",
+                Code::InvalidCursor,
                 "cursor is not one this server returned for this sort; start again without it",
             )
         };

@@ -1,14 +1,14 @@
 //! Validated text fields shared by several resources.
 
-use ensemble_wire::FieldError;
+use ensemble_wire::{Code, FieldError};
 
 use super::countries::is_country;
-use super::lang::Lang;
+use ensemble_wire::Lang;
 
-pub fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+pub fn field_error(field: &str, code: Code, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_owned(),
-        code: code.to_owned(),
+        code: code.as_str().to_owned(),
         message: message.into(),
     }
 }
@@ -56,7 +56,7 @@ pub fn single_line(field: &str, value: &str, min: usize, max: usize) -> Result<S
     if value.chars().any(char::is_control) {
         return Err(field_error(
             field,
-            "control_characters",
+            Code::ControlCharacters,
             "must not contain control characters",
         ));
     }
@@ -64,7 +64,11 @@ pub fn single_line(field: &str, value: &str, min: usize, max: usize) -> Result<S
     let trimmed = value.trim();
     let count = trimmed.chars().count();
     if count < min {
-        let code = if count == 0 { "required" } else { "too_short" };
+        let code = if count == 0 {
+            Code::Required
+        } else {
+            Code::TooShort
+        };
         return Err(field_error(
             field,
             code,
@@ -112,7 +116,7 @@ pub fn name_line(field: &str, value: &str, min: usize, max: usize) -> Result<Str
     if value.chars().any(is_invisible_format) {
         return Err(field_error(
             field,
-            "invisible_characters",
+            Code::InvisibleCharacters,
             "must not contain invisible or text-reordering characters",
         ));
     }
@@ -125,7 +129,7 @@ pub fn name_line(field: &str, value: &str, min: usize, max: usize) -> Result<Str
     {
         return Err(field_error(
             field,
-            "invisible_characters",
+            Code::InvisibleCharacters,
             "must have a visible character",
         ));
     }
@@ -141,7 +145,7 @@ pub fn multi_line(field: &str, value: &str, max: usize) -> Result<String, FieldE
     {
         return Err(field_error(
             field,
-            "control_characters",
+            Code::ControlCharacters,
             "must not contain control characters",
         ));
     }
@@ -153,7 +157,7 @@ fn check_length(field: &str, value: &str, max: usize) -> Result<(), FieldError> 
     if value.chars().count() > max {
         return Err(field_error(
             field,
-            "too_long",
+            Code::TooLong,
             format!("must be at most {max} characters"),
         ));
     }
@@ -175,14 +179,14 @@ fn web_url(field: &str, value: &str, allow_http: bool) -> Result<String, FieldEr
     let invalid = || {
         field_error(
             field,
-            "invalid_url",
+            Code::InvalidUrl,
             "must be a web address on a domain name",
         )
     };
     if value.chars().count() > 2048 {
         return Err(field_error(
             field,
-            "too_long",
+            Code::TooLong,
             "must be at most 2048 characters",
         ));
     }
@@ -197,7 +201,7 @@ fn web_url(field: &str, value: &str, allow_http: bool) -> Result<String, FieldEr
             {
                 field_error(
                     field,
-                    "invalid_scheme",
+                    Code::InvalidScheme,
                     if allow_http {
                         "must be an http:// or https:// URL"
                     } else {
@@ -248,7 +252,7 @@ pub fn country(field: &str, value: &str) -> Result<String, FieldError> {
     } else {
         Err(field_error(
             field,
-            "unknown_country",
+            Code::UnknownCountry,
             "must be an ISO 3166-1 alpha-2 code such as FR",
         ))
     }
@@ -259,7 +263,13 @@ pub fn locale(field: &str, value: &str) -> Result<Lang, FieldError> {
     Lang::ALL
         .into_iter()
         .find(|l| l.code() == value)
-        .ok_or_else(|| field_error(field, "unsupported_locale", "must be one of en, fr, es, zh"))
+        .ok_or_else(|| {
+            field_error(
+                field,
+                Code::UnsupportedLocale,
+                "must be one of en, fr, es, zh",
+            )
+        })
 }
 
 #[cfg(test)]

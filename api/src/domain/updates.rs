@@ -1,5 +1,6 @@
 //! What a valid update, comment or report is.
 
+use ensemble_wire::Code;
 use ensemble_wire::FieldError;
 
 use super::text::{self, FieldErrors, field_error};
@@ -14,7 +15,7 @@ pub fn title(value: &str) -> Result<String, FieldError> {
 fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let text = text::multi_line(field, value, max)?;
     if text.is_empty() {
-        return Err(field_error(field, "required", "must not be empty"));
+        return Err(field_error(field, Code::Required, "must not be empty"));
     }
     Ok(text)
 }
@@ -29,7 +30,7 @@ pub fn image_urls(values: &[String]) -> Result<Vec<String>, FieldError> {
     if values.len() > MAX_IMAGES {
         return Err(field_error(
             "image_urls",
-            "too_many",
+            Code::TooMany,
             format!("at most {MAX_IMAGES} images"),
         ));
     }

@@ -1,5 +1,6 @@
 //! Account rules: what a valid email, password and display name are.
 
+use ensemble_wire::Code;
 use ensemble_wire::FieldError;
 
 use super::text::field_error;
@@ -17,14 +18,14 @@ impl Email {
         let invalid = || {
             field_error(
                 "email",
-                "invalid_email",
+                Code::InvalidEmail,
                 "must be an email address such as ana@example.org",
             )
         };
         if address.is_empty() {
             return Err(field_error(
                 "email",
-                "required",
+                Code::Required,
                 "an email address is required",
             ));
         }
@@ -123,14 +124,14 @@ impl NewPassword {
         if count < PASSWORD_MIN {
             return Err(field_error(
                 "password",
-                "too_short",
+                Code::TooShort,
                 format!("must be at least {PASSWORD_MIN} characters"),
             ));
         }
         if count > PASSWORD_MAX {
             return Err(field_error(
                 "password",
-                "too_long",
+                Code::TooLong,
                 format!("must be at most {PASSWORD_MAX} characters"),
             ));
         }
@@ -142,7 +143,7 @@ impl NewPassword {
         {
             return Err(field_error(
                 "password",
-                "too_common",
+                Code::TooCommon,
                 "is too easy to guess: choose a less common password",
             ));
         }

@@ -1,6 +1,7 @@
 //! Verification: who may set which status.
 
 use super::Refusal;
+use ensemble_wire::Code;
 
 crate::text_enum! {
     /// Where an organisation stands.
@@ -72,13 +73,13 @@ impl Authority {
         match self {
             Authority::Platform | Authority::System => Ok(()),
             Authority::Owner => match (current, next) {
-                (_, s) if s != Status::Pending => Err(Refusal::Forbidden("platform_admin_only")),
+                (_, s) if s != Status::Pending => Err(Refusal::Forbidden(Code::PlatformAdminOnly)),
                 (Status::Pending, _) => Err(Refusal::Conflict(
-                    "already_pending",
+                    Code::AlreadyPending,
                     "A review is already requested.".into(),
                 )),
                 (Status::Verified, _) => Err(Refusal::Conflict(
-                    "already_verified",
+                    Code::AlreadyVerified,
                     "The organisation is verified already.".into(),
                 )),
                 _ => Ok(()),

@@ -8,6 +8,7 @@ pub mod sandbox;
 pub mod signature;
 pub mod stripe;
 
+use ensemble_wire::Code;
 use futures_util::future::BoxFuture;
 
 use crate::domain::donations::{Money, Provider as ProviderName, ProviderEvent, Recurrence};
@@ -228,7 +229,7 @@ pub async fn stop_recurring(
         return if gift.provider.is_test() {
             Ok(())
         } else {
-            Err(ApiError::BadGateway("provider_unavailable"))
+            Err(ApiError::BadGateway(Code::ProviderUnavailable))
         };
     }
     if let Some(subscription) = &gift.subscription_id {
@@ -238,7 +239,7 @@ pub async fn stop_recurring(
         Some(checkout) => match payments.provider.expire_checkout(checkout).await? {
             Expiry::Expired => Ok(()),
             Expiry::AlreadyComplete => Err(ApiError::Conflict(
-                "checkout_completing",
+                Code::CheckoutCompleting,
                 "This gift has just been paid: try again in a moment to stop it.".into(),
             )),
         },

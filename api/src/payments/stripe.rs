@@ -4,6 +4,7 @@
 //! through the API; sessions read back for reconciliation. Its webhooks are verified with
 //! the endpoint's signing secret (`signature`).
 
+use ensemble_wire::Code;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 
@@ -40,7 +41,7 @@ impl Stripe {
 
     fn unavailable(error: impl std::fmt::Display) -> ApiError {
         tracing::warn!(%error, "Stripe request failed");
-        ApiError::BadGateway("provider_unavailable")
+        ApiError::BadGateway(Code::ProviderUnavailable)
     }
 
     async fn json(response: reqwest::Response) -> Result<Value, ApiError> {

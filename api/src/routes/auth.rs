@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::web::{self, Data};
 use actix_web::{HttpRequest, HttpResponse, get, post};
+use ensemble_wire::Code;
 use ensemble_wire::{AuthProvider, AuthResponse, LoginRequest, RefreshRequest, RegisterRequest};
 
 use crate::auth::oauth::OAuth;
@@ -162,7 +163,7 @@ pub async fn login(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     let Some(user) = user.filter(|_| valid) else {
-        return Err(ApiError::Unauthorized("invalid_credentials"));
+        return Err(ApiError::Unauthorized(Code::InvalidCredentials));
     };
     limiter.give_back(&account_key);
     let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
@@ -195,11 +196,11 @@ pub async fn refresh(
                     refresh_token,
                 } => {
                     let user = users::find(conn, user_id)?
-                        .ok_or(ApiError::Unauthorized("invalid_refresh_token"))?;
+                        .ok_or(ApiError::Unauthorized(Code::InvalidRefreshToken))?;
                     Ok((user, session_id, refresh_token))
                 }
-                Rotation::Reused => Err(ApiError::Unauthorized("refresh_token_reused")),
-                Rotation::Invalid => Err(ApiError::Unauthorized("invalid_refresh_token")),
+                Rotation::Reused => Err(ApiError::Unauthorized(Code::RefreshTokenReused)),
+                Rotation::Invalid => Err(ApiError::Unauthorized(Code::InvalidRefreshToken)),
             },
         )
         .await?;

@@ -8,9 +8,9 @@ use ensemble_wire::{Cause, Page};
 use crate::auth::{Auth, Write};
 use crate::db::Db;
 use crate::db::causes::{self as store, CauseView};
-use crate::domain::lang::Lang;
 use crate::error::ApiError;
 use crate::extract::Query;
+use ensemble_wire::Lang;
 
 fn to_wire(view: CauseView, lang: Lang) -> Cause {
     Cause {

@@ -3,6 +3,7 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, get};
 use diesel::connection::SimpleConnection;
+use ensemble_wire::Code;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -102,7 +103,7 @@ pub async fn metrics(
     db: Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
     if !access.allows(&req) {
-        return Err(ApiError::Forbidden("forbidden"));
+        return Err(ApiError::Forbidden(Code::Forbidden));
     }
     let text = metrics.render(&db)?;
     Ok(HttpResponse::Ok()

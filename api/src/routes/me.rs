@@ -3,6 +3,7 @@
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use ensemble_wire::Code;
 use ensemble_wire::{AccountDeleted, ApiToken, CreatedApiToken, Me, NewApiToken, Page, UpdateMe};
 
 use crate::auth::{Auth, Read, SessionOnly, Write};
@@ -49,8 +50,10 @@ pub(crate) fn to_api_token(row: ApiTokenRow) -> ApiToken {
 }
 
 async fn load_me(db: &Db, user_id: i64) -> Result<UserRow, ApiError> {
-    db.run(move |conn| users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token")))
-        .await
+    db.run(move |conn| {
+        users::find(conn, user_id)?.ok_or(ApiError::Unauthorized(Code::InvalidToken))
+    })
+    .await
 }
 
 /// The signed-in person.
@@ -144,7 +147,7 @@ pub async fn delete_me(
             // A gift begun meanwhile would run on with nobody to stop it.
             if !donations::live_recurring(conn, donations::Of::Donor(user_id))?.is_empty() {
                 return Err(ApiError::Conflict(
-                    "gift_in_progress",
+                    Code::GiftInProgress,
                     "A monthly or yearly gift was started meanwhile: try again.".into(),
                 ));
             }
@@ -211,7 +214,7 @@ pub async fn create_token(
                 crate::db::lock_row(conn, crate::db::LockTable::Users, user_id)?;
                 if sessions::list_api_tokens(conn, user_id)?.len() >= MAX_API_TOKENS {
                     return Err(ApiError::Conflict(
-                        "too_many_tokens",
+                        Code::TooManyTokens,
                         format!("At most {MAX_API_TOKENS} tokens: revoke one first."),
                     ));
                 }

@@ -22,10 +22,10 @@ use utoipa::IntoParams;
 use utoipa_actix_web::scope;
 
 use crate::context;
-use crate::domain::lang::Lang;
 use crate::domain::pagination::{KeysetAfter, Limit, TextKeysetAfter};
 use crate::domain::text;
 use crate::error::ApiError;
+use ensemble_wire::Lang;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub const API_PREFIX: &str = "/api/v1";

@@ -8,6 +8,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get};
+use ensemble_wire::Code;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -73,7 +74,7 @@ pub async fn start(
             return Err(ApiError::InvalidQuery(vec![
                 crate::domain::text::field_error(
                     "return_to",
-                    "invalid_value",
+                    Code::InvalidValue,
                     "must be a path of this site, such as /feed",
                 ),
             ]));
@@ -87,7 +88,7 @@ pub async fn start(
         .await
         .map_err(|e| {
             tracing::warn!(provider = provider.id, error = %e, "cannot start a provider sign-in");
-            ApiError::BadGateway("provider_unavailable")
+            ApiError::BadGateway(Code::ProviderUnavailable)
         })?;
     let provider_id = provider.id;
     let state_hash = bound_state_hash(&state, &binding);
@@ -168,7 +169,7 @@ pub async fn callback(
     let outcome = complete(&req, provider, params, &binding, &oauth, &keys, &db).await;
     let fragment = match outcome {
         Ok(pairs) => pairs,
-        Err(code) => vec![("error", code.to_owned())],
+        Err(code) => vec![("error", code.as_str().to_owned())],
     };
     let fragment = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fragment)
@@ -189,9 +190,9 @@ async fn complete(
     oauth: &OAuth,
     keys: &TokenKeys,
     db: &Db,
-) -> Result<Vec<(&'static str, String)>, &'static str> {
+) -> Result<Vec<(&'static str, String)>, Code> {
     let (Some(state), provider_id) = (params.state, provider.id) else {
-        return Err("invalid_state");
+        return Err(Code::InvalidState);
     };
     let claimed = db
         .run({
@@ -199,12 +200,12 @@ async fn complete(
             move |conn| Ok(store::claim_state(conn, &hash, provider_id)?)
         })
         .await
-        .map_err(|_| "server_error")?
-        .ok_or("invalid_state")?;
+        .map_err(|_| Code::ServerError)?
+        .ok_or(Code::InvalidState)?;
     if params.error.is_some() {
-        return Err("access_denied");
+        return Err(Code::AccessDenied);
     }
-    let code = params.code.ok_or("access_denied")?;
+    let code = params.code.ok_or(Code::AccessDenied)?;
     let identity = oauth
         .identity(provider, &code, &claimed.code_verifier, &claimed.nonce)
         .await
@@ -231,11 +232,11 @@ async fn complete(
         .await
         .map_err(|e| match e {
             ApiError::Forbidden(code) => code,
-            _ => "server_error",
+            _ => Code::ServerError,
         })?;
     let access_token = keys
         .issue(user_id, &session_id)
-        .map_err(|_| "server_error")?;
+        .map_err(|_| Code::ServerError)?;
     Ok(vec![
         ("access_token", access_token),
         ("refresh_token", refresh_token),

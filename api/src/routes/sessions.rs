@@ -4,6 +4,7 @@
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use ensemble_wire::Code;
 use ensemble_wire::{ChangePassword, Page, SessionInfo};
 
 use super::PageParams;
@@ -15,7 +16,6 @@ use crate::client_ip::ClientIp;
 use crate::db::sessions::{self, SessionRow};
 use crate::db::{Db, users};
 use crate::domain::pagination::{TextKeysetAfter, split_page};
-use crate::domain::text::field_error;
 use crate::domain::users::NewPassword;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
@@ -136,17 +136,23 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
     let user = db
-        .run(move |conn| users::find(conn, user_id)?.ok_or(ApiError::Unauthorized("invalid_token")))
+        .run(move |conn| {
+            users::find(conn, user_id)?.ok_or(ApiError::Unauthorized(Code::InvalidToken))
+        })
         .await?;
     let Some(stored) = user.password_hash.clone() else {
         return Err(ApiError::Conflict(
-            "no_password",
+            Code::NoPassword,
             "This account signs in through a provider and has no password to change.".into(),
         ));
     };
     let email = crate::domain::users::Email::parse(&user.email).ok();
-    let new = NewPassword::parse(&body.new_password, email.as_ref())
-        .map_err(|e| ApiError::Validation(vec![field_error("new_password", &e.code, e.message)]))?;
+    let new = NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| {
+        ApiError::Validation(vec![ensemble_wire::FieldError {
+            field: "new_password".into(),
+            ..e
+        }])
+    })?;
     // The same limit as signing in: a stolen session cannot try passwords endlessly.
     let key = format!("account:{}|{client}", user.email.trim().to_lowercase());
     limiter.take(&key, limits.per_account)?;
@@ -155,7 +161,7 @@ pub async fn change_password(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     if !right {
-        return Err(ApiError::Forbidden("wrong_password"));
+        return Err(ApiError::Forbidden(Code::WrongPassword));
     }
     limiter.give_back(&key);
     let secret = new.expose().to_owned();

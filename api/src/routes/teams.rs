@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use ensemble_wire::Code;
 use ensemble_wire::{Invitation, Member, MemberRole, NewMember, OrganisationRef, Page, PersonRef};
 
 use super::{API_PREFIX, PageParams};
@@ -101,7 +102,7 @@ fn user_id(field: &str, value: &str) -> Result<i64, ApiError> {
     value.parse().map_err(|_| {
         ApiError::Validation(vec![text::field_error(
             field,
-            "unknown_user",
+            Code::UnknownUser,
             "no user has this id",
         )])
     })
@@ -122,7 +123,7 @@ fn owner_role_needs_session<R: crate::auth::org::MinimumRole>(
     role: Role,
 ) -> Result<(), ApiError> {
     if role == Role::Owner && !actor.session {
-        return Err(ApiError::Forbidden("session_required"));
+        return Err(ApiError::Forbidden(Code::SessionRequired));
     }
     Ok(())
 }

@@ -1,3 +1,4 @@
+use ensemble_wire::Code;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
@@ -99,11 +100,11 @@ pub fn AuthCompletePage() -> impl IntoView {
 
 fn sign_in_error_text(code: &str) -> &'static str {
     let t = texts();
-    match code {
-        "access_denied" => t.sign_in_cancelled,
-        "email_required" | "email_not_verified" => t.sign_in_email_needed,
-        "account_exists" => t.sign_in_account_exists,
-        "invalid_state" => t.sign_in_expired,
+    match Code::parse(code) {
+        Some(Code::AccessDenied) => t.sign_in_cancelled,
+        Some(Code::EmailRequired | Code::EmailNotVerified) => t.sign_in_email_needed,
+        Some(Code::AccountExists) => t.sign_in_account_exists,
+        Some(Code::InvalidState) => t.sign_in_expired,
         _ => t.sign_in_failed,
     }
 }

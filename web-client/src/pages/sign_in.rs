@@ -1,6 +1,6 @@
 //! `/signin` and `/signup`: email and password, and the configured providers.
 
-use ensemble_wire::{AuthResponse, LoginRequest, RegisterRequest};
+use ensemble_wire::{AuthResponse, Code, LoginRequest, RegisterRequest};
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -70,7 +70,7 @@ fn AuthForm(register: bool) -> impl IntoView {
                     let fields = error.field_errors();
                     errors.set(fields.clone());
                     message.set(Some(match error.code() {
-                        Some("invalid_credentials") => t.wrong_credentials.to_owned(),
+                        Some(Code::InvalidCredentials) => t.wrong_credentials.to_owned(),
                         _ if !fields.is_empty() => t.form_fix_errors.to_owned(),
                         _ => explain(t, &error),
                     }));

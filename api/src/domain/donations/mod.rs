@@ -7,6 +7,7 @@ pub mod events;
 pub mod privacy;
 pub mod status;
 
+use ensemble_wire::Code;
 use ensemble_wire::FieldError;
 use sha2::{Digest, Sha256};
 
@@ -68,7 +69,7 @@ pub fn currency(code: &str) -> Result<Currency, FieldError> {
         .ok_or_else(|| {
             field_error(
                 "currency",
-                "unsupported_currency",
+                Code::UnsupportedCurrency,
                 "one of EUR, USD, GBP, CHF, CAD, CNY",
             )
         })
@@ -81,7 +82,7 @@ pub fn amount(currency: Currency, amount_minor: i64) -> Result<i64, FieldError> 
     } else {
         Err(field_error(
             "amount_minor",
-            "out_of_range",
+            Code::OutOfRange,
             format!(
                 "between {} and {} (in hundredths of a {})",
                 currency.min_minor, currency.max_minor, currency.code
@@ -157,7 +158,7 @@ impl IdempotencyKey {
     pub fn invalid() -> FieldError {
         field_error(
             "Idempotency-Key",
-            "invalid_idempotency_key",
+            Code::InvalidIdempotencyKey,
             "1 to 255 visible ASCII characters",
         )
     }

@@ -2,6 +2,7 @@
 
 use actix_web::post;
 use actix_web::web::{self, Data, Path};
+use ensemble_wire::Code;
 use ensemble_wire::Donation;
 
 use super::{to_wire, visible};
@@ -40,13 +41,13 @@ pub async fn cancel(
     let row = seen.row;
     if row.recurring.is_none() {
         return Err(ApiError::Conflict(
-            "not_recurring",
+            Code::NotRecurring,
             "Only monthly or yearly gifts can be cancelled.".into(),
         ));
     }
     if !row.status.is_live_recurring() {
         return Err(ApiError::Conflict(
-            "not_active",
+            Code::NotActive,
             "This gift has already ended.".into(),
         ));
     }

@@ -4,6 +4,7 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
+use ensemble_wire::Code;
 
 use super::html::{TEST_BANNER, escape, page};
 use super::{decimal, utc, visible};
@@ -39,7 +40,7 @@ pub async fn receipt(
         .collect();
     let Some(first) = paid.first() else {
         return Err(ApiError::Conflict(
-            "nothing_paid",
+            Code::NothingPaid,
             "No payment has been received for this donation yet.".into(),
         ));
     };

@@ -5,6 +5,7 @@
 use actix_web::http::header;
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, get, post};
+use ensemble_wire::Code;
 use serde::Deserialize;
 
 use super::decimal;
@@ -137,7 +138,7 @@ pub async fn sandbox_outcome(
         _ => {
             return Err(ApiError::Validation(vec![field_error(
                 "outcome",
-                "invalid_value",
+                Code::InvalidValue,
                 "pay or fail",
             )]));
         }

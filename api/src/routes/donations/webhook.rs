@@ -6,6 +6,7 @@
 use actix_web::web::{Bytes, Data, Path};
 use actix_web::{HttpRequest, HttpResponse, post};
 use chrono::Utc;
+use ensemble_wire::Code;
 
 use crate::db::Db;
 use crate::db::donations as store;
@@ -54,12 +55,16 @@ pub async fn webhook(
         tracing::warn!(provider = %provider_name, error = ?e, "webhook signature refused");
         ApiError::InvalidQuery(vec![field_error(
             "Stripe-Signature",
-            "invalid_signature",
+            Code::InvalidSignature,
             "the signature does not verify",
         )])
     })?;
     let event: events::Event = serde_json::from_slice(&body).map_err(|_| {
-        ApiError::InvalidQuery(vec![field_error("body", "invalid_event", "not an event")])
+        ApiError::InvalidQuery(vec![field_error(
+            "body",
+            Code::InvalidEvent,
+            "not an event",
+        )])
     })?;
     let meaning = events::effect(&event);
     let event_id = event.id.clone();

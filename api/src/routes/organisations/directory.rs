@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
+use ensemble_wire::Code;
 use ensemble_wire::{Organisation, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,13 +14,13 @@ use crate::db::Db;
 use crate::db::causes;
 use crate::db::organisations::{self as store};
 use crate::db::search::{self as search_store, Card, Filters};
-use crate::domain::lang::Lang;
 use crate::domain::organisations::{self as rules};
 use crate::domain::pagination::Limit;
 use crate::domain::search::{self, After, Sort};
 use crate::domain::text::{self, FieldErrors};
 use crate::error::ApiError;
 use crate::extract::Query;
+use ensemble_wire::Lang;
 
 /// The orders of the directory.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
@@ -130,7 +131,7 @@ pub async fn list(
                 Some(slug) => Some(causes::with_children(conn, &slug)?.ok_or_else(|| {
                     ApiError::InvalidQuery(vec![text::field_error(
                         "cause",
-                        "unknown_cause",
+                        Code::UnknownCause,
                         format!("{slug} is not a cause (see /causes)"),
                     )])
                 })?),

@@ -5,17 +5,18 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
+use ensemble_wire::Code;
 use ensemble_wire::{NewOrganisation, OrganisationProfile, Registration, UpdateOrganisation};
 
 use crate::auth::{AtLeastAdmin, Auth, OrgRole, Write};
 use crate::db::Db;
 use crate::db::organisations::{self as store, Profile};
-use crate::domain::lang::Lang;
 use crate::domain::markdown;
 use crate::domain::organisations::{ProfileEdit, Role};
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::API_PREFIX;
+use ensemble_wire::Lang;
 
 fn to_profile(profile: Profile) -> OrganisationProfile {
     let row = profile.row;
@@ -180,10 +181,10 @@ pub async fn update(
 #[delete("/organisations/{slug}")]
 pub async fn delete(owner: OrgRole<AtLeastAdmin>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
     if owner.role != Role::Owner {
-        return Err(ApiError::Forbidden("forbidden"));
+        return Err(ApiError::Forbidden(Code::Forbidden));
     }
     if !owner.session {
-        return Err(ApiError::Forbidden("session_required"));
+        return Err(ApiError::Forbidden(Code::SessionRequired));
     }
     let (id, actor) = (owner.organisation_id, owner.user_id);
     db.run(move |conn| Ok(store::delete(conn, id, actor)?))

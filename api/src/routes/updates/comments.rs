@@ -2,6 +2,7 @@
 
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
+use ensemble_wire::Code;
 use ensemble_wire::{Comment, NewComment, NewReport, Page, PersonRef, ReportReason};
 
 use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id, utc};
@@ -89,7 +90,7 @@ pub async fn create_comment(
     let text = updates_rules::comment(&body.body);
     let parent = body.parent_id.as_deref().map(|p| {
         p.parse::<i64>()
-            .map_err(|_| field_error("parent_id", "invalid_parent", "not a comment's id"))
+            .map_err(|_| field_error("parent_id", Code::InvalidParent, "not a comment's id"))
     });
     let (text, parent) = match (text, parent.transpose()) {
         (Ok(text), Ok(parent)) => (text, parent),

@@ -2,6 +2,7 @@
 
 use actix_web::web::Data;
 use actix_web::{HttpResponse, get, post};
+use ensemble_wire::Code;
 use ensemble_wire::{MarkRead, Notification, OrganisationRef, Page, PersonRef};
 
 use super::utc;
@@ -96,7 +97,7 @@ pub async fn read_notifications(
         Some(ids) if ids.len() > 100 => {
             return Err(ApiError::Validation(vec![field_error(
                 "ids",
-                "too_many",
+                Code::TooMany,
                 "at most 100 ids",
             )]));
         }

@@ -1,4 +1,5 @@
-//! The interface languages and the choice among them from `Accept-Language`.
+//! The interface languages, shared by the server (problem titles, cause names, the
+//! `Accept-Language` choice) and the web app (its texts and picker).
 
 /// A language the interface speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -19,6 +20,16 @@ impl Lang {
             Lang::Fr => "fr",
             Lang::Es => "es",
             Lang::Zh => "zh",
+        }
+    }
+
+    /// The language's own name, as a picker shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Es => "Español",
+            Lang::Zh => "中文",
         }
     }
 
