@@ -66,12 +66,6 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::Internal(e.into())
-    }
-}
-
 /// The one place where the storage layer's refusals become HTTP answers.
 impl From<crate::db::StoreError> for ApiError {
     fn from(e: crate::db::StoreError) -> Self {
@@ -82,6 +76,7 @@ impl From<crate::db::StoreError> for ApiError {
             StoreError::Conflict(code, detail) => Self::Conflict(code, detail),
             StoreError::Forbidden(code) => Self::Forbidden(code),
             StoreError::Invalid(errors) => Self::Validation(errors),
+            StoreError::Unavailable => Self::Unavailable,
             StoreError::Internal(e) => Self::Internal(e),
         }
     }

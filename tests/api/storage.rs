@@ -107,12 +107,6 @@ async fn every_constraint_the_code_relies_on_is_recognised() {
             Unique::OrganisationSlug,
         ),
         (
-            "organisation_members",
-            "1 = 1",
-            "role = role",
-            Unique::OrganisationMember,
-        ),
-        (
             "organisation_invitations",
             "status = 'pending'",
             "id = 'copy-' || id",

@@ -33,5 +33,5 @@ pub use page::Page;
 pub use problem::{FieldError, Problem};
 pub use updates::{
     Comment, MarkRead, NewComment, NewReport, NewUpdate, Notification, NotificationKind,
-    OrganisationRef, PersonRef, ReactionState, ReportReason, UnreadCount, Update, UpdateChanges,
+    OrganisationRef, PersonRef, ReactionState, ReportReason, Update, UpdateChanges,
 };

@@ -240,10 +240,3 @@ pub struct MarkRead {
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub ids: Option<Vec<String>>,
 }
-
-/// How many notifications you have not read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UnreadCount {
-    pub unread: i64,
-}

@@ -14,6 +14,7 @@ use futures_util::future::LocalBoxFuture;
 use super::{Auth, Write};
 use diesel::QueryResult;
 
+use crate::db::StoreError;
 use crate::db::organisations as store;
 use crate::db::teams;
 use crate::db::{Db, DbConnection, comments, updates};
@@ -79,7 +80,7 @@ fn membership_by(
         let (organisation_id, role) = db
             .run(move |conn| {
                 let Some(organisation_id) = resolve(conn, &value)? else {
-                    return Err(ApiError::NotFound(missing));
+                    return Err(StoreError::NotFound(missing));
                 };
                 Ok((
                     organisation_id,
@@ -164,7 +165,7 @@ impl FromRequest for CommentModerator {
             let allowed = db
                 .run(move |conn| {
                     let (_, organisation_id, author_id) = comments::context(conn, comment_id)?
-                        .ok_or(ApiError::NotFound("comment"))?;
+                        .ok_or(StoreError::NotFound("comment"))?;
                     let role = teams::member_role(conn, organisation_id, user_id)?;
                     Ok(author_id == user_id || role.is_some_and(|r| r >= Role::Admin))
                 })

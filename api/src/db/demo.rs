@@ -221,9 +221,8 @@ fn load_organisation(
     }
     let slug = organisations::create(conn, owner, &ProfileEdit { fields, lists })
         .map_err(|e| anyhow!("{e}"))?;
-    let organisation_id = organisations::role_of(conn, &slug, owner)?
-        .ok_or_else(|| anyhow!("created but not found"))?
-        .0;
+    let organisation_id =
+        organisations::id_of(conn, &slug)?.ok_or_else(|| anyhow!("created but not found"))?;
     // The demo's teams join as everyone does: invited by the owner, and accepting.
     for member in team {
         let (user, role) = member?;

@@ -5,7 +5,6 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::result::Error as DieselError;
 use ensemble_wire::Code;
 
 use super::error::StoreError;
@@ -316,7 +315,7 @@ pub fn totals(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec<
     #[derive(QueryableByName)]
     struct Summed {
         #[diesel(sql_type = diesel::sql_types::Text)]
-        provider: String,
+        provider: Provider,
         #[diesel(sql_type = diesel::sql_types::Text)]
         currency: String,
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -339,12 +338,7 @@ pub fn totals(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec<
     let rows: Vec<Summed> = sql.load(conn)?;
     let mut totals: Vec<Total> = Vec::new();
     for row in rows {
-        let provider = Provider::parse(&row.provider).ok_or_else(|| {
-            DieselError::DeserializationError(
-                format!("unknown provider {:?} in the database", row.provider).into(),
-            )
-        })?;
-        let test = provider.is_test();
+        let test = row.provider.is_test();
         match totals
             .iter_mut()
             .find(|t| t.test == test && t.currency == row.currency)
@@ -432,7 +426,7 @@ fn lock_by_subscription(
 
 /// Moves a locked donation from the state it was read in to `next`. Conditional on that
 /// state, so a change made outside the lock can never be overwritten.
-fn transition(conn: &mut DbConnection, donation: &Locked, next: Status) -> QueryResult<()> {
+fn transition(conn: &mut DbConnection, donation: &Locked, next: Status) -> Result<(), StoreError> {
     let moved = diesel::update(
         donations::table
             .find(donation.id)
@@ -443,9 +437,10 @@ fn transition(conn: &mut DbConnection, donation: &Locked, next: Status) -> Query
     if moved == 1 {
         Ok(())
     } else {
-        Err(DieselError::QueryBuilderError(
-            format!("donation {} moved under its lock", donation.id).into(),
-        ))
+        Err(StoreError::Internal(anyhow::anyhow!(
+            "donation {} moved under its lock",
+            donation.id
+        )))
     }
 }
 
@@ -524,15 +519,15 @@ pub fn apply(
                 payment_events::donation_id.eq(judgement.donation_id),
             ))
             .execute(conn)?;
-        Ok::<_, DieselError>(Some(judgement))
+        Ok::<_, StoreError>(Some(judgement))
     });
     match result {
         Ok(judgement) => Ok(judgement),
         // The same event delivered at the same moment: the other delivery applied it. Any
         // other unique violation is a failure, which the provider's retry will meet again:
         // never an event dropped as if applied.
-        Err(e) if super::Unique::PaymentEvent.violated_by(&e) => Ok(None),
-        Err(other) => Err(other.into()),
+        Err(StoreError::Database(e)) if super::Unique::PaymentEvent.violated_by(&e) => Ok(None),
+        Err(other) => Err(other),
     }
 }
 
@@ -541,7 +536,7 @@ fn judge(
     conn: &mut DbConnection,
     provider: Provider,
     event: &ProviderEvent,
-) -> QueryResult<Judgement> {
+) -> Result<Judgement, StoreError> {
     match event {
         ProviderEvent::CheckoutCompleted {
             donation_id,
@@ -683,7 +678,7 @@ fn checkout_ended(
     donation_id: i64,
     checkout_id: &str,
     next: Status,
-) -> QueryResult<Judgement> {
+) -> Result<Judgement, StoreError> {
     let Some(donation) = lock(conn, provider, donation_id)? else {
         return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
     };
@@ -694,7 +689,11 @@ fn checkout_ended(
 }
 
 /// Moves a locked donation to `next` if that is forward on its path.
-fn move_locked(conn: &mut DbConnection, donation: &Locked, next: Status) -> QueryResult<Judgement> {
+fn move_locked(
+    conn: &mut DbConnection,
+    donation: &Locked,
+    next: Status,
+) -> Result<Judgement, StoreError> {
     match donation
         .facts
         .status
@@ -742,7 +741,7 @@ fn refund(
     conn: &mut DbConnection,
     provider: Provider,
     payment_refs: &[String],
-) -> QueryResult<Judgement> {
+) -> Result<Judgement, StoreError> {
     let payment: Option<(i64, i64)> = donation_payments::table
         .filter(
             donation_payments::provider_payment_id
@@ -835,7 +834,7 @@ fn record_payment(
 
 /// A recurring gift its donor stops: locked, and moved only if it is still live.
 /// Answers whether it moved.
-pub fn cancel(conn: &mut DbConnection, provider: Provider, id: i64) -> QueryResult<bool> {
+pub fn cancel(conn: &mut DbConnection, provider: Provider, id: i64) -> Result<bool, StoreError> {
     write_transaction(conn, |conn| {
         let Some(donation) = lock(conn, provider, id)? else {
             return Ok(false);

@@ -26,12 +26,13 @@ pub enum StoreError {
     /// only the stored state can check.
     #[error("invalid fields")]
     Invalid(Vec<FieldError>),
+    /// No connection could be had in time: the database is down or overloaded.
+    #[error("database unavailable")]
+    Unavailable,
     /// Something that cannot happen happened (an invariant broken).
     #[error(transparent)]
     Internal(anyhow::Error),
 }
-
-pub type StoreResult<T> = Result<T, StoreError>;
 
 impl From<crate::domain::Refusal> for StoreError {
     fn from(refusal: crate::domain::Refusal) -> Self {
@@ -48,7 +49,6 @@ impl From<crate::domain::Refusal> for StoreError {
 pub enum Unique {
     UserEmail,
     OrganisationSlug,
-    OrganisationMember,
     PendingInvitation,
     OrganisationFollow,
     CauseFollow,
@@ -58,10 +58,9 @@ pub enum Unique {
 }
 
 impl Unique {
-    const ALL: [Unique; 9] = [
+    const ALL: [Unique; 8] = [
         Unique::UserEmail,
         Unique::OrganisationSlug,
-        Unique::OrganisationMember,
         Unique::PendingInvitation,
         Unique::OrganisationFollow,
         Unique::CauseFollow,
@@ -75,10 +74,6 @@ impl Unique {
         match self {
             Unique::UserEmail => ("users_email_key_key", "users.email_key"),
             Unique::OrganisationSlug => ("organisations_slug_key", "organisations.slug"),
-            Unique::OrganisationMember => (
-                "organisation_members_pkey",
-                "organisation_members.organisation_id, organisation_members.user_id",
-            ),
             Unique::PendingInvitation => (
                 "organisation_invitations_pending_key",
                 "organisation_invitations.organisation_id, organisation_invitations.user_id",

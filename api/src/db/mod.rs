@@ -33,7 +33,6 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2;
 
-use crate::error::ApiError;
 pub use error::{StoreError, Unique};
 
 /// A connection to either backend. PostgreSQL is listed first: diesel tries the variants in
@@ -249,9 +248,10 @@ impl Db {
     }
 
     /// Runs blocking database work on the blocking thread pool, in the caller's span.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    /// A pool that cannot hand out a connection in time is [`StoreError::Unavailable`].
+    pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
@@ -260,12 +260,12 @@ impl Db {
             let _entered = span.enter();
             let mut conn = pool.get().map_err(|e| {
                 tracing::error!(error = %e, "no database connection available");
-                ApiError::Unavailable
+                StoreError::Unavailable
             })?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        .map_err(|e| StoreError::Internal(anyhow::anyhow!("database task failed: {e}")))?
     }
 
     /// A connection for command-line tools (no async runtime involved).

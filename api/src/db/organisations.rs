@@ -507,14 +507,6 @@ pub fn find_profile(
     }))
 }
 
-/// The slug of the organisation with this id.
-pub fn slug_of(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<String> {
-    organisations::table
-        .find(organisation_id)
-        .select(organisations::slug)
-        .first(conn)
-}
-
 /// The id of the organisation with this slug.
 pub fn id_of(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
     if !is_slug(slug) {
@@ -532,30 +524,6 @@ pub fn followers_count(conn: &mut DbConnection, organisation_id: i64) -> QueryRe
         .find(organisation_id)
         .select(organisations::followers_count)
         .first(conn)
-}
-
-/// The organisation's id and the user's role in it (`None`: not a member); `None` when
-/// there is no such organisation.
-pub fn role_of(
-    conn: &mut DbConnection,
-    slug: &str,
-    user_id: i64,
-) -> QueryResult<Option<(i64, Option<Role>)>> {
-    if !is_slug(slug) {
-        return Ok(None);
-    }
-    let Some(organisation_id) = organisations::table
-        .filter(organisations::slug.eq(slug))
-        .select(organisations::id)
-        .first::<i64>(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((
-        organisation_id,
-        super::teams::member_role(conn, organisation_id, user_id)?,
-    )))
 }
 
 /// Serialises changes to one organisation (its team, its verification): on PostgreSQL, a

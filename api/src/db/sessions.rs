@@ -4,11 +4,13 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{api_tokens, refresh_tokens, sessions, users};
-use super::{DbConnection, now, write_transaction};
+use super::{DbConnection, LockTable, StoreError, lock_row, now, write_transaction};
 use crate::domain::credentials::{
-    API_TOKEN_PREFIX, REFRESH_PREFIX, REFRESH_TTL_DAYS, Scope, hash_secret, new_secret,
+    API_TOKEN_PREFIX, MAX_API_TOKENS, REFRESH_PREFIX, REFRESH_TTL_DAYS, Scope, hash_secret,
+    new_secret,
 };
 use crate::domain::pagination::TextKeysetAfter;
+use ensemble_wire::Code;
 
 /// Who a valid credential belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,8 +289,27 @@ pub fn list_sessions(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<S
         .load(conn)
 }
 
-/// Creates an API token: its row and its secret (to show once).
+/// Creates an API token: its row and its secret (to show once). At most
+/// [`MAX_API_TOKENS`] live ones; two creations at once are counted one after the other.
 pub fn create_api_token(
+    conn: &mut DbConnection,
+    user_id: i64,
+    name: &str,
+    scope: Scope,
+) -> Result<(ApiTokenRow, String), StoreError> {
+    write_transaction(conn, |conn| {
+        lock_row(conn, LockTable::Users, user_id)?;
+        if list_api_tokens(conn, user_id)?.len() >= MAX_API_TOKENS {
+            return Err(StoreError::Conflict(
+                Code::TooManyTokens,
+                format!("At most {MAX_API_TOKENS} tokens: revoke one first."),
+            ));
+        }
+        insert_api_token(conn, user_id, name, scope).map_err(StoreError::from)
+    })
+}
+
+fn insert_api_token(
     conn: &mut DbConnection,
     user_id: i64,
     name: &str,

@@ -6,7 +6,7 @@ use ensemble_wire::Code;
 
 use super::error::StoreError;
 use super::schema::users;
-use super::{DbConnection, now};
+use super::{DbConnection, LockTable, lock_row, now, write_transaction};
 use crate::domain::users::ProfileChanges;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -111,6 +111,29 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
     diesel::delete(users::table.find(id))
         .execute(conn)
         .map(|n| n > 0)
+}
+
+/// Deletes an account whose recurring gifts were stopped, with its follows, comments and
+/// reactions and the counts they added. Refused while it is an organisation's only owner,
+/// or when a recurring gift was begun after the others were stopped (it would run on with
+/// nobody to stop it).
+pub fn delete_account(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
+    write_transaction(conn, |conn| {
+        // A gift begun from now on waits for this transaction (its row refers to the
+        // user), then finds the account gone.
+        lock_row(conn, LockTable::Users, id)?;
+        super::teams::ensure_not_sole_owner(conn, id)?;
+        if !super::donations::live_recurring(conn, super::donations::Of::Donor(id))?.is_empty() {
+            return Err(StoreError::Conflict(
+                Code::GiftInProgress,
+                "A monthly or yearly gift was started meanwhile: try again.".into(),
+            ));
+        }
+        super::follows::forget_user(conn, id)?;
+        super::comments::forget_user(conn, id)?;
+        delete(conn, id)?;
+        Ok(())
+    })
 }
 
 /// Grants or revokes platform administration; false when no account has this email.

@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 /// A refresh token not used for 30 days expires.
 pub const REFRESH_TTL_DAYS: i64 = 30;
 
+/// A person may hold this many live API tokens.
+pub const MAX_API_TOKENS: usize = 50;
+
 pub const REFRESH_PREFIX: &str = "ens_rt_";
 pub const API_TOKEN_PREFIX: &str = "ens_pat_";
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::config::PublicUrl;
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::organisations;
 use crate::db::updates::{self as store, UpdateRow};
 use crate::domain::markdown;
@@ -74,7 +75,7 @@ pub async fn organisation_feed(
     let (profile, rows) = db
         .run(move |conn| {
             let profile = organisations::find_profile(conn, &slug, "")?
-                .ok_or(ApiError::NotFound("organisation"))?;
+                .ok_or(StoreError::NotFound("organisation"))?;
             let rows = store::of_organisation(conn, profile.row.id, None, ENTRIES - 1)?;
             Ok((profile, rows))
         })

@@ -12,6 +12,7 @@ use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
 use crate::client_ip::ClientIp;
 use crate::context;
+use crate::db::StoreError;
 use crate::db::sessions::{self, Rotation};
 use crate::db::users::{self, NewUser, UserRow};
 use crate::db::{Db, now};
@@ -115,7 +116,7 @@ pub async fn register(
                     updated_at: at,
                 },
             )?;
-            users::find(conn, id)?.ok_or(ApiError::NotFound("user"))
+            users::find(conn, id)?.ok_or(StoreError::NotFound("user"))
         })
         .await?;
     let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
@@ -187,23 +188,22 @@ pub async fn refresh(
     keys: Data<TokenKeys>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, session_id, refresh_token) = db
-        .run(
-            move |conn| match sessions::rotate(conn, &body.refresh_token)? {
+    let rotated = db
+        .run(move |conn| {
+            Ok(match sessions::rotate(conn, &body.refresh_token)? {
                 Rotation::Rotated {
                     user_id,
                     session_id,
                     refresh_token,
-                } => {
-                    let user = users::find(conn, user_id)?
-                        .ok_or(ApiError::Unauthorized(Code::InvalidRefreshToken))?;
-                    Ok((user, session_id, refresh_token))
-                }
-                Rotation::Reused => Err(ApiError::Unauthorized(Code::RefreshTokenReused)),
-                Rotation::Invalid => Err(ApiError::Unauthorized(Code::InvalidRefreshToken)),
-            },
-        )
+                } => users::find(conn, user_id)?
+                    .map(|user| (user, session_id, refresh_token))
+                    .ok_or(Code::InvalidRefreshToken),
+                Rotation::Reused => Err(Code::RefreshTokenReused),
+                Rotation::Invalid => Err(Code::InvalidRefreshToken),
+            })
+        })
         .await?;
+    let (user, session_id, refresh_token) = rotated.map_err(ApiError::Unauthorized)?;
     Ok(HttpResponse::Ok().json(answer(&keys, user, &session_id, refresh_token)?))
 }
 

@@ -7,6 +7,7 @@ use ensemble_wire::{Cause, Page};
 
 use crate::auth::{Auth, Write};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::causes::{self as store, CauseView};
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -76,7 +77,7 @@ pub async fn get(
             store::list(conn, lang)?
                 .into_iter()
                 .find(|c| c.slug == slug)
-                .ok_or(ApiError::NotFound("cause"))
+                .ok_or(StoreError::NotFound("cause"))
         })
         .await?;
     Ok(localised(lang).json(to_wire(cause, lang)))

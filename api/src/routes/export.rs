@@ -5,12 +5,12 @@ use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{HttpResponse, get};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use ensemble_wire::Code;
 use ensemble_wire::{
     Export, ExportedMembership, ExportedReaction, LinkedIdentity, OrganisationRef,
 };
 
 use crate::auth::{Auth, SessionOnly};
+use crate::db::StoreError;
 use crate::db::donations::{self, Of};
 use crate::db::teams::{self, InvitationsOf};
 use crate::db::{Db, causes, comments, follows, notifications, oauth, sessions, updates, users};
@@ -51,8 +51,7 @@ pub async fn export_me(auth: Auth<SessionOnly>, db: Data<Db>) -> Result<HttpResp
                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
                     )?;
                 }
-                let user = users::find(conn, user_id)?
-                    .ok_or(ApiError::Unauthorized(Code::InvalidToken))?;
+                let user = users::find(conn, user_id)?.ok_or(StoreError::NotFound("account"))?;
                 let gifts = donations::list(conn, Of::Donor(user_id), None, ALL)?;
                 let ids: Vec<i64> = gifts.iter().map(|g| g.id).collect();
                 let payments = donations::payments(conn, &ids)?;

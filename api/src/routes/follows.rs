@@ -9,6 +9,7 @@ use ensemble_wire::{FollowState, Followed, Follower, Following, Page};
 use super::PageParams;
 use crate::auth::{Auth, Read, Write};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::{causes, follows, organisations};
 use crate::domain::pagination::{KeysetAfter, split_page};
 use crate::error::ApiError;
@@ -25,7 +26,7 @@ async fn set_following(
     following: bool,
 ) -> Result<FollowState, ApiError> {
     db.run(move |conn| {
-        let id = organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+        let id = organisations::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
         if following {
             follows::follow(conn, user_id, id)?;
         } else {
@@ -34,6 +35,7 @@ async fn set_following(
         Ok(state_of(conn, user_id, id)?)
     })
     .await
+    .map_err(ApiError::from)
 }
 
 /// Whether `user_id` follows organisation `id`, and its number of followers.
@@ -70,7 +72,7 @@ pub async fn follow_state(
     let state = db
         .run(move |conn| {
             let id =
-                organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+                organisations::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
             Ok(state_of(conn, user_id, id)?)
         })
         .await?;
@@ -143,7 +145,7 @@ pub async fn followers(
     let rows = db
         .run(move |conn| {
             let id =
-                organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+                organisations::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
             Ok(follows::followers(conn, id, after, limit.get())?)
         })
         .await?;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 
@@ -42,7 +43,7 @@ pub async fn readyz(db: Data<Db>) -> Result<HttpResponse, ApiError> {
     db.run(|conn| {
         conn.batch_execute("SELECT 1").map_err(|e| {
             tracing::warn!(error = %e, "readiness query failed");
-            ApiError::Unavailable
+            StoreError::Unavailable
         })
     })
     .await?;

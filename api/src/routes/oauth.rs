@@ -18,6 +18,7 @@ use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
 use crate::client_ip::ClientIp;
 use crate::context;
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::oauth::{self as store, NewState};
 use crate::db::sessions;
 use crate::domain::credentials::{hash_secret, new_secret};
@@ -67,7 +68,7 @@ pub async fn start(
     limiter.take(&format!("ip:{client}"), limits.per_ip)?;
     let provider = oauth
         .provider(&provider)
-        .ok_or(ApiError::NotFound("sign-in provider"))?;
+        .ok_or(StoreError::NotFound("sign-in provider"))?;
     let return_to = match params.return_to {
         Some(path) if is_app_path(&path) => path,
         Some(_) => {
@@ -161,7 +162,7 @@ pub async fn callback(
 ) -> Result<HttpResponse, ApiError> {
     let provider = oauth
         .provider(&provider)
-        .ok_or(ApiError::NotFound("sign-in provider"))?;
+        .ok_or(StoreError::NotFound("sign-in provider"))?;
     let binding = req
         .cookie(BINDING_COOKIE)
         .map(|c| c.value().to_owned())
@@ -231,7 +232,7 @@ async fn complete(
         })
         .await
         .map_err(|e| match e {
-            ApiError::Forbidden(code) => code,
+            StoreError::Forbidden(code) => code,
             _ => Code::ServerError,
         })?;
     let access_token = keys

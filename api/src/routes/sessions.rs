@@ -136,10 +136,9 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id;
     let user = db
-        .run(move |conn| {
-            users::find(conn, user_id)?.ok_or(ApiError::Unauthorized(Code::InvalidToken))
-        })
-        .await?;
+        .run(move |conn| Ok(users::find(conn, user_id)?))
+        .await?
+        .ok_or(ApiError::Unauthorized(Code::InvalidToken))?;
     let Some(stored) = user.password_hash.clone() else {
         return Err(ApiError::Conflict(
             Code::NoPassword,

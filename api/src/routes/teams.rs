@@ -14,6 +14,7 @@ use super::{API_PREFIX, PageParams};
 use crate::auth::rate_limit::{Limit, RateLimiter};
 use crate::auth::{AtLeastAdmin, AtLeastEditor, Auth, OrgRole, Write};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::organisations as store;
 use crate::db::teams::{self, Actor, InvitationRow, InvitationsOf, MemberRow};
 use crate::domain::organisations::Role;
@@ -84,7 +85,7 @@ pub async fn list_members(
     let slug = slug.into_inner();
     let members = db
         .run(move |conn| {
-            let id = store::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+            let id = store::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
             Ok(teams::members(conn, id, after, limit.get())?)
         })
         .await?;
@@ -110,10 +111,11 @@ fn user_id(field: &str, value: &str) -> Result<i64, ApiError> {
 
 async fn member(db: &Db, organisation_id: i64, user_id: i64) -> Result<Member, ApiError> {
     db.run(move |conn| {
-        teams::member(conn, organisation_id, user_id)?.ok_or(ApiError::NotFound("member"))
+        teams::member(conn, organisation_id, user_id)?.ok_or(StoreError::NotFound("member"))
     })
     .await
     .map(to_member)
+    .map_err(ApiError::from)
 }
 
 /// Giving the owner's role (by invitation or promotion) takes a session, never an API
@@ -161,7 +163,7 @@ pub async fn invite(
     let invitation = db
         .run(move |conn| {
             let id = teams::invite(conn, organisation, actor_id, user, role)?;
-            teams::invitation(conn, &id)?.ok_or(ApiError::NotFound("invitation"))
+            teams::invitation(conn, &id)?.ok_or(StoreError::NotFound("invitation"))
         })
         .await?;
     let location = format!(

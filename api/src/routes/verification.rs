@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use ensemble_wire::{NewVerification, Registration, Verification, VerificationRecord};
 
 use crate::auth::Verifier;
+use crate::db::StoreError;
 use crate::db::verification::{self as store, Decision};
 use crate::db::{Db, donations, organisations};
 use crate::domain::organisations as rules;
@@ -53,7 +54,7 @@ pub async fn get(db: Data<Db>, slug: Path<String>) -> Result<web::Json<Verificat
     let slug = slug.into_inner();
     let id = db
         .run(move |conn| {
-            organisations::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))
+            organisations::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))
         })
         .await?;
     Ok(web::Json(load(&db, id).await?))

@@ -7,6 +7,7 @@ use ensemble_wire::{Donation, NewDonation};
 
 use super::{to_wire, visible};
 use crate::auth::{Auth, Write};
+use crate::db::StoreError;
 use crate::db::donations::{self as store};
 use crate::db::{Db, organisations};
 use crate::domain::donations::{Money, NewGift};
@@ -55,7 +56,7 @@ pub async fn create(
     let (id, created, organisation_name, donor_email) = db
         .run(move |conn| {
             let profile = organisations::find_profile(conn, &slug, "")?
-                .ok_or(ApiError::NotFound("organisation"))?;
+                .ok_or(StoreError::NotFound("organisation"))?;
             // Whether it may receive gifts is decided under its lock, in create_pending.
             let new = store::NewDonation {
                 organisation_id: profile.row.id,

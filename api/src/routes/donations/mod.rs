@@ -16,6 +16,7 @@ pub mod webhook;
 use chrono::{DateTime, Utc};
 use ensemble_wire::{Donation, OrganisationRef, Payment};
 
+use crate::db::StoreError;
 use crate::db::donations::{self as store, PaymentRow, Row};
 use crate::db::{Db, teams};
 use crate::domain::donations::{Consent, DonorRecord, DonorView, Viewer, donor_view};
@@ -98,7 +99,7 @@ struct Visible {
 async fn visible(db: &Db, id: &str, user_id: i64) -> Result<Visible, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound("donation"))?;
     db.run(move |conn| {
-        let row = store::find(conn, id)?.ok_or(ApiError::NotFound("donation"))?;
+        let row = store::find(conn, id)?.ok_or(StoreError::NotFound("donation"))?;
         let viewer = if row.donor_id == Some(user_id) {
             Viewer::Donor
         } else if teams::member_role(conn, row.organisation_id, user_id)?
@@ -106,7 +107,7 @@ async fn visible(db: &Db, id: &str, user_id: i64) -> Result<Visible, ApiError> {
         {
             Viewer::Organisation
         } else {
-            return Err(ApiError::NotFound("donation"));
+            return Err(StoreError::NotFound("donation"));
         };
         let payments = store::payments(conn, &[id])?;
         Ok(Visible {
@@ -116,6 +117,7 @@ async fn visible(db: &Db, id: &str, user_id: i64) -> Result<Visible, ApiError> {
         })
     })
     .await
+    .map_err(ApiError::from)
 }
 
 /// Amount in major units with two decimals (every accepted currency has two).

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::decimal;
 use super::html::{TEST_BANNER, escape, page};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::donations::{self as store, Row};
 use crate::domain::donations::{Money, Recurrence, Status};
 use crate::domain::text::field_error;
@@ -94,13 +95,13 @@ async fn sandbox_donation(
     let sandbox = payments
         .sandbox
         .clone()
-        .ok_or(ApiError::NotFound("checkout"))?;
+        .ok_or(StoreError::NotFound("checkout"))?;
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound("checkout"))?;
     if !sandbox.token_ok(id, token, chrono::Utc::now().timestamp()) {
         return Err(ApiError::NotFound("checkout"));
     }
     let row = db
-        .run(move |conn| store::find(conn, id)?.ok_or(ApiError::NotFound("checkout")))
+        .run(move |conn| store::find(conn, id)?.ok_or(StoreError::NotFound("checkout")))
         .await?;
     Ok((row, sandbox))
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::causes;
 use crate::db::organisations::{self as store};
 use crate::db::search::{self as search_store, Card, Filters};
@@ -128,13 +129,10 @@ pub async fn list(
         .run(move |conn| {
             let cause_ids = match cause {
                 None => None,
-                Some(slug) => Some(causes::with_children(conn, &slug)?.ok_or_else(|| {
-                    ApiError::InvalidQuery(vec![text::field_error(
-                        "cause",
-                        Code::UnknownCause,
-                        format!("{slug} is not a cause (see /causes)"),
-                    )])
-                })?),
+                Some(slug) => match causes::with_children(conn, &slug)? {
+                    Some(ids) => Some(ids),
+                    None => return Ok(Err(slug)),
+                },
             };
             let filters = Filters {
                 matching,
@@ -144,16 +142,23 @@ pub async fn list(
                 verified,
                 ..Filters::default()
             };
-            Ok(search_store::search(
+            Ok(Ok(search_store::search(
                 conn,
                 &filters,
                 sort,
                 after.as_ref(),
                 lang.code(),
                 limit.get(),
-            )?)
+            )?))
         })
-        .await?;
+        .await?
+        .map_err(|slug| {
+            ApiError::InvalidQuery(vec![text::field_error(
+                "cause",
+                Code::UnknownCause,
+                format!("{slug} is not a cause (see /causes)"),
+            )])
+        })?;
     let (cards, next_cursor) = split_cards(cards, limit, sort);
     Ok(HttpResponse::Ok()
         .insert_header((header::VARY, "Accept-Language"))
@@ -213,7 +218,7 @@ pub async fn related(
     let slug = slug.into_inner();
     let cards = db
         .run(move |conn| {
-            let id = store::id_of(conn, &slug)?.ok_or(ApiError::NotFound("organisation"))?;
+            let id = store::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
             let mut ids = search_store::co_followed(conn, id, RELATED_MAX)?;
             if ids.len() < RELATED_MAX as usize {
                 for other in search_store::sharing_causes(conn, id, RELATED_MAX * 2)? {

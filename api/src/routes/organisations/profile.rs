@@ -10,6 +10,7 @@ use ensemble_wire::{NewOrganisation, OrganisationProfile, Registration, UpdateOr
 
 use crate::auth::{AtLeastAdmin, Auth, OrgRole, Write};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::organisations::{self as store, Profile};
 use crate::domain::markdown;
 use crate::domain::organisations::{ProfileEdit, Role};
@@ -52,11 +53,12 @@ fn to_profile(profile: Profile) -> OrganisationProfile {
 async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationProfile, ApiError> {
     db.run(move |conn| {
         let profile = store::find_profile(conn, &slug, lang.code())?
-            .ok_or(ApiError::NotFound("organisation"))?;
+            .ok_or(StoreError::NotFound("organisation"))?;
         let totals = crate::db::donations::totals(conn, profile.row.id)?;
         Ok((profile, totals))
     })
     .await
+    .map_err(ApiError::from)
     .map(|(profile, totals)| {
         let mut wire = to_profile(profile);
         for total in totals {

@@ -8,6 +8,7 @@ use ensemble_wire::{Comment, NewComment, NewReport, Page, PersonRef, ReportReaso
 use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id, utc};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{Auth, CommentModerator, Write};
+use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::db::{Db, comments};
 use crate::domain::pagination::split_page;
@@ -54,7 +55,7 @@ pub async fn list_comments(
     let id = update_id(&id)?;
     let rows = db
         .run(move |conn| {
-            store::organisation_of(conn, id)?.ok_or(ApiError::NotFound("update"))?;
+            store::organisation_of(conn, id)?.ok_or(StoreError::NotFound("update"))?;
             Ok(comments::list(conn, id, after, limit.get())?)
         })
         .await?;
@@ -105,7 +106,7 @@ pub async fn create_comment(
     let row = db
         .run(move |conn| {
             let comment = comments::create(conn, id, author, parent, &text)?;
-            comments::find(conn, comment)?.ok_or(ApiError::NotFound("comment"))
+            comments::find(conn, comment)?.ok_or(StoreError::NotFound("comment"))
         })
         .await?;
     Ok(HttpResponse::Created().json(comment_to_wire(row)))
@@ -165,7 +166,7 @@ pub async fn report_comment(
     limiter.take(&format!("report:{}", auth.user_id), REPORTS_PER_HOUR)?;
     let user = auth.user_id;
     db.run(move |conn| {
-        comments::context(conn, id)?.ok_or(ApiError::NotFound("comment"))?;
+        comments::context(conn, id)?.ok_or(StoreError::NotFound("comment"))?;
         Ok(comments::report(conn, id, user, reason, &note)?)
     })
     .await?;

@@ -6,6 +6,7 @@ use ensemble_wire::{Page, Update};
 
 use super::page_of;
 use crate::auth::{Auth, MaybeAuth, Read};
+use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::db::{Db, causes};
 use crate::error::ApiError;
@@ -61,7 +62,7 @@ pub async fn cause_updates(
     let slug = slug.into_inner();
     let viewer = viewer.user_id();
     let page = page_of(&db, limit, viewer, move |conn| {
-        let ids = causes::with_children(conn, &slug)?.ok_or(ApiError::NotFound("cause"))?;
+        let ids = causes::with_children(conn, &slug)?.ok_or(StoreError::NotFound("cause"))?;
         Ok(store::in_causes(conn, &ids, after.as_ref(), limit.get())?)
     })
     .await?;

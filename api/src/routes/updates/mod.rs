@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use ensemble_wire::{OrganisationRef, Page, Update};
 
 use crate::auth::rate_limit::Limit;
+use crate::db::StoreError;
 use crate::db::updates::{self as store, UpdateRow};
 use crate::db::{Db, DbConnection};
 use crate::domain::markdown;
@@ -71,7 +72,7 @@ async fn page_of<F>(
     load: F,
 ) -> Result<Page<Update>, ApiError>
 where
-    F: FnOnce(&mut DbConnection) -> Result<Vec<UpdateRow>, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<Vec<UpdateRow>, StoreError> + Send + 'static,
 {
     let (rows, next_cursor, reacted) = db
         .run(move |conn| {
@@ -105,7 +106,7 @@ fn update_id(id: &str) -> Result<i64, ApiError> {
 async fn load_update(db: &Db, id: i64, viewer: Option<i64>) -> Result<Update, ApiError> {
     let (row, reacted) = db
         .run(move |conn| {
-            let row = store::find(conn, id)?.ok_or(ApiError::NotFound("update"))?;
+            let row = store::find(conn, id)?.ok_or(StoreError::NotFound("update"))?;
             let reacted = match viewer {
                 Some(user) => !store::reacted(conn, user, &[id])?.is_empty(),
                 None => false,

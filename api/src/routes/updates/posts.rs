@@ -10,6 +10,7 @@ use super::{UPDATES_PER_HOUR, load_update, page_of, update_id};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{AtLeastEditor, MaybeAuth, OrgRole, UpdateRole};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::domain::updates as updates_rules;
 use crate::error::ApiError;
@@ -74,7 +75,7 @@ pub async fn list_for_organisation(
     let viewer = viewer.user_id();
     let page = page_of(&db, limit, viewer, move |conn| {
         let id = crate::db::organisations::id_of(conn, &slug)?
-            .ok_or(ApiError::NotFound("organisation"))?;
+            .ok_or(StoreError::NotFound("organisation"))?;
         Ok(store::of_organisation(
             conn,
             id,

@@ -7,13 +7,14 @@ use ensemble_wire::ReactionState;
 use super::update_id;
 use crate::auth::{Auth, Write};
 use crate::db::Db;
+use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::error::ApiError;
 
 async fn set_reaction(db: &Db, user: i64, id: &str, on: bool) -> Result<ReactionState, ApiError> {
     let id = update_id(id)?;
     db.run(move |conn| {
-        store::organisation_of(conn, id)?.ok_or(ApiError::NotFound("update"))?;
+        store::organisation_of(conn, id)?.ok_or(StoreError::NotFound("update"))?;
         if on {
             store::react(conn, user, id)?;
         } else {
@@ -25,6 +26,7 @@ async fn set_reaction(db: &Db, user: i64, id: &str, on: bool) -> Result<Reaction
         })
     })
     .await
+    .map_err(ApiError::from)
 }
 
 /// React to an update (again: no change).
