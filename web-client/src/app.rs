@@ -9,7 +9,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::api::ApiClient;
+use crate::api::{ApiClient, DOCS_PATH};
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, MyDonationsPage,
     NewOrganisationPage, NotFoundPage, NotificationsPage, OrganisationPage, SettingsPage,
@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
     provide_context(me);
     if api.signed_in() {
         spawn_local(async move {
-            if let Ok(found) = api.get::<Me>("/me", &[]).await {
+            if let Ok(found) = api.me().await {
                 // A new browser takes the account's language.
                 if !lang_chosen_here()
                     && let Some(account) = Lang::from_tag(&found.locale)
@@ -105,10 +105,7 @@ fn Frame() -> impl IntoView {
                                             locale: Some(chosen.code().to_owned()),
                                             ..Default::default()
                                         };
-                                        if let Ok(updated) = api
-                                            .send::<_, Me>(gloo_net::http::Method::PATCH, "/me", Some(&change))
-                                            .await
-                                        {
+                                        if let Ok(updated) = api.update_me(&change).await {
                                             me.set(Some(updated));
                                         }
                                     });
@@ -145,7 +142,7 @@ fn Frame() -> impl IntoView {
                 <div class="container">
                     // The API docs are served by the server, not by this app: rel="external"
                     // keeps the router from handling the click.
-                    <a href="/api/docs" rel="external">{t.footer_api_docs}</a>
+                    <a href=DOCS_PATH rel="external">{t.footer_api_docs}</a>
                     <p>{t.footer_licence}</p>
                 </div>
             </footer>

@@ -1,4 +1,4 @@
-//! The typed client of the Ensemble REST API (`/api/v1`).
+//! The transport under the typed API: requests, the session's tokens, and errors.
 //!
 //! Success bodies decode into the shared wire types of `ensemble-wire`; error bodies
 //! (`application/problem+json`) decode into [`Problem`], so pages can tell a validation error
@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use crate::session::{self, Session};
 
 /// Where the API lives: the same origin as the web app, so no CORS and no configuration.
-pub const BASE_PATH: &str = "/api/v1";
+pub(super) const BASE_PATH: &str = "/api/v1";
 
 /// Why a request did not give the expected value.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +114,7 @@ impl ApiClient {
         self.forget();
     }
 
-    pub async fn get<T: DeserializeOwned>(
+    pub(super) async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
@@ -133,7 +133,7 @@ impl ApiClient {
     }
 
     /// A text answer (CSV).
-    pub async fn get_text(&self, path: &str) -> Result<String, ApiError> {
+    pub(super) async fn get_text(&self, path: &str) -> Result<String, ApiError> {
         let response = self.send_raw(Method::GET, path, None).await?;
         if response.ok() {
             response
@@ -146,7 +146,7 @@ impl ApiClient {
     }
 
     /// Sends `body` (JSON) and decodes the answer.
-    pub async fn send<B: Serialize, T: DeserializeOwned>(
+    pub(super) async fn send<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -160,7 +160,7 @@ impl ApiClient {
     }
 
     /// Like [`Self::send`], with an `Idempotency-Key`.
-    pub async fn send_with_key<B: Serialize, T: DeserializeOwned>(
+    pub(super) async fn send_with_key<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -183,7 +183,7 @@ impl ApiClient {
     }
 
     /// Sends `body` (JSON) to an operation answering no content (204, 202).
-    pub async fn send_no_content<B: Serialize>(
+    pub(super) async fn send_no_content<B: Serialize>(
         &self,
         method: Method,
         path: &str,

@@ -51,7 +51,7 @@ pub fn AuthCompletePage() -> impl IntoView {
                 api.adopt(session);
                 let me = expect_context::<RwSignal<Option<ensemble_wire::Me>>>();
                 leptos::task::spawn_local(async move {
-                    if let Ok(found) = api.get::<ensemble_wire::Me>("/me", &[]).await {
+                    if let Ok(found) = api.me().await {
                         me.set(Some(found));
                     }
                 });

@@ -1,15 +1,13 @@
 //! Giving: the form on an organisation's page (to the provider's checkout), and
 //! `/donations`: my donations, their status, and stopping a monthly or yearly gift.
 
-use ensemble_wire::{Donation, DonationStatus, NewDonation, Page, Recurrence};
-use gloo_net::http::Method;
-use leptos::prelude::Update as _;
+use ensemble_wire::{Donation, DonationStatus, NewDonation, Recurrence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::{ApiClient, ApiError};
-use crate::components::{ApiErrorNotice, explain};
+use crate::api::ApiClient;
+use crate::components::{Loading, SignInFirst, explain, loaded};
 use crate::texts::{Texts, format_date, texts};
 
 const CURRENCIES: [&str; 6] = ["EUR", "USD", "GBP", "CHF", "CAD", "CNY"];
@@ -63,13 +61,10 @@ pub fn DonateForm(slug: String) -> impl IntoView {
             share_contact: share.get_untracked(),
             message: String::new(),
         };
-        let path = format!("/organisations/{}/donations", slug.get_value());
+        let slug = slug.get_value();
         let key = key.get_value();
         spawn_local(async move {
-            match api
-                .send_with_key::<_, Donation>(Method::POST, &path, Some(&body), &key)
-                .await
-            {
+            match api.give(&slug, &body, &key).await {
                 Ok(donation) => {
                     if let Some(url) = donation.checkout_url {
                         let _ = window().location().assign(&url);
@@ -169,88 +164,79 @@ pub fn MyDonationsPage() -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
     if !api.signed_in() {
-        return view! {
-            <section class="page" aria-labelledby="page-title">
-                <h1 id="page-title">{t.my_donations_title}</h1>
-                <p><A href="/signin">{t.donate_sign_in}</A></p>
-            </section>
-        }
-        .into_any();
+        return view! { <SignInFirst title=t.my_donations_title link=t.donate_sign_in /> }
+            .into_any();
     }
-    let donations = RwSignal::new(None::<Result<Vec<Donation>, ApiError>>);
-    let load = move || {
+    let donations = LocalResource::new(move || async move { api.my_donations(100).await });
+    // A stopped gift takes the place of the one shown.
+    let cancel = Callback::new(move |id: String| {
         spawn_local(async move {
-            let result = api
-                .get::<Page<Donation>>("/me/donations", &[("limit", "100".into())])
-                .await
-                .map(|p| p.items);
-            donations.set(Some(result));
-        });
-    };
-    load();
-    let cancel = move |id: String| {
-        spawn_local(async move {
-            if let Ok(updated) = api
-                .send::<(), Donation>(Method::POST, &format!("/donations/{id}/cancel"), None)
-                .await
-            {
-                donations.update(|all| {
-                    if let Some(Ok(all)) = all {
-                        for d in all.iter_mut() {
-                            if d.id == updated.id {
-                                *d = updated.clone();
-                            }
+            if let Ok(updated) = api.cancel_donation(&id).await {
+                donations.update(|loaded| {
+                    if let Some(Ok(page)) = loaded {
+                        for d in page.items.iter_mut().filter(|d| d.id == updated.id) {
+                            *d = updated.clone();
                         }
                     }
                 });
             }
         });
-    };
+    });
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{t.my_donations_title}</h1>
-            {move || match donations.get() {
-                None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
-                Some(Err(error)) => view! {
-                    <ApiErrorNotice summary=t.organisations_load_failed error on_retry=Callback::new(move |()| load()) />
-                }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t.my_donations_empty}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="organisation-list donations">
-                        {list.into_iter().map(|d| {
-                            let id = d.id.clone();
-                            let can_stop = d.recurring.is_some() && d.status == DonationStatus::Active;
-                            view! {
-                                <li>
-                                    <article class="card" aria-labelledby=format!("donation-{}", d.id)>
-                                        <h2 id=format!("donation-{}", d.id) class="card-title">
-                                            <A href=format!("/organisations/{}", d.organisation.slug)>{d.organisation.name.clone()}</A>
-                                        </h2>
-                                        <p>
-                                            {d.test.then(|| view! { <span class="badge">{t.test_badge}</span> " " })}
-                                            <strong>{amount_text(d.amount_minor, &d.currency)}</strong>
-                                            {d.recurring.map(|r| format!(" · {}", if r == Recurrence::Monthly { t.donate_monthly } else { t.donate_yearly }))}
-                                            " · "
-                                            <span class="donation-status">{status_text(t, d.status)}</span>
-                                        </p>
-                                        <p class="muted">{format_date(&d.created_at)}
-                                            {d.payments.iter().map(|p| format!(" · {}", p.receipt_number)).collect::<String>()}
-                                        </p>
-                                        {d.checkout_url.clone().map(|url| view! { <p><a href=url>{t.donation_pay_now}</a></p> })}
-                                        {(!d.payments.is_empty()).then(|| view! { <ReceiptLink donation_id=d.id.clone() /> })}
-                                        {can_stop.then(|| view! {
-                                            <button type="button" on:click=move |_| cancel(id.clone())>{t.donation_cancel}</button>
-                                        })}
-                                    </article>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
+            <Suspense fallback=|| view! { <Loading /> }>
+                {loaded(donations, t.organisations_load_failed, move |page| {
+                    if page.items.is_empty() {
+                        view! { <p class="empty">{t.my_donations_empty}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="organisation-list donations">
+                                {page.items.into_iter().map(|donation| view! {
+                                    <DonationCard donation on_cancel=cancel />
+                                }).collect_view()}
+                            </ul>
+                        }
+                        .into_any()
+                    }
+                })}
+            </Suspense>
         </section>
     }
     .into_any()
+}
+
+/// One of my donations: to whom, how much, how often, where it stands, its receipts.
+#[component]
+fn DonationCard(donation: Donation, on_cancel: Callback<String>) -> impl IntoView {
+    let t = texts();
+    let d = donation;
+    let id = d.id.clone();
+    let can_stop = d.recurring.is_some() && d.status == DonationStatus::Active;
+    view! {
+        <li>
+            <article class="card" aria-labelledby=format!("donation-{}", d.id)>
+                <h2 id=format!("donation-{}", d.id) class="card-title">
+                    <A href=format!("/organisations/{}", d.organisation.slug)>{d.organisation.name.clone()}</A>
+                </h2>
+                <p>
+                    {d.test.then(|| view! { <span class="badge">{t.test_badge}</span> " " })}
+                    <strong>{amount_text(d.amount_minor, &d.currency)}</strong>
+                    {d.recurring.map(|r| format!(" · {}", if r == Recurrence::Monthly { t.donate_monthly } else { t.donate_yearly }))}
+                    " · "
+                    <span class="donation-status">{status_text(t, d.status)}</span>
+                </p>
+                <p class="muted">{format_date(&d.created_at)}
+                    {d.payments.iter().map(|p| format!(" · {}", p.receipt_number)).collect::<String>()}
+                </p>
+                {d.checkout_url.clone().map(|url| view! { <p><a href=url>{t.donation_pay_now}</a></p> })}
+                {(!d.payments.is_empty()).then(|| view! { <ReceiptLink donation_id=d.id.clone() /> })}
+                {can_stop.then(|| view! {
+                    <button type="button" on:click=move |_| on_cancel.run(id.clone())>{t.donation_cancel}</button>
+                })}
+            </article>
+        </li>
+    }
 }
 
 /// The printable receipt needs the access token, so it is fetched, then offered as a
@@ -262,14 +248,14 @@ fn ReceiptLink(donation_id: String) -> impl IntoView {
     let href = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let fetch = move |_| {
-        let path = format!("/donations/{donation_id}/receipt");
+        let id = donation_id.clone();
         spawn_local(async move {
-            match api.get_text(&path).await {
+            match api.receipt(&id).await {
                 Ok(html) => match blob_url(&html, "text/html;charset=utf-8") {
                     Some(url) => href.set(Some(url)),
                     None => error.set(Some(t.error_decode.to_owned())),
                 },
-                Err(e) => error.set(Some(crate::components::explain(t, &e))),
+                Err(e) => error.set(Some(explain(t, &e))),
             }
         });
     };

@@ -1,15 +1,13 @@
 //! `/organisations/new`: create an organisation (you become its owner).
 
-use ensemble_wire::{NewOrganisation, OrganisationProfile};
-use gloo_net::http::Method;
+use ensemble_wire::NewOrganisation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::ApiClient;
-use crate::components::{Field, show_form_error};
+use crate::components::{Field, SignInFirst, show_form_error};
 use crate::texts::{current_lang, texts};
 
 #[component]
@@ -17,13 +15,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
     if !api.signed_in() {
-        return view! {
-            <section class="page narrow" aria-labelledby="page-title">
-                <h1 id="page-title">{t.new_organisation_title}</h1>
-                <p><A href="/signin">{t.nav_sign_in}</A></p>
-            </section>
-        }
-        .into_any();
+        return view! { <SignInFirst title=t.new_organisation_title narrow=true /> }.into_any();
     }
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
@@ -53,10 +45,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api
-                .send::<_, OrganisationProfile>(Method::POST, "/organisations", Some(&body))
-                .await
-            {
+            match api.create_organisation(&body).await {
                 Ok(profile) => navigate(
                     &format!("/organisations/{}", profile.slug),
                     NavigateOptions::default(),

@@ -1,16 +1,20 @@
 //! `/organisations/:slug`: an organisation's page: profile, verification, causes, follow,
 //! its updates (and, for its team, a form to post one), related organisations.
 
-use ensemble_wire::{Member, NewUpdate, Organisation, OrganisationProfile, Page, Update};
-use gloo_net::http::Method;
+use ensemble_wire::{
+    FollowState, Me, Member, NewUpdate, Organisation, OrganisationProfile, Update,
+    VerificationStatus,
+};
+use futures_util::future::join5;
 use leptos::prelude::Update as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
+use super::DonateForm;
 use crate::api::{ApiClient, ApiError};
 use crate::components::{
-    ApiErrorNotice, Field, FollowButton, OrganisationCard, UpdateCard, VerifiedBadge,
+    Field, FollowButton, Loading, OrganisationCard, UpdateCard, VerifiedBadge, loaded,
     show_form_error,
 };
 use crate::texts::{fill, texts};
@@ -21,31 +25,38 @@ struct Loaded {
     updates: Vec<Update>,
     related: Vec<Organisation>,
     team: Vec<Member>,
+    follow: FollowState,
 }
 
-async fn load(api: ApiClient, slug: String) -> Result<Loaded, ApiError> {
-    let profile = api
-        .get::<OrganisationProfile>(&format!("/organisations/{slug}"), &[])
-        .await?;
-    let updates = api
-        .get::<Page<Update>>(&format!("/organisations/{slug}/updates"), &[])
-        .await?
-        .items;
-    let related = api
-        .get::<Page<Organisation>>(&format!("/organisations/{slug}/related"), &[])
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
-    let team = api
-        .get::<Page<Member>>(&format!("/organisations/{slug}/members"), &[])
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
+/// The page's requests, all at once. The profile and its updates are needed; the related
+/// organisations, the team and whether the reader follows it may be missing.
+async fn load(api: ApiClient, slug: String, signed_in: bool) -> Result<Loaded, ApiError> {
+    let follow = async {
+        if signed_in {
+            api.follow_state(&slug).await.ok()
+        } else {
+            None
+        }
+    };
+    let (profile, updates, related, team, follow) = join5(
+        api.organisation(&slug),
+        api.organisation_updates(&slug),
+        api.related_organisations(&slug),
+        api.members(&slug),
+        follow,
+    )
+    .await;
+    let profile = profile?;
+    let follow = follow.unwrap_or(FollowState {
+        following: false,
+        followers_count: profile.followers_count,
+    });
     Ok(Loaded {
         profile,
-        updates,
-        related,
-        team,
+        updates: updates?.items,
+        related: related.map(|p| p.items).unwrap_or_default(),
+        team: team.map(|p| p.items).unwrap_or_default(),
+        follow,
     })
 }
 
@@ -53,101 +64,107 @@ async fn load(api: ApiClient, slug: String) -> Result<Loaded, ApiError> {
 pub fn OrganisationPage() -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
-    let me = expect_context::<RwSignal<Option<ensemble_wire::Me>>>();
+    let signed_in = api.signed_in();
     let params = use_params_map();
-    let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
-    let data = RwSignal::new(None::<Result<Loaded, ApiError>>);
-    let reload = move || {
-        let slug = slug();
-        spawn_local(async move { data.set(Some(load(api, slug).await)) });
-    };
-    Effect::new(move |_| {
-        slug();
-        data.set(None);
-        reload();
+    let data = LocalResource::new(move || {
+        let slug = params.with(|p| p.get("slug")).unwrap_or_default();
+        load(api, slug, signed_in)
     });
-
-    move || {
-        match data.get() {
-        None => view! { <p class="muted" role="status">{t.organisations_loading}</p> }.into_any(),
-        Some(Err(error)) => view! {
-            <ApiErrorNotice summary=t.organisation_load_failed error on_retry=Callback::new(move |()| reload()) />
-        }
-        .into_any(),
-        Some(Ok(loaded)) => {
-            let profile = loaded.profile;
-            let in_team = me.with(|me| {
-                me.as_ref()
-                    .is_some_and(|me| loaded.team.iter().any(|m| m.user_id == me.id))
-            });
-            let updates = RwSignal::new(loaded.updates);
-            let slug = profile.slug.clone();
-            view! {
-                <article class="page organisation" aria-labelledby="page-title" lang=profile.language.clone()>
-                    <header class="organisation-header">
-                        <h1 id="page-title">{profile.name.clone()}</h1>
-                        <VerifiedBadge status=profile.verification_status />
-                        <p class="lead">{profile.mission.clone()}</p>
-                        <FollowButton slug=slug.clone() followers=profile.followers_count />
-                    </header>
-                    <div class="organisation-description" inner_html=profile.description_html.clone()></div>
-                    <dl class="facts">
-                        {profile.website.clone().map(|w| view! {
-                            <dt>{t.organisation_website}</dt>
-                            <dd><a href=w.clone() rel="nofollow noopener ugc">{w.clone()}</a></dd>
-                        })}
-                        {(!profile.causes.is_empty()).then(|| view! {
-                            <dt>{t.organisation_causes}</dt>
-                            <dd>{profile.causes.iter().map(|c| view! {
-                                <a class="tag" href=format!("/causes/{c}")>{c.clone()}</a>
-                            }).collect_view()}</dd>
-                        })}
-                        {profile.country.clone().map(|c| view! {
-                            <dt>{t.filter_country}</dt>
-                            <dd>{c}{profile.city.clone().map(|city| format!(" · {city}"))}</dd>
-                        })}
-                        <dt>{t.organisation_team}</dt>
-                        <dd>{loaded.team.iter().map(|m| m.display_name.clone()).collect::<Vec<_>>().join(", ")}</dd>
-                    </dl>
-                    {(profile.text_languages.len() > 1).then(|| view! {
-                        <p class="muted">{fill(t.shown_in_language, &[("language", &profile.language)])}</p>
-                    })}
-
-                    {in_team.then(|| view! {
-                        <p><a href=format!("/organisations/{}/admin", slug)>{t.admin_link}</a></p>
-                        <NewUpdateForm slug=slug.clone() updates />
-                    })}
-                    {(profile.verification_status == ensemble_wire::VerificationStatus::Verified)
-                        .then(|| view! { <super::DonateForm slug=slug.clone() /> })}
-
-                    <section aria-labelledby="updates-title">
-                        <h2 id="updates-title">{t.organisation_updates}</h2>
-                        {move || {
-                            let list = updates.get();
-                            if list.is_empty() {
-                                view! { <p class="empty">{t.organisation_no_updates}</p> }.into_any()
-                            } else {
-                                list.into_iter()
-                                    .map(|update| view! { <UpdateCard update /> })
-                                    .collect_view()
-                                    .into_any()
-                            }
-                        }}
-                    </section>
-
-                    {(!loaded.related.is_empty()).then(|| view! {
-                        <section aria-labelledby="related-title">
-                            <h2 id="related-title">{t.organisation_related}</h2>
-                            <ul class="organisation-list">
-                                {loaded.related.into_iter().map(|organisation| view! { <OrganisationCard organisation /> }).collect_view()}
-                            </ul>
-                        </section>
-                    })}
-                </article>
-            }
-            .into_any()
-        }
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {loaded(data, t.organisation_load_failed, |loaded| view! { <OrganisationView loaded /> })}
+        </Suspense>
     }
+}
+
+#[component]
+fn OrganisationView(loaded: Loaded) -> impl IntoView {
+    let t = texts();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let Loaded {
+        profile,
+        updates,
+        related,
+        team,
+        follow,
+    } = loaded;
+    let team_ids: Vec<String> = team.iter().map(|m| m.user_id.clone()).collect();
+    let in_team =
+        Memo::new(move |_| me.with(|me| me.as_ref().is_some_and(|me| team_ids.contains(&me.id))));
+    let updates = RwSignal::new(updates);
+    let slug = profile.slug.clone();
+    let team_slug = slug.clone();
+    let verified = profile.verification_status == VerificationStatus::Verified;
+    view! {
+        <article class="page organisation" aria-labelledby="page-title" lang=profile.language.clone()>
+            <header class="organisation-header">
+                <h1 id="page-title">{profile.name.clone()}</h1>
+                <VerifiedBadge status=profile.verification_status />
+                <p class="lead">{profile.mission.clone()}</p>
+                <FollowButton slug=slug.clone() state=follow />
+            </header>
+            <div class="organisation-description" inner_html=profile.description_html.clone()></div>
+            <Facts profile=profile.clone() team />
+            {(profile.text_languages.len() > 1).then(|| view! {
+                <p class="muted">{fill(t.shown_in_language, &[("language", &profile.language)])}</p>
+            })}
+
+            {move || in_team.get().then(|| view! {
+                <p><a href=format!("/organisations/{team_slug}/admin")>{t.admin_link}</a></p>
+                <NewUpdateForm slug=team_slug.clone() updates />
+            })}
+            {verified.then(|| view! { <DonateForm slug=slug.clone() /> })}
+
+            <section aria-labelledby="updates-title">
+                <h2 id="updates-title">{t.organisation_updates}</h2>
+                {move || {
+                    let list = updates.get();
+                    if list.is_empty() {
+                        view! { <p class="empty">{t.organisation_no_updates}</p> }.into_any()
+                    } else {
+                        list.into_iter()
+                            .map(|update| view! { <UpdateCard update /> })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
+            </section>
+
+            {(!related.is_empty()).then(|| view! {
+                <section aria-labelledby="related-title">
+                    <h2 id="related-title">{t.organisation_related}</h2>
+                    <ul class="organisation-list">
+                        {related.into_iter().map(|organisation| view! { <OrganisationCard organisation /> }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </article>
+    }
+}
+
+/// Website, causes, place and team.
+#[component]
+fn Facts(profile: OrganisationProfile, team: Vec<Member>) -> impl IntoView {
+    let t = texts();
+    view! {
+        <dl class="facts">
+            {profile.website.clone().map(|w| view! {
+                <dt>{t.organisation_website}</dt>
+                <dd><a href=w.clone() rel="nofollow noopener ugc">{w.clone()}</a></dd>
+            })}
+            {(!profile.causes.is_empty()).then(|| view! {
+                <dt>{t.organisation_causes}</dt>
+                <dd>{profile.causes.iter().map(|c| view! {
+                    <a class="tag" href=format!("/causes/{c}")>{c.clone()}</a>
+                }).collect_view()}</dd>
+            })}
+            {profile.country.clone().map(|c| view! {
+                <dt>{t.filter_country}</dt>
+                <dd>{c}{profile.city.clone().map(|city| format!(" · {city}"))}</dd>
+            })}
+            <dt>{t.organisation_team}</dt>
+            <dd>{team.iter().map(|m| m.display_name.clone()).collect::<Vec<_>>().join(", ")}</dd>
+        </dl>
     }
 }
 
@@ -174,9 +191,9 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
             image_urls: Vec::new(),
             link_url: None,
         };
-        let path = format!("/organisations/{slug}/updates");
+        let slug = slug.clone();
         spawn_local(async move {
-            match api.send::<_, Update>(Method::POST, &path, Some(&new)).await {
+            match api.post_update(&slug, &new).await {
                 Ok(update) => {
                     updates.update(|list| list.insert(0, update));
                     title.set(String::new());

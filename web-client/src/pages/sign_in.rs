@@ -1,16 +1,15 @@
 //! `/signin` and `/signup`: email and password, and the configured providers.
 
-use ensemble_wire::{AuthResponse, Code, LoginRequest, RegisterRequest};
-use gloo_net::http::Method;
+use ensemble_wire::{Code, LoginRequest, RegisterRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::ApiClient;
+use crate::api::{ApiClient, provider_sign_in_url};
 use crate::components::{Field, explain};
-use crate::texts::{current_lang, texts};
+use crate::texts::{current_lang, fill, texts};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -49,15 +48,13 @@ fn AuthForm(register: bool) -> impl IntoView {
                     display_name: name.get_untracked(),
                     locale: Some(current_lang().code().to_owned()),
                 };
-                api.send::<_, AuthResponse>(Method::POST, "/auth/register", Some(&body))
-                    .await
+                api.register(&body).await
             } else {
                 let body = LoginRequest {
                     email: email.get_untracked(),
                     password: password.get_untracked(),
                 };
-                api.send::<_, AuthResponse>(Method::POST, "/auth/login", Some(&body))
-                    .await
+                api.log_in(&body).await
             };
             busy.set(false);
             match result {
@@ -84,15 +81,7 @@ fn AuthForm(register: bool) -> impl IntoView {
         t.sign_in_title
     };
     // The social sign-ins the server is configured with (none by default).
-    let providers = RwSignal::new(Vec::<ensemble_wire::AuthProvider>::new());
-    spawn_local(async move {
-        if let Ok(list) = api
-            .get::<Vec<ensemble_wire::AuthProvider>>("/auth/providers", &[])
-            .await
-        {
-            providers.set(list.into_iter().filter(|p| p.id != "password").collect());
-        }
-    });
+    let providers = LocalResource::new(move || async move { api.auth_providers().await });
     view! {
         <section class="page narrow" aria-labelledby="page-title">
             <h1 id="page-title">{title}</h1>
@@ -118,15 +107,20 @@ fn AuthForm(register: bool) -> impl IntoView {
                 <p role="alert" class="form-message">{move || message.get()}</p>
             </form>
             <ul class="providers">
-                {move || providers.get().into_iter().map(|p| view! {
-                    <li>
-                        // A server route, not a page of this app: the browser goes there.
-                        <a class="button" rel="external" href=format!("/api/v1/auth/oauth/{}/start?return_to=%2Ffeed", p.id)
-                            on:click=|_| crate::session::mark_sign_in_started()>
-                            {crate::texts::fill(t.continue_with, &[("provider", &p.name)])}
-                        </a>
-                    </li>
-                }).collect_view()}
+                <Transition>
+                    {move || providers.get().and_then(Result::ok).map(|list| list.into_iter()
+                        .filter(|p| p.id != "password")
+                        .map(|p| view! {
+                            <li>
+                                // A server route, not a page of this app: the browser goes there.
+                                <a class="button" rel="external" href=provider_sign_in_url(&p.id, "/feed")
+                                    on:click=|_| crate::session::mark_sign_in_started()>
+                                    {fill(t.continue_with, &[("provider", &p.name)])}
+                                </a>
+                            </li>
+                        })
+                        .collect_view())}
+                </Transition>
             </ul>
             <p>
                 {if register {

@@ -1,0 +1,80 @@
+//! Errors of the API said for people: a failed load with a way to try again, a form refused.
+
+use ensemble_wire::Code;
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::texts::{Texts, fill, texts};
+
+/// What went wrong with a request, said for people, with a way to try again.
+#[component]
+pub fn ApiErrorNotice(
+    /// What the page failed to do, e.g. "The organisations could not be loaded."
+    summary: &'static str,
+    error: ApiError,
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let t = texts();
+    let reference = match &error {
+        ApiError::Problem(problem) => problem
+            .request_id
+            .as_ref()
+            .map(|id| fill(t.error_reference, &[("request_id", id)])),
+        _ => None,
+    };
+    let explanation = explain(t, &error);
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p class="notice-summary">{summary}</p>
+            <p>{explanation}</p>
+            {reference.map(|reference| view! { <p class="notice-reference">{reference}</p> })}
+            <button type="button" on:click=move |_| on_retry.run(())>
+                {t.retry}
+            </button>
+        </div>
+    }
+}
+
+/// An error in the reader's language: the known codes in our words, else the server's
+/// title (already in the `Accept-Language` language).
+pub fn explain(t: &'static Texts, error: &ApiError) -> String {
+    match error {
+        ApiError::Problem(problem) => match problem.known_code() {
+            Some(Code::RateLimited) => t.too_many_requests.to_owned(),
+            Some(Code::Forbidden) => t.forbidden.to_owned(),
+            _ => problem
+                .detail
+                .clone()
+                .unwrap_or_else(|| problem.title.clone()),
+        },
+        ApiError::Status {
+            status,
+            status_text,
+        } => fill(
+            t.error_status,
+            &[
+                ("status", &status.to_string()),
+                ("status_text", status_text),
+            ],
+        ),
+        ApiError::Network(_) => t.error_network.to_owned(),
+        ApiError::Decode(_) => t.error_decode.to_owned(),
+    }
+}
+
+/// A form refused: the fields at fault are marked (`errors`), and the message says either
+/// to fix them or, when no field is at fault, what went wrong.
+pub fn show_form_error(
+    t: &'static Texts,
+    error: &ApiError,
+    errors: RwSignal<Vec<(String, String)>>,
+    message: RwSignal<Option<String>>,
+) {
+    let fields = error.field_errors();
+    message.set(Some(if fields.is_empty() {
+        explain(t, error)
+    } else {
+        t.form_fix_errors.to_owned()
+    }));
+    errors.set(fields);
+}

@@ -1,0 +1,13 @@
+//! Small building blocks shared by the pages.
+
+mod errors;
+mod fields;
+mod organisations;
+mod states;
+mod updates;
+
+pub use errors::{ApiErrorNotice, explain, show_form_error};
+pub use fields::Field;
+pub use organisations::{FollowButton, OrganisationCard, VerifiedBadge, role_name};
+pub use states::{Loading, SignInFirst, loaded};
+pub use updates::UpdateCard;

@@ -1,0 +1,166 @@
+//! An update's comments: one level of replies, writing, deleting and reporting.
+
+use ensemble_wire::{Comment, Me, NewComment, NewReport, ReportReason};
+use leptos::prelude::Update as _;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api::ApiClient;
+use crate::components::{Field, explain};
+use crate::texts::{format_date, texts};
+
+#[component]
+pub(super) fn Comments(update_id: String, comments: Vec<Comment>) -> impl IntoView {
+    let t = texts();
+    let comments = RwSignal::new(comments);
+    let list_update_id = update_id.clone();
+    view! {
+        <section aria-labelledby="comments-title">
+            <h2 id="comments-title">{t.comments_title}</h2>
+            {move || {
+                let all = comments.get();
+                if all.is_empty() {
+                    return view! { <p class="empty">{t.comments_empty}</p> }.into_any();
+                }
+                let top: Vec<Comment> = all.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+                view! {
+                    <ol class="comments">
+                        {top.into_iter().map(|comment| {
+                            let replies: Vec<Comment> = all.iter().filter(|c| c.parent_id.as_deref() == Some(comment.id.as_str())).cloned().collect();
+                            view! {
+                                <li>
+                                    <CommentView comment=comment.clone() comments update_id=list_update_id.clone() />
+                                    {(!replies.is_empty()).then(|| view! {
+                                        <ol class="replies">
+                                            {replies.into_iter().map(|reply| view! {
+                                                <li><CommentView comment=reply comments update_id=list_update_id.clone() /></li>
+                                            }).collect_view()}
+                                        </ol>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            <CommentForm update_id parent=None comments />
+        </section>
+    }
+}
+
+#[component]
+fn CommentView(
+    comment: Comment,
+    comments: RwSignal<Vec<Comment>>,
+    update_id: String,
+) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let replying = RwSignal::new(false);
+    let reported = RwSignal::new(false);
+    let mine = me.with_untracked(|me| {
+        me.as_ref()
+            .is_some_and(|me| me.id == comment.author.user_id)
+    });
+    let id = StoredValue::new(comment.id.clone());
+    let is_top = comment.parent_id.is_none();
+    let delete = move |_| {
+        let id = id.get_value();
+        spawn_local(async move {
+            if api.delete_comment(&id).await.is_ok() {
+                comments.update(|all| {
+                    all.retain(|c| c.id != id && c.parent_id.as_deref() != Some(id.as_str()))
+                });
+            }
+        });
+    };
+    let report = move |_| {
+        let id = id.get_value();
+        spawn_local(async move {
+            let body = NewReport {
+                reason: ReportReason::Abuse,
+                note: String::new(),
+            };
+            if api.report_comment(&id, &body).await.is_ok() {
+                reported.set(true);
+            }
+        });
+    };
+    view! {
+        <div class="comment">
+            <p class="comment-meta">
+                <strong>{comment.author.display_name.clone()}</strong>
+                " · "
+                <time datetime=comment.created_at.to_rfc3339()>{format_date(&comment.created_at)}</time>
+            </p>
+            <p class="comment-body">{comment.body.clone()}</p>
+            <div class="comment-actions">
+                {(is_top && api.signed_in()).then(|| view! {
+                    <button type="button" class="link-button" aria-expanded=move || replying.get().to_string() on:click=move |_| replying.update(|r| *r = !*r)>
+                        {t.comment_reply}
+                    </button>
+                })}
+                {mine.then(|| view! { <button type="button" class="link-button" on:click=delete>{t.comment_delete}</button> })}
+                {(!mine && api.signed_in()).then(|| view! {
+                    <button type="button" class="link-button" on:click=report disabled=move || reported.get()>
+                        {move || if reported.get() { t.comment_reported } else { t.comment_report }}
+                    </button>
+                })}
+            </div>
+            {move || replying.get().then(|| view! { <CommentForm update_id=update_id.clone() parent=Some(id.get_value()) comments /> })}
+        </div>
+    }
+}
+
+#[component]
+fn CommentForm(
+    update_id: String,
+    parent: Option<String>,
+    comments: RwSignal<Vec<Comment>>,
+) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    if !api.signed_in() {
+        return view! { <p><A href="/signin">{t.sign_in_to_comment}</A></p> }.into_any();
+    }
+    let body = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let field_id: &'static str = if parent.is_some() {
+        "reply-body"
+    } else {
+        "comment-body"
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = NewComment {
+            body: body.get_untracked(),
+            parent_id: parent.clone(),
+        };
+        let update_id = update_id.clone();
+        spawn_local(async move {
+            match api.post_comment(&update_id, &new).await {
+                Ok(comment) => {
+                    comments.update(|all| all.push(comment));
+                    body.set(String::new());
+                    errors.set(Vec::new());
+                    message.set(None);
+                }
+                Err(error) => {
+                    errors.set(error.field_errors());
+                    message.set(Some(explain(t, &error)));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="comment-form" on:submit=submit novalidate>
+            <Field id=field_id label=t.comment_label multiline=true value=body errors field="body" required=true />
+            <button type="submit" class="button-primary">{t.comment_send}</button>
+            <p role="status" class="form-message">{move || message.get()}</p>
+        </form>
+    }
+    .into_any()
+}
