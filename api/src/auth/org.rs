@@ -182,6 +182,18 @@ impl FromRequest for CommentModerator {
     }
 }
 
+impl<R: MinimumRole> OrgRole<R> {
+    /// Whether this member may offer `role`: making someone owner hands the organisation
+    /// over, so it takes a signed-in session, never an API token. (Whether their own role
+    /// allows it is checked by the storage, under the organisation's lock.)
+    pub fn may_offer(&self, role: Role) -> Result<(), ApiError> {
+        if role == Role::Owner && !self.session {
+            return Err(ApiError::Forbidden(Code::SessionRequired));
+        }
+        Ok(())
+    }
+}
+
 impl<R: MinimumRole> FromRequest for OrgRole<R> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;

@@ -228,16 +228,23 @@ pub fn unfollow(conn: &mut DbConnection, user_id: i64, slug: &str) -> Result<(),
     Ok(())
 }
 
-/// Slugs of the causes a user follows, with when.
-pub fn followed_by(
-    conn: &mut DbConnection,
-    user_id: i64,
-) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+/// A cause someone follows.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cause_follows)]
+pub struct FollowedCause {
+    #[diesel(select_expression = causes::slug)]
+    pub slug: String,
+    #[diesel(select_expression = cause_follows::created_at)]
+    pub since: NaiveDateTime,
+}
+
+/// The causes a user follows, in taxonomy order.
+pub fn followed_by(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<FollowedCause>> {
     cause_follows::table
         .inner_join(causes::table)
         .filter(cause_follows::user_id.eq(user_id))
         .order(causes::position)
-        .select((causes::slug, cause_follows::created_at))
+        .select(FollowedCause::as_select())
         .load(conn)
 }
 

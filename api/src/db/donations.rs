@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use ensemble_wire::Code;
 
 use super::error::StoreError;
+use super::organisations::Brief;
 use super::schema::{donation_payments, donations, organisations, payment_events, users};
 use super::{DbConnection, LockTable, lock_row, now, write_transaction};
 use crate::domain::donations::{
@@ -161,29 +162,25 @@ pub fn set_checkout(
     Ok(())
 }
 
-/// The organisation a donation went to, as its views show it.
-#[derive(Debug, Clone, Queryable)]
-pub struct OrganisationRow {
-    pub slug: String,
-    pub name: String,
-    pub logo_url: Option<String>,
-    pub verification_status: verification::Status,
-}
-
 /// The donor as stored (gone once their account is deleted).
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
 pub struct DonorRow {
+    #[diesel(column_name = display_name)]
     pub name: String,
     pub email: String,
 }
 
 /// A donation with what its views need.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = donations)]
 pub struct Row {
     pub id: i64,
     pub organisation_id: i64,
-    pub organisation: OrganisationRow,
+    #[diesel(embed)]
+    pub organisation: Brief,
     pub donor_id: Option<i64>,
+    #[diesel(embed)]
     pub donor: Option<DonorRow>,
     pub amount_minor: i64,
     pub currency: String,
@@ -218,30 +215,7 @@ macro_rules! rows {
         donations::table
             .inner_join(organisations::table)
             .left_join(users::table.on(users::id.nullable().eq(donations::donor_id)))
-            .select((
-                donations::id,
-                donations::organisation_id,
-                (
-                    organisations::slug,
-                    organisations::name,
-                    organisations::logo_url,
-                    organisations::verification_status,
-                ),
-                donations::donor_id,
-                (users::display_name, users::email).nullable(),
-                donations::amount_minor,
-                donations::currency,
-                donations::recurring,
-                donations::status,
-                donations::anonymous,
-                donations::share_contact,
-                donations::message,
-                donations::provider,
-                donations::provider_checkout_id,
-                donations::provider_subscription_id,
-                donations::checkout_url,
-                donations::created_at,
-            ))
+            .select(Row::as_select())
     };
 }
 

@@ -9,6 +9,7 @@ pub mod comments;
 pub mod demo;
 pub mod donations;
 pub mod error;
+pub mod export;
 pub mod follows;
 pub mod migrations;
 pub mod notifications;

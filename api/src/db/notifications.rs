@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::organisations::Brief;
 use super::schema::{notifications, organisations, users};
 use super::{DbConnection, now};
 pub use crate::domain::notifications::Kind;
 use crate::domain::organisations::Role;
 use crate::domain::pagination::KeysetAfter;
-use crate::domain::verification;
 
 /// What happened, and who did it.
 pub struct Event {
@@ -36,29 +36,24 @@ pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) 
 }
 
 /// Who did what a notification announces.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
 pub struct ActorRow {
     pub id: i64,
     pub display_name: String,
     pub avatar_url: Option<String>,
 }
 
-/// The organisation a notification is about.
-#[derive(Debug, Clone, Queryable)]
-pub struct OrganisationRow {
-    pub slug: String,
-    pub name: String,
-    pub logo_url: Option<String>,
-    pub verification_status: verification::Status,
-}
-
 /// A notification with its actor and organisation.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
 pub struct Row {
     pub id: i64,
     pub kind: Kind,
+    #[diesel(embed)]
     pub actor: Option<ActorRow>,
-    pub organisation: Option<OrganisationRow>,
+    #[diesel(embed)]
+    pub organisation: Option<Brief>,
     pub update_id: Option<i64>,
     pub comment_id: Option<i64>,
     pub role: Option<Role>,
@@ -82,23 +77,7 @@ pub fn list(
         )
         .filter(notifications::user_id.eq(user_id))
         .order((notifications::created_at.desc(), notifications::id.desc()))
-        .select((
-            notifications::id,
-            notifications::kind,
-            (users::id, users::display_name, users::avatar_url).nullable(),
-            (
-                organisations::slug,
-                organisations::name,
-                organisations::logo_url,
-                organisations::verification_status,
-            )
-                .nullable(),
-            notifications::update_id,
-            notifications::comment_id,
-            notifications::role,
-            notifications::created_at,
-            notifications::read_at,
-        ))
+        .select(Row::as_select())
         .limit(limit + 1)
         .into_boxed();
     if let Some(after) = after {

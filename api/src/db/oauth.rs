@@ -152,17 +152,19 @@ pub fn sign_in_with(
 }
 
 /// The provider accounts linked to a user: (provider, email, linked at).
-pub fn identities(
-    conn: &mut DbConnection,
-    user_id: i64,
-) -> QueryResult<Vec<(String, Option<String>, NaiveDateTime)>> {
+pub fn identities(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<IdentityRow>> {
     user_identities::table
         .filter(user_identities::user_id.eq(user_id))
         .order((user_identities::created_at, user_identities::provider))
-        .select((
-            user_identities::provider,
-            user_identities::email,
-            user_identities::created_at,
-        ))
+        .select(IdentityRow::as_select())
         .load(conn)
+}
+
+/// A provider account linked to a person's.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = user_identities)]
+pub struct IdentityRow {
+    pub provider: String,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
 }

@@ -37,6 +37,16 @@ pub struct ProfileRow {
     pub created_at: NaiveDateTime,
 }
 
+/// An organisation as other resources name it (a donation's, a notification's, a team's).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Brief {
+    pub slug: String,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub verification_status: crate::domain::verification::Status,
+}
+
 /// A profile with its languages, cause slugs and links; `row.mission` and
 /// `row.description` are in `row.text_language`, the reader's where possible.
 #[derive(Debug, Clone)]

@@ -360,3 +360,88 @@ pub fn sharing_causes(
     .int(limit);
     Ok(sql.load::<IdRow>(conn)?.into_iter().map(|r| r.id).collect())
 }
+
+/// How many related organisations at most.
+pub const RELATED_MAX: i64 = 12;
+
+/// Organisations related to organisation `id`: the most often followed by the same people
+/// (public follows only), then those sharing its causes.
+pub fn related(conn: &mut DbConnection, id: i64, lang: &str) -> QueryResult<Vec<Card>> {
+    let mut ids = co_followed(conn, id, RELATED_MAX)?;
+    if ids.len() < RELATED_MAX as usize {
+        for other in sharing_causes(conn, id, RELATED_MAX * 2)? {
+            if ids.len() < RELATED_MAX as usize && !ids.contains(&other) {
+                ids.push(other);
+            }
+        }
+    }
+    let filters = Filters {
+        ids: Some(ids.clone()),
+        ..Filters::default()
+    };
+    let mut cards = search(conn, &filters, Sort::Recent, None, lang, RELATED_MAX)?;
+    cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+    Ok(cards)
+}
+
+/// How many suggestions at most.
+pub const SUGGESTIONS: usize = 20;
+
+/// Organisations `user_id` might follow, best first: those most often followed together
+/// with the ones they follow, then the most followed in the causes they follow, then the
+/// most followed of all, never one they follow already. Public follows only count.
+pub fn suggestions(conn: &mut DbConnection, user_id: i64, lang: &str) -> QueryResult<Vec<Card>> {
+    let followed = super::follows::followed_ids(conn, user_id)?;
+    let mut chosen: Vec<i64> = Vec::new();
+    let add = |ids: Vec<i64>, chosen: &mut Vec<i64>| {
+        for id in ids {
+            if chosen.len() < SUGGESTIONS && !followed.contains(&id) && !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+    };
+    // Co-followed: votes from the ten organisations followed last.
+    let mut votes: Vec<(i64, usize)> = Vec::new();
+    for &organisation in followed.iter().take(10) {
+        for (rank, other) in co_followed(conn, organisation, 20)?.into_iter().enumerate() {
+            match votes.iter_mut().find(|(id, _)| *id == other) {
+                Some((_, score)) => *score += 20 - rank,
+                None => votes.push((other, 20 - rank)),
+            }
+        }
+    }
+    votes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    add(votes.into_iter().map(|(id, _)| id).collect(), &mut chosen);
+    let causes = super::causes::followed_ids(conn, user_id)?;
+    let mut exclude = followed.clone();
+    exclude.extend(&chosen);
+    let wanted = (SUGGESTIONS.saturating_sub(chosen.len())) as i64;
+    if !causes.is_empty() && wanted > 0 {
+        let filters = Filters {
+            cause_ids: Some(causes),
+            exclude: exclude.clone(),
+            ..Filters::default()
+        };
+        let found = search(conn, &filters, Sort::Followers, None, lang, wanted)?;
+        add(found.into_iter().map(|c| c.id).collect(), &mut chosen);
+    }
+    let wanted = (SUGGESTIONS.saturating_sub(chosen.len())) as i64;
+    if wanted > 0 {
+        let mut exclude = followed.clone();
+        exclude.extend(&chosen);
+        let filters = Filters {
+            exclude,
+            ..Filters::default()
+        };
+        let found = search(conn, &filters, Sort::Followers, None, lang, wanted)?;
+        add(found.into_iter().map(|c| c.id).collect(), &mut chosen);
+    }
+    let filters = Filters {
+        ids: Some(chosen.clone()),
+        ..Filters::default()
+    };
+    let mut cards = search(conn, &filters, Sort::Recent, None, lang, SUGGESTIONS as i64)?;
+    cards.sort_by_key(|c| chosen.iter().position(|id| *id == c.id));
+    cards.truncate(SUGGESTIONS);
+    Ok(cards)
+}

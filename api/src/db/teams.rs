@@ -7,13 +7,13 @@ use diesel::prelude::*;
 use ensemble_wire::Code;
 
 use super::error::StoreError;
+use super::organisations::Brief;
 use super::organisations::lock_organisation;
 use super::schema::{organisation_invitations, organisation_members, organisations, users};
 use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::organisations::{InvitationStatus, Role};
 use crate::domain::pagination::{KeysetAfter, TextKeysetAfter};
 use crate::domain::text::field_error;
-use crate::domain::verification;
 
 /// Who changes a team, and how they signed in.
 #[derive(Debug, Clone, Copy)]
@@ -250,15 +250,15 @@ pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<()
 }
 
 /// An invitation, with the organisation and the people it names.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisation_invitations)]
 pub struct InvitationRow {
     pub id: String,
     pub organisation_id: i64,
-    pub organisation_slug: String,
-    pub organisation_name: String,
-    pub organisation_logo_url: Option<String>,
-    pub organisation_status: verification::Status,
+    #[diesel(embed)]
+    pub organisation: Brief,
     pub user_id: i64,
+    #[diesel(select_expression = users::display_name)]
     pub invitee_name: String,
     pub role: Role,
     pub invited_by: Option<i64>,
@@ -283,21 +283,7 @@ macro_rules! invitation_rows {
         organisation_invitations::table
             .inner_join(organisations::table)
             .inner_join(users::table.on(users::id.eq(organisation_invitations::user_id)))
-            .select((
-                organisation_invitations::id,
-                organisation_invitations::organisation_id,
-                organisations::slug,
-                organisations::name,
-                organisations::logo_url,
-                organisations::verification_status,
-                organisation_invitations::user_id,
-                users::display_name,
-                organisation_invitations::role,
-                organisation_invitations::invited_by,
-                organisation_invitations::status,
-                organisation_invitations::created_at,
-                organisation_invitations::expires_at,
-            ))
+            .select(InvitationRow::as_select())
     };
 }
 
@@ -571,13 +557,13 @@ pub fn answer(
 }
 
 /// A person's place in a team.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisation_members)]
 pub struct MembershipRow {
-    pub slug: String,
-    pub name: String,
-    pub logo_url: Option<String>,
-    pub verification_status: verification::Status,
+    #[diesel(embed)]
+    pub organisation: Brief,
     pub role: Role,
+    #[diesel(select_expression = organisation_members::created_at)]
     pub since: NaiveDateTime,
 }
 
@@ -587,13 +573,6 @@ pub fn memberships(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Mem
         .inner_join(organisations::table)
         .filter(organisation_members::user_id.eq(user_id))
         .order((organisation_members::created_at, organisations::id))
-        .select((
-            organisations::slug,
-            organisations::name,
-            organisations::logo_url,
-            organisations::verification_status,
-            organisation_members::role,
-            organisation_members::created_at,
-        ))
+        .select(MembershipRow::as_select())
         .load(conn)
 }

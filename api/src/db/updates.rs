@@ -370,16 +370,21 @@ pub fn unreact(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<
 }
 
 /// The updates a person reacted to, and when (for their data export).
-pub fn reactions_by(
-    conn: &mut DbConnection,
-    user_id: i64,
-) -> QueryResult<Vec<(i64, chrono::NaiveDateTime)>> {
+pub fn reactions_by(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<ReactionRow>> {
     use super::schema::reactions;
     reactions::table
         .filter(reactions::user_id.eq(user_id))
         .order((reactions::created_at, reactions::update_id))
-        .select((reactions::update_id, reactions::created_at))
+        .select(ReactionRow::as_select())
         .load(conn)
+}
+
+/// A reaction someone gave.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::reactions)]
+pub struct ReactionRow {
+    pub update_id: i64,
+    pub created_at: chrono::NaiveDateTime,
 }
 
 pub fn reactions_count(conn: &mut DbConnection, update_id: i64) -> QueryResult<i64> {

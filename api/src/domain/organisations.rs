@@ -458,3 +458,28 @@ mod tests {
         assert!(registration_number("<script>").is_err() && registration_number("").is_err());
     }
 }
+
+/// Someone invited to a team, and the role offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invitee {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+impl TryFrom<ensemble_wire::NewMember> for Invitee {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: ensemble_wire::NewMember) -> Result<Self, Self::Error> {
+        let user_id = body.user_id.parse().map_err(|_| {
+            vec![field_error(
+                "user_id",
+                Code::UnknownUser,
+                "no user has this id",
+            )]
+        })?;
+        Ok(Invitee {
+            user_id,
+            role: body.role.into(),
+        })
+    }
+}

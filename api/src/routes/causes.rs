@@ -8,22 +8,10 @@ use ensemble_wire::{Cause, Page};
 use crate::auth::{Auth, Write};
 use crate::db::Db;
 use crate::db::StoreError;
-use crate::db::causes::{self as store, CauseView};
+use crate::db::causes::{self as store};
 use crate::error::ApiError;
 use crate::extract::Query;
 use ensemble_wire::Lang;
-
-fn to_wire(view: CauseView, lang: Lang) -> Cause {
-    Cause {
-        slug: view.slug,
-        parent: view.parent,
-        children: view.children,
-        name: view.name,
-        description: view.description,
-        lang: lang.code().to_owned(),
-        followers_count: view.followers_count,
-    }
-}
 
 fn localised(lang: Lang) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::Ok();
@@ -38,18 +26,21 @@ fn localised(lang: Lang) -> actix_web::HttpResponseBuilder {
 #[utoipa::path(
     tag = "causes",
     operation_id = "list_causes",
-    params(super::LangParams),
+    params(crate::routes::LangParams),
     responses((status = 200, description = "The causes, in the requested language", body = Page<Cause>))
 )]
 #[get("/causes")]
 pub async fn list(
     db: Data<Db>,
-    Query(params): Query<super::LangParams>,
+    Query(params): Query<crate::routes::LangParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = super::pick_lang(params.lang.as_deref())?;
+    let lang = crate::routes::pick_lang(params.lang.as_deref())?;
     let causes = db.run(move |conn| Ok(store::list(conn, lang)?)).await?;
     Ok(localised(lang).json(Page {
-        items: causes.into_iter().map(|c| to_wire(c, lang)).collect(),
+        items: causes
+            .into_iter()
+            .map(|c| crate::convert::cause(c, lang))
+            .collect(),
         next_cursor: None,
     }))
 }
@@ -58,7 +49,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "causes",
     operation_id = "get_cause",
-    params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), super::LangParams),
+    params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), crate::routes::LangParams),
     responses(
         (status = 200, description = "The cause", body = Cause),
         (status = 404, description = "No such cause"),
@@ -68,9 +59,9 @@ pub async fn list(
 pub async fn get(
     db: Data<Db>,
     slug: Path<String>,
-    Query(params): Query<super::LangParams>,
+    Query(params): Query<crate::routes::LangParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = super::pick_lang(params.lang.as_deref())?;
+    let lang = crate::routes::pick_lang(params.lang.as_deref())?;
     let slug = slug.into_inner();
     let cause = db
         .run(move |conn| {
@@ -80,7 +71,7 @@ pub async fn get(
                 .ok_or(StoreError::NotFound("cause"))
         })
         .await?;
-    Ok(localised(lang).json(to_wire(cause, lang)))
+    Ok(localised(lang).json(crate::convert::cause(cause, lang)))
 }
 
 /// Follow a cause (again: no change).

@@ -2,20 +2,14 @@
 //! Each is annotated for OpenAPI and registered here, which builds both the router and
 //! the spec.
 
-pub mod atom;
 pub mod auth;
 pub mod causes;
 pub mod donations;
-pub mod export;
-pub mod follows;
 pub mod health;
+pub mod invitations;
 pub mod me;
-pub mod oauth;
 pub mod organisations;
-pub mod sessions;
-pub mod teams;
 pub mod updates;
-pub mod verification;
 
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -95,23 +89,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::metrics)
         .service(
             scope::scope(API_PREFIX)
-                .service(auth::register)
-                .service(auth::login)
-                .service(auth::refresh)
-                .service(auth::logout)
-                .service(auth::providers)
-                .service(oauth::start)
-                .service(oauth::callback)
-                .service(me::get_me)
-                .service(me::update_me)
-                .service(me::delete_me)
-                .service(export::export_me)
-                .service(me::list_tokens)
-                .service(me::create_token)
-                .service(me::revoke_token)
-                .service(sessions::list)
-                .service(sessions::revoke)
-                .service(sessions::change_password)
+                .service(auth::sign_in::register)
+                .service(auth::sign_in::login)
+                .service(auth::sign_in::refresh)
+                .service(auth::sign_in::logout)
+                .service(auth::sign_in::providers)
+                .service(auth::oauth::start)
+                .service(auth::oauth::callback)
+                .service(me::profile::get_me)
+                .service(me::profile::update_me)
+                .service(me::profile::delete_me)
+                .service(me::export::export_me)
+                .service(me::tokens::list_tokens)
+                .service(me::tokens::create_token)
+                .service(me::tokens::revoke_token)
+                .service(me::sessions::list)
+                .service(me::sessions::revoke)
+                .service(me::sessions::change_password)
                 .service(causes::list)
                 .service(causes::get)
                 .service(causes::follow)
@@ -121,26 +115,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::profile::get)
                 .service(organisations::profile::update)
                 .service(organisations::profile::delete)
-                .service(teams::list_members)
-                .service(teams::invite)
-                .service(teams::change_member_role)
-                .service(teams::remove_member)
-                .service(teams::organisation_invitations)
-                .service(teams::revoke_invitation)
-                .service(teams::my_invitations)
-                .service(teams::accept_invitation)
-                .service(teams::decline_invitation)
+                .service(organisations::team::list_members)
+                .service(invitations::invite)
+                .service(organisations::team::change_member_role)
+                .service(organisations::team::remove_member)
+                .service(invitations::organisation_invitations)
+                .service(invitations::revoke_invitation)
+                .service(invitations::my_invitations)
+                .service(invitations::accept_invitation)
+                .service(invitations::decline_invitation)
                 .service(organisations::directory::related)
-                .service(verification::get)
-                .service(verification::set)
-                .service(follows::follow_state)
-                .service(follows::follow)
-                .service(follows::unfollow)
-                .service(follows::followers)
-                .service(follows::my_following)
-                .service(follows::my_suggestions)
+                .service(organisations::verification::get)
+                .service(organisations::verification::set)
+                .service(organisations::follows::follow_state)
+                .service(organisations::follows::follow)
+                .service(organisations::follows::unfollow)
+                .service(organisations::follows::followers)
+                .service(me::following::my_following)
+                .service(me::following::my_suggestions)
                 .service(updates::posts::create)
-                .service(atom::organisation_feed)
+                .service(updates::atom::organisation_feed)
                 .service(updates::posts::list_for_organisation)
                 .service(updates::posts::get)
                 .service(updates::posts::edit)
@@ -153,8 +147,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(updates::comments::report_comment)
                 .service(updates::feed::feed)
                 .service(updates::feed::cause_updates)
-                .service(updates::notifications::my_notifications)
-                .service(updates::notifications::read_notifications)
+                .service(me::notifications::my_notifications)
+                .service(me::notifications::read_notifications)
                 .service(donations::give::create)
                 .service(donations::read::get)
                 .service(donations::read::mine)

@@ -194,10 +194,7 @@ impl TryFrom<&ensemble_wire::NewDonation> for NewGift {
                 amount_minor,
                 currency: currency.code.to_owned(),
             },
-            recurring: body.recurring.map(|r| match r {
-                ensemble_wire::Recurrence::Monthly => Recurrence::Monthly,
-                ensemble_wire::Recurrence::Yearly => Recurrence::Yearly,
-            }),
+            recurring: body.recurring.map(Recurrence::from),
             consent: Consent {
                 anonymous: body.anonymous,
                 share_contact: body.share_contact,

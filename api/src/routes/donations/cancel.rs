@@ -5,7 +5,7 @@ use actix_web::web::{self, Data, Path};
 use ensemble_wire::Code;
 use ensemble_wire::Donation;
 
-use super::{to_wire, visible};
+use super::visible;
 use crate::auth::{Auth, Write};
 use crate::db::Db;
 use crate::db::donations::{self as store, LiveRecurring};
@@ -62,5 +62,9 @@ pub async fn cancel(
     db.run(move |conn| Ok(store::cancel(conn, gift.provider, gift.id)?))
         .await?;
     let seen = visible(&db, &id, auth.user_id).await?;
-    Ok(web::Json(to_wire(seen.row, &seen.payments, seen.viewer)))
+    Ok(web::Json(crate::convert::donation(
+        seen.row,
+        &seen.payments,
+        seen.viewer,
+    )))
 }

@@ -7,7 +7,7 @@ use actix_web::web::{Bytes, Data};
 use actix_web::{HttpResponse, get};
 use futures_util::stream;
 
-use super::{decimal, to_wire};
+use super::decimal;
 use crate::auth::{AtLeastAdmin, OrgRole};
 use crate::db::Db;
 use crate::db::donations::{self as store, Of};
@@ -41,7 +41,7 @@ fn lines(rows: Vec<store::Row>, payments: &[store::PaymentRow]) -> String {
             .collect();
         let received: i64 = paid.iter().map(|p| p.amount_minor).sum();
         let (status, recurring) = (row.status, row.recurring);
-        let donation = to_wire(row, payments, Viewer::Organisation);
+        let donation = crate::convert::donation(row, payments, Viewer::Organisation);
         let fields = [
             donation.id.clone(),
             donation.created_at.to_rfc3339(),

@@ -5,7 +5,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, post};
 use ensemble_wire::{Donation, NewDonation};
 
-use super::{to_wire, visible};
+use super::visible;
 use crate::auth::{Auth, Write};
 use crate::db::StoreError;
 use crate::db::donations::{self as store};
@@ -93,7 +93,7 @@ pub async fn create(
             .await?;
     }
     let seen = visible(&db, &id.to_string(), donor).await?;
-    let donation = to_wire(seen.row, &seen.payments, seen.viewer);
+    let donation = crate::convert::donation(seen.row, &seen.payments, seen.viewer);
     let mut response = if created {
         HttpResponse::Created()
     } else {

@@ -13,79 +13,12 @@ pub mod receipt;
 pub mod sandbox;
 pub mod webhook;
 
-use chrono::{DateTime, Utc};
-use ensemble_wire::{Donation, OrganisationRef, Payment};
-
 use crate::db::StoreError;
 use crate::db::donations::{self as store, PaymentRow, Row};
 use crate::db::{Db, teams};
-use crate::domain::donations::{Consent, DonorRecord, DonorView, Viewer, donor_view};
+use crate::domain::donations::Viewer;
 use crate::domain::organisations::Role;
 use crate::error::ApiError;
-
-fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
-    DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
-}
-
-/// What `viewer` may see of the donor of `row`: the one privacy rule,
-/// `domain::donations::donor_view`, applied to the stored donation.
-fn donor_seen(row: &Row, viewer: Viewer) -> DonorView {
-    donor_view(
-        viewer,
-        row.donor.as_ref().map(|d| DonorRecord {
-            name: &d.name,
-            email: &d.email,
-        }),
-        Consent {
-            anonymous: row.anonymous,
-            share_contact: row.share_contact,
-        },
-    )
-}
-
-/// The donation as `viewer` may see it.
-pub(crate) fn to_wire(row: Row, payments: &[PaymentRow], viewer: Viewer) -> Donation {
-    let donor = donor_seen(&row, viewer);
-    let status = row.status;
-    Donation {
-        id: row.id.to_string(),
-        organisation: OrganisationRef {
-            slug: row.organisation.slug,
-            name: row.organisation.name,
-            logo_url: row.organisation.logo_url,
-            verification_status: row.organisation.verification_status.into(),
-        },
-        amount_minor: row.amount_minor,
-        currency: row.currency,
-        recurring: row.recurring.map(Into::into),
-        status: status.into(),
-        anonymous: row.anonymous,
-        share_contact: row.share_contact,
-        message: row.message,
-        test: row.provider.is_test(),
-        checkout_url: if status == crate::domain::donations::Status::Pending
-            && viewer == Viewer::Donor
-        {
-            row.checkout_url
-        } else {
-            None
-        },
-        donor_name: donor.name,
-        donor_email: donor.email,
-        payments: payments
-            .iter()
-            .filter(|p| p.donation_id == row.id)
-            .map(|p| Payment {
-                amount_minor: p.amount_minor,
-                currency: p.currency.clone(),
-                status: p.status.into(),
-                receipt_number: p.receipt_number.clone(),
-                paid_at: utc(p.paid_at),
-            })
-            .collect(),
-        created_at: utc(row.created_at),
-    }
-}
 
 /// A donation as the signed-in person may see it.
 struct Visible {

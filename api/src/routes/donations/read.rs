@@ -5,7 +5,7 @@ use actix_web::get;
 use actix_web::web::{self, Data, Path};
 use ensemble_wire::{Donation, Page};
 
-use super::{to_wire, visible};
+use super::visible;
 use crate::auth::{AtLeastAdmin, Auth, OrgRole, Read};
 use crate::db::Db;
 use crate::db::donations::{self as store, Of};
@@ -34,7 +34,11 @@ pub async fn get(
     id: Path<String>,
 ) -> Result<web::Json<Donation>, ApiError> {
     let seen = visible(&db, &id, auth.user_id).await?;
-    Ok(web::Json(to_wire(seen.row, &seen.payments, seen.viewer)))
+    Ok(web::Json(crate::convert::donation(
+        seen.row,
+        &seen.payments,
+        seen.viewer,
+    )))
 }
 
 /// A page of donations, as `viewer` sees them.
@@ -59,7 +63,7 @@ async fn page(
     Ok(Page {
         items: rows
             .into_iter()
-            .map(|r| to_wire(r, &payments, viewer))
+            .map(|r| crate::convert::donation(r, &payments, viewer))
             .collect(),
         next_cursor,
     })

@@ -7,8 +7,9 @@ use actix_web::{HttpResponse, get};
 use ensemble_wire::Code;
 
 use super::html::{TEST_BANNER, escape, page};
-use super::{decimal, utc, visible};
+use super::{decimal, visible};
 use crate::auth::{Auth, Read};
+use crate::convert::utc;
 use crate::db::Db;
 use crate::domain::donations::PaymentStatus;
 use crate::error::ApiError;
@@ -46,7 +47,7 @@ pub async fn receipt(
     };
     let row = &seen.row;
     let test = row.provider.is_test();
-    let donor = super::donor_seen(row, seen.viewer)
+    let donor = crate::convert::donor_seen(row, seen.viewer)
         .name
         .map_or_else(|| "an anonymous donor".to_owned(), |name| escape(&name));
     let registration = first

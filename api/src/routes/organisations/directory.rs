@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
-use chrono::{DateTime, Utc};
 use ensemble_wire::Code;
 use ensemble_wire::{Organisation, Page};
 use serde::Deserialize;
@@ -163,7 +162,7 @@ pub async fn list(
     Ok(HttpResponse::Ok()
         .insert_header((header::VARY, "Accept-Language"))
         .json(Page {
-            items: cards.into_iter().map(card_to_wire).collect(),
+            items: cards.into_iter().map(Organisation::from).collect(),
             next_cursor,
         }))
 }
@@ -178,24 +177,6 @@ fn split_cards(mut cards: Vec<Card>, limit: Limit, sort: Sort) -> (Vec<Card>, Op
         (cards, None)
     }
 }
-
-pub fn card_to_wire(card: Card) -> Organisation {
-    Organisation {
-        id: card.id.to_string(),
-        slug: card.slug,
-        name: card.name,
-        mission: card.shown_mission,
-        language: card.shown_language,
-        country: card.country,
-        logo_url: card.logo_url,
-        followers_count: card.followers_count,
-        verification_status: card.verification_status.into(),
-        created_at: DateTime::<Utc>::from_naive_utc_and_offset(card.created_at, Utc),
-    }
-}
-
-/// How many related organisations at most.
-const RELATED_MAX: i64 = 12;
 
 /// Organisations related to this one: the most often followed by the same people, then
 /// those sharing its causes.
@@ -219,28 +200,13 @@ pub async fn related(
     let cards = db
         .run(move |conn| {
             let id = store::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
-            let mut ids = search_store::co_followed(conn, id, RELATED_MAX)?;
-            if ids.len() < RELATED_MAX as usize {
-                for other in search_store::sharing_causes(conn, id, RELATED_MAX * 2)? {
-                    if ids.len() < RELATED_MAX as usize && !ids.contains(&other) {
-                        ids.push(other);
-                    }
-                }
-            }
-            let filters = Filters {
-                ids: Some(ids.clone()),
-                ..Filters::default()
-            };
-            let mut cards =
-                search_store::search(conn, &filters, Sort::Recent, None, lang.code(), RELATED_MAX)?;
-            cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
-            Ok(cards)
+            Ok(search_store::related(conn, id, lang.code())?)
         })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::VARY, "Accept-Language"))
         .json(Page {
-            items: cards.into_iter().map(card_to_wire).collect(),
+            items: cards.into_iter().map(Organisation::from).collect(),
             next_cursor: None,
         }))
 }

@@ -4,51 +4,18 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, patch, post};
-use chrono::{DateTime, Utc};
 use ensemble_wire::Code;
-use ensemble_wire::{NewOrganisation, OrganisationProfile, Registration, UpdateOrganisation};
+use ensemble_wire::{NewOrganisation, OrganisationProfile, UpdateOrganisation};
 
 use crate::auth::{AtLeastAdmin, Auth, OrgRole, Write};
 use crate::db::Db;
 use crate::db::StoreError;
-use crate::db::organisations::{self as store, Profile};
-use crate::domain::markdown;
+use crate::db::organisations::{self as store};
 use crate::domain::organisations::{ProfileEdit, Role};
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::API_PREFIX;
 use ensemble_wire::Lang;
-
-fn to_profile(profile: Profile) -> OrganisationProfile {
-    let row = profile.row;
-    OrganisationProfile {
-        id: row.id.to_string(),
-        slug: row.slug,
-        description_html: markdown::to_safe_html(&row.description),
-        name: row.name,
-        mission: row.mission,
-        description: row.description,
-        language: row.text_language,
-        text_languages: profile.text_languages,
-        website: row.website,
-        links: profile.links,
-        logo_url: row.logo_url,
-        country: row.country,
-        city: row.city,
-        founded_year: row.founded_year,
-        languages: profile.languages,
-        causes: profile.causes,
-        registration: row
-            .registry
-            .zip(row.registration_number)
-            .map(|(registry, number)| Registration { registry, number }),
-        verification_status: row.verification_status.into(),
-        followers_count: row.followers_count,
-        donation_totals: Vec::new(),
-        test_donation_totals: Vec::new(),
-        created_at: DateTime::<Utc>::from_naive_utc_and_offset(row.created_at, Utc),
-    }
-}
 
 async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationProfile, ApiError> {
     db.run(move |conn| {
@@ -60,7 +27,7 @@ async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationP
     .await
     .map_err(ApiError::from)
     .map(|(profile, totals)| {
-        let mut wire = to_profile(profile);
+        let mut wire = OrganisationProfile::from(profile);
         for total in totals {
             let entry = ensemble_wire::DonationTotal {
                 currency: total.currency,

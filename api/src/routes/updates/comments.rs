@@ -3,9 +3,9 @@
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
 use ensemble_wire::Code;
-use ensemble_wire::{Comment, NewComment, NewReport, Page, PersonRef, ReportReason};
+use ensemble_wire::{Comment, NewComment, NewReport, Page, ReportReason};
 
-use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id, utc};
+use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{Auth, CommentModerator, Write};
 use crate::db::StoreError;
@@ -17,21 +17,6 @@ use crate::domain::updates as updates_rules;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::PageParams;
-
-pub(crate) fn comment_to_wire(row: comments::CommentRow) -> Comment {
-    Comment {
-        id: row.id.to_string(),
-        update_id: row.update_id.to_string(),
-        parent_id: row.parent_id.map(|p| p.to_string()),
-        author: PersonRef {
-            user_id: row.author_id.to_string(),
-            display_name: row.author_name,
-            avatar_url: row.author_avatar,
-        },
-        body: row.body,
-        created_at: utc(row.created_at),
-    }
-}
 
 /// An update's comments and replies, oldest first; a reply names its comment in
 /// `parent_id`. Public.
@@ -61,7 +46,7 @@ pub async fn list_comments(
         .await?;
     let (rows, next_cursor) = split_page(rows, limit, comments::CommentRow::key);
     Ok(web::Json(Page {
-        items: rows.into_iter().map(comment_to_wire).collect(),
+        items: rows.into_iter().map(Comment::from).collect(),
         next_cursor,
     }))
 }
@@ -109,7 +94,7 @@ pub async fn create_comment(
             comments::find(conn, comment)?.ok_or(StoreError::NotFound("comment"))
         })
         .await?;
-    Ok(HttpResponse::Created().json(comment_to_wire(row)))
+    Ok(HttpResponse::Created().json(Comment::from(row)))
 }
 
 /// Delete a comment and its replies: its author, or the organisation's admins and owners

@@ -1,25 +1,22 @@
-//! Updates over HTTP: an organisation's news (`posts`), reactions, comments and their
-//! reports, the feeds that gather them (`feed`), and notifications. The shared pieces here:
-//! an update on the wire, and a page of updates with the reader's reactions.
+//! Updates over HTTP: an organisation's news (`posts`) and its Atom feed (`atom`),
+//! reactions, comments and their reports, and the feeds that gather updates (`feed`). The
+//! shared piece here: a page of updates with the reader's reactions.
 
+pub mod atom;
 pub mod comments;
 pub mod feed;
-pub mod notifications;
 pub mod posts;
 pub mod reactions;
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use ensemble_wire::{OrganisationRef, Page, Update};
+use ensemble_wire::{Page, Update};
 
 use crate::auth::rate_limit::Limit;
 use crate::db::StoreError;
 use crate::db::updates::{self as store, UpdateRow};
 use crate::db::{Db, DbConnection};
-use crate::domain::markdown;
 use crate::domain::pagination::{Limit as PageLimit, split_page};
-use crate::domain::updates as updates_rules;
 use crate::error::ApiError;
 
 /// Posting limits per person: generous for people, short for scripts.
@@ -35,33 +32,6 @@ const REPORTS_PER_HOUR: Limit = Limit {
     max: 30,
     window: Duration::from_secs(3600),
 };
-
-fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
-    DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
-}
-
-pub fn to_wire(row: UpdateRow, reacted: bool) -> Update {
-    Update {
-        id: row.id.to_string(),
-        organisation: OrganisationRef {
-            slug: row.slug,
-            name: row.name,
-            logo_url: row.logo_url,
-            verification_status: row.verification_status.into(),
-        },
-        body_html: markdown::to_safe_html(&row.body),
-        title: row.title,
-        body: row.body,
-        language: row.language,
-        image_urls: updates_rules::split_images(&row.image_urls),
-        link_url: row.link_url,
-        created_at: utc(row.created_at),
-        edited_at: row.edited_at.map(utc),
-        reactions_count: row.reactions_count,
-        comments_count: row.comments_count,
-        reacted,
-    }
-}
 
 /// A page of updates chosen by `load`, with those the viewer reacted to marked: one trip
 /// to the database pool for both (the feed is the hot path).
@@ -92,7 +62,7 @@ where
             .into_iter()
             .map(|row| {
                 let mine = reacted.contains(&row.id);
-                to_wire(row, mine)
+                crate::convert::update(row, mine)
             })
             .collect(),
         next_cursor,
@@ -114,5 +84,5 @@ async fn load_update(db: &Db, id: i64, viewer: Option<i64>) -> Result<Update, Ap
             Ok((row, reacted))
         })
         .await?;
-    Ok(to_wire(row, reacted))
+    Ok(crate::convert::update(row, reacted))
 }

@@ -3,9 +3,8 @@
 use actix_web::web::Data;
 use actix_web::{HttpResponse, get, post};
 use ensemble_wire::Code;
-use ensemble_wire::{MarkRead, Notification, OrganisationRef, Page, PersonRef};
+use ensemble_wire::{MarkRead, Notification, Page};
 
-use super::utc;
 use crate::auth::{Auth, Read, Write};
 use crate::db::{Db, notifications};
 use crate::domain::pagination::{KeysetAfter, split_page};
@@ -13,29 +12,6 @@ use crate::domain::text::field_error;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::PageParams;
-
-pub(crate) fn notification_to_wire(row: notifications::Row) -> Notification {
-    Notification {
-        id: row.id.to_string(),
-        kind: row.kind.into(),
-        actor: row.actor.map(|actor| PersonRef {
-            user_id: actor.id.to_string(),
-            display_name: actor.display_name,
-            avatar_url: actor.avatar_url,
-        }),
-        organisation: row.organisation.map(|o| OrganisationRef {
-            slug: o.slug,
-            name: o.name,
-            logo_url: o.logo_url,
-            verification_status: o.verification_status.into(),
-        }),
-        update_id: row.update_id.map(|id| id.to_string()),
-        comment_id: row.comment_id.map(|id| id.to_string()),
-        role: row.role.map(Into::into),
-        created_at: utc(row.created_at),
-        read: row.read_at.is_some(),
-    }
-}
 
 /// Your notifications, newest first: replies to your comments, comments on your
 /// organisations' updates, roles given to you. `X-Unread-Count` says how many are unread.
@@ -73,7 +49,7 @@ pub async fn my_notifications(
     Ok(HttpResponse::Ok()
         .insert_header(("X-Unread-Count", unread.to_string()))
         .json(Page {
-            items: rows.into_iter().map(notification_to_wire).collect(),
+            items: rows.into_iter().map(Notification::from).collect(),
             next_cursor,
         }))
 }

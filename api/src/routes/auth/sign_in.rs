@@ -20,7 +20,7 @@ use crate::domain::text;
 use crate::domain::users::{Email, NewPassword, display_name};
 use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::me::to_me;
+use ensemble_wire::Me;
 
 fn user_agent(req: &HttpRequest) -> String {
     req.headers()
@@ -56,7 +56,7 @@ fn answer(
         refresh_token,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TTL_SECS,
-        user: to_me(user),
+        user: Me::from(user),
     })
 }
 

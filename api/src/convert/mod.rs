@@ -1,7 +1,28 @@
-//! Between the domain's types and the wire's: one `From` each way, so a status or a role
-//! is mapped in one place and a new variant is a compile error here, not a silent default.
+//! Between what is stored or decided and what is sent: every status, role and row becomes
+//! its wire type here, by `From` where nothing else is needed, else by a function that
+//! says what it needs (the viewer, the language). A new variant is a compile error here,
+//! not a silent default; a handler never builds a wire type field by field.
 
+mod causes;
+mod donations;
+mod export;
+mod follows;
+mod organisations;
+mod updates;
+mod users;
+
+pub use causes::cause;
+pub use donations::{donation, donor_seen};
+pub use updates::update;
+pub use users::session;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire as wire;
+
+/// A stored time (UTC without its zone) as sent.
+pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(at, Utc)
+}
 
 use crate::domain::donations::{PaymentStatus, Recurrence, Status};
 use crate::domain::organisations::Role;
@@ -78,11 +99,4 @@ impl From<verification::Authority> for wire::VerificationActor {
     }
 }
 
-impl From<Recurrence> for wire::Recurrence {
-    fn from(value: Recurrence) -> Self {
-        match value {
-            Recurrence::Monthly => wire::Recurrence::Monthly,
-            Recurrence::Yearly => wire::Recurrence::Yearly,
-        }
-    }
-}
+both_ways!(Recurrence, wire::Recurrence, [Monthly, Yearly]);

@@ -3,38 +3,21 @@
 
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
-use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire::Code;
 use ensemble_wire::{ChangePassword, Page, SessionInfo};
 
-use super::PageParams;
 use crate::auth::extract::Credential;
 use crate::auth::password;
 use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::{Auth, Read, SessionOnly};
 use crate::client_ip::ClientIp;
-use crate::db::sessions::{self, SessionRow};
+use crate::db::sessions::{self};
 use crate::db::{Db, users};
 use crate::domain::pagination::{TextKeysetAfter, split_page};
 use crate::domain::users::NewPassword;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
-
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(t, Utc)
-}
-
-/// A session as listed; `current` is the one the request came with.
-pub fn to_wire(row: SessionRow, current: Option<&str>) -> SessionInfo {
-    SessionInfo {
-        current: current == Some(row.id.as_str()),
-        id: row.id,
-        user_agent: row.user_agent,
-        created_at: utc(row.created_at),
-        last_used_at: utc(row.last_used_at),
-        revoked_at: row.revoked_at.map(utc),
-    }
-}
+use crate::routes::PageParams;
 
 fn session_of<R: crate::auth::extract::Requirement>(auth: &Auth<R>) -> Option<String> {
     match &auth.credential {
@@ -73,7 +56,7 @@ pub async fn list(
     Ok(web::Json(Page {
         items: rows
             .into_iter()
-            .map(|row| to_wire(row, current.as_deref()))
+            .map(|row| crate::convert::session(row, current.as_deref()))
             .collect(),
         next_cursor,
     }))

@@ -1,0 +1,27 @@
+//! Follows: who follows an organisation, and what someone follows.
+
+use ensemble_wire::{Followed, Follower};
+
+use super::utc;
+use crate::db::follows::{FollowedRow, FollowerRow};
+
+impl From<FollowerRow> for Follower {
+    fn from(row: FollowerRow) -> Self {
+        Follower {
+            user_id: row.user_id.to_string(),
+            display_name: row.display_name,
+            avatar_url: row.avatar_url,
+            since: utc(row.created_at),
+        }
+    }
+}
+
+impl From<FollowedRow> for Followed {
+    fn from(row: FollowedRow) -> Self {
+        Followed {
+            slug: row.slug,
+            name: row.name,
+            since: utc(row.since),
+        }
+    }
+}

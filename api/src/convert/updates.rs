@@ -1,0 +1,71 @@
+//! Updates, their comments, and notifications.
+
+use ensemble_wire::{Comment, Notification, OrganisationRef, PersonRef, Update};
+
+use super::utc;
+use crate::db::comments::CommentRow;
+use crate::db::notifications;
+use crate::db::updates::UpdateRow;
+use crate::domain::markdown;
+use crate::domain::updates::split_images;
+
+/// An update; `reacted` says whether the reader reacted to it.
+pub fn update(row: UpdateRow, reacted: bool) -> Update {
+    Update {
+        id: row.id.to_string(),
+        organisation: OrganisationRef {
+            slug: row.slug,
+            name: row.name,
+            logo_url: row.logo_url,
+            verification_status: row.verification_status.into(),
+        },
+        body_html: markdown::to_safe_html(&row.body),
+        title: row.title,
+        body: row.body,
+        language: row.language,
+        image_urls: split_images(&row.image_urls),
+        link_url: row.link_url,
+        created_at: utc(row.created_at),
+        edited_at: row.edited_at.map(utc),
+        reactions_count: row.reactions_count,
+        comments_count: row.comments_count,
+        reacted,
+    }
+}
+
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Self {
+        Comment {
+            id: row.id.to_string(),
+            update_id: row.update_id.to_string(),
+            parent_id: row.parent_id.map(|p| p.to_string()),
+            author: PersonRef {
+                user_id: row.author_id.to_string(),
+                display_name: row.author_name,
+                avatar_url: row.author_avatar,
+            },
+            body: row.body,
+            created_at: utc(row.created_at),
+        }
+    }
+}
+
+impl From<notifications::Row> for Notification {
+    fn from(row: notifications::Row) -> Self {
+        Notification {
+            id: row.id.to_string(),
+            kind: row.kind.into(),
+            actor: row.actor.map(|actor| PersonRef {
+                user_id: actor.id.to_string(),
+                display_name: actor.display_name,
+                avatar_url: actor.avatar_url,
+            }),
+            organisation: row.organisation.map(Into::into),
+            update_id: row.update_id.map(|id| id.to_string()),
+            comment_id: row.comment_id.map(|id| id.to_string()),
+            role: row.role.map(Into::into),
+            created_at: utc(row.created_at),
+            read: row.read_at.is_some(),
+        }
+    }
+}

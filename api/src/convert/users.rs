@@ -1,0 +1,49 @@
+//! People: the signed-in person, their sessions and API tokens.
+
+use ensemble_wire::{ApiToken, Me, SessionInfo};
+
+use super::utc;
+use crate::db::sessions::{ApiTokenRow, SessionRow};
+use crate::db::users::UserRow;
+
+impl From<UserRow> for Me {
+    fn from(row: UserRow) -> Self {
+        Me {
+            id: row.id.to_string(),
+            email: row.email,
+            email_verified: row.email_verified,
+            display_name: row.display_name,
+            avatar_url: row.avatar_url,
+            bio: row.bio,
+            locale: row.locale,
+            country: row.country,
+            follows_public: row.follows_public,
+            is_admin: row.is_admin,
+            created_at: utc(row.created_at),
+        }
+    }
+}
+
+impl From<ApiTokenRow> for ApiToken {
+    fn from(row: ApiTokenRow) -> Self {
+        ApiToken {
+            id: row.id,
+            name: row.name,
+            scope: row.scope.into(),
+            created_at: utc(row.created_at),
+            last_used_at: row.last_used_at.map(utc),
+        }
+    }
+}
+
+/// A session as listed; `current` is the one the request came with.
+pub fn session(row: SessionRow, current: Option<&str>) -> SessionInfo {
+    SessionInfo {
+        current: current == Some(row.id.as_str()),
+        id: row.id,
+        user_agent: row.user_agent,
+        created_at: utc(row.created_at),
+        last_used_at: utc(row.last_used_at),
+        revoked_at: row.revoked_at.map(utc),
+    }
+}
