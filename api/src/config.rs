@@ -268,7 +268,7 @@ impl Settings {
     /// the other is a configuration error, reported at start).
     pub fn oauth_providers(&self) -> anyhow::Result<Vec<oauth::Provider>> {
         let mut providers = Vec::new();
-        let mut add = |id: &'static str,
+        let mut add = |id: oauth::SignInProvider,
                        name: &str,
                        client: (&Option<String>, &Option<Secret>),
                        protocol: Protocol| {
@@ -292,7 +292,7 @@ impl Settings {
             }
         };
         add(
-            "google",
+            oauth::SignInProvider::Google,
             "Google",
             (&self.google_client_id, &self.google_client_secret),
             Protocol::Oidc {
@@ -300,7 +300,7 @@ impl Settings {
             },
         )?;
         add(
-            "facebook",
+            oauth::SignInProvider::Facebook,
             "Facebook",
             (&self.facebook_client_id, &self.facebook_client_secret),
             Protocol::Facebook {
@@ -310,7 +310,7 @@ impl Settings {
         )?;
         match &self.oidc_issuer {
             Some(issuer) => add(
-                "oidc",
+                oauth::SignInProvider::Oidc,
                 &self.oidc_name,
                 (&self.oidc_client_id, &self.oidc_client_secret),
                 Protocol::Oidc {

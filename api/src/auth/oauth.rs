@@ -28,15 +28,14 @@ pub enum Protocol {
 
 #[derive(Debug, Clone)]
 pub struct Provider {
-    /// `google`, `facebook` or `oidc`: the path segment of `/auth/oauth/{provider}/…`.
-    pub id: &'static str,
+    pub id: SignInProvider,
     pub name: String,
     pub client_id: String,
     pub client_secret: Secret,
     pub protocol: Protocol,
 }
 
-pub use crate::domain::credentials::Identity;
+pub use crate::domain::credentials::{Identity, SignInProvider};
 
 /// Why a sign-in through a provider failed; the code is shown to the web app.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +67,7 @@ pub struct OAuth {
     providers: Vec<Provider>,
     public_url: Url,
     http: reqwest::Client,
-    discovered: Mutex<HashMap<&'static str, Discovery>>,
+    discovered: Mutex<HashMap<SignInProvider, Discovery>>,
 }
 
 /// A PKCE pair: the verifier we keep, the S256 challenge we send.
@@ -100,14 +99,14 @@ impl OAuth {
         self.providers
             .iter()
             .map(|p| AuthProvider {
-                id: p.id.to_owned(),
+                id: p.id.as_str().to_owned(),
                 name: p.name.clone(),
             })
             .collect()
     }
 
     pub fn provider(&self, id: &str) -> Option<&Provider> {
-        self.providers.iter().find(|p| p.id == id)
+        self.providers.iter().find(|p| p.id.as_str() == id)
     }
 
     /// Where the provider sends the browser back to.
@@ -117,7 +116,7 @@ impl OAuth {
     }
 
     async fn discovery(&self, provider: &Provider, issuer: &Url) -> Result<Discovery, OAuthError> {
-        if let Some(found) = self.lock().get(provider.id) {
+        if let Some(found) = self.lock().get(&provider.id) {
             return Ok(found.clone());
         }
         let url = format!(
@@ -135,7 +134,7 @@ impl OAuth {
         Ok(discovery)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, Discovery>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SignInProvider, Discovery>> {
         self.discovered.lock().unwrap_or_else(|e| e.into_inner())
     }
 

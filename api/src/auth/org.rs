@@ -164,10 +164,10 @@ impl FromRequest for CommentModerator {
             let user_id = auth.user_id;
             let allowed = db
                 .run(move |conn| {
-                    let (_, organisation_id, author_id) = comments::context(conn, comment_id)?
+                    let comment = comments::context(conn, comment_id)?
                         .ok_or(StoreError::NotFound("comment"))?;
-                    let role = teams::member_role(conn, organisation_id, user_id)?;
-                    Ok(author_id == user_id || role.is_some_and(|r| r >= Role::Admin))
+                    let role = teams::member_role(conn, comment.organisation_id, user_id)?;
+                    Ok(comment.author_id == user_id || role.is_some_and(|r| r >= Role::Admin))
                 })
                 .await?;
             if allowed {

@@ -22,7 +22,7 @@ impl From<Snapshot> for Export {
                 .identities
                 .into_iter()
                 .map(|i| LinkedIdentity {
-                    provider: i.provider,
+                    provider: i.provider.as_str().to_owned(),
                     email: i.email,
                     created_at: utc(i.created_at),
                 })

@@ -14,7 +14,7 @@ mod users;
 pub use causes::cause;
 pub use donations::{donation, donor_seen};
 pub use updates::update;
-pub use users::session;
+pub use users::{created_token, session};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use ensemble_wire as wire;
@@ -100,3 +100,8 @@ impl From<verification::Authority> for wire::VerificationActor {
 }
 
 both_ways!(Recurrence, wire::Recurrence, [Monthly, Yearly]);
+both_ways!(
+    crate::domain::updates::ReportReason,
+    wire::ReportReason,
+    [Spam, Abuse, Other]
+);

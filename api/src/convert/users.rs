@@ -1,6 +1,6 @@
 //! People: the signed-in person, their sessions and API tokens.
 
-use ensemble_wire::{ApiToken, Me, SessionInfo};
+use ensemble_wire::{ApiToken, CreatedApiToken, Me, SessionInfo};
 
 use super::utc;
 use crate::db::sessions::{ApiTokenRow, SessionRow};
@@ -45,5 +45,16 @@ pub fn session(row: SessionRow, current: Option<&str>) -> SessionInfo {
         created_at: utc(row.created_at),
         last_used_at: utc(row.last_used_at),
         revoked_at: row.revoked_at.map(utc),
+    }
+}
+
+/// A token just created, with its secret (shown this once).
+pub fn created_token(row: ApiTokenRow, secret: String) -> CreatedApiToken {
+    CreatedApiToken {
+        id: row.id,
+        name: row.name,
+        scope: row.scope.into(),
+        created_at: utc(row.created_at),
+        token: secret,
     }
 }

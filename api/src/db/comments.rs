@@ -9,6 +9,7 @@ use super::schema::{comment_reports, comments, organisation_members, updates, us
 use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
+use crate::domain::updates::{NewComment, Report};
 
 /// A comment with its author.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -83,16 +84,22 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<CommentRow>>
         .optional()
 }
 
+/// Where a comment is, and who wrote it.
+#[derive(Debug, Clone, Copy, Queryable, Selectable)]
+#[diesel(table_name = comments)]
+pub struct Context {
+    pub update_id: i64,
+    #[diesel(select_expression = updates::organisation_id)]
+    pub organisation_id: i64,
+    pub author_id: i64,
+}
+
 /// The update, organisation and author of a comment.
-pub fn context(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(i64, i64, i64)>> {
+pub fn context(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Context>> {
     comments::table
         .inner_join(updates::table)
         .filter(comments::id.eq(id))
-        .select((
-            comments::update_id,
-            updates::organisation_id,
-            comments::author_id,
-        ))
+        .select(Context::as_select())
         .first(conn)
         .optional()
 }
@@ -103,9 +110,9 @@ pub fn create(
     conn: &mut DbConnection,
     update_id: i64,
     author_id: i64,
-    parent_id: Option<i64>,
-    body: &str,
+    comment: &NewComment,
 ) -> Result<i64, StoreError> {
+    let (parent_id, body) = (comment.parent_id, comment.body.as_str());
     write_transaction(conn, |conn| {
         let organisation_id: i64 = updates::table
             .find(update_id)
@@ -181,12 +188,12 @@ pub fn create(
 /// Deletes a comment and its replies, keeping the update's count exact.
 pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
-        let Some((update_id, _, _)) = context(conn, id)? else {
+        let Some(comment) = context(conn, id)? else {
             return Err(StoreError::NotFound("comment"));
         };
         diesel::delete(comments::table.filter(comments::parent_id.eq(id))).execute(conn)?;
         diesel::delete(comments::table.find(id)).execute(conn)?;
-        recount(conn, &[update_id])?;
+        recount(conn, &[comment.update_id])?;
         Ok(())
     })
 }
@@ -245,8 +252,7 @@ pub fn report(
     conn: &mut DbConnection,
     comment_id: i64,
     user_id: i64,
-    reason: &str,
-    note: &str,
+    report: &Report,
 ) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         let already = comment_reports::table
@@ -258,8 +264,8 @@ pub fn report(
                 .values((
                     comment_reports::comment_id.eq(comment_id),
                     comment_reports::user_id.eq(user_id),
-                    comment_reports::reason.eq(reason),
-                    comment_reports::note.eq(note),
+                    comment_reports::reason.eq(report.reason),
+                    comment_reports::note.eq(&report.note),
                     comment_reports::created_at.eq(now()),
                 ))
                 .execute(conn)?;

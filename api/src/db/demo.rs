@@ -12,13 +12,14 @@ use serde::Deserialize;
 use super::organisations;
 use super::schema::organisations as organisations_table;
 use super::users::{self, NewUser};
-use super::verification::{self, Decision};
+use super::verification;
 use super::{DbConnection, now};
 use super::{follows, updates};
 use crate::domain::organisations::{self as rules, Role};
 use crate::domain::organisations::{ProfileChanges, ProfileEdit, ProfileLists};
 use crate::domain::text;
 use crate::domain::updates as updates_rules;
+use crate::domain::verification::Decision;
 use crate::domain::verification::{Authority, Status};
 
 const DEMO: &str = include_str!("../../data/demo.json");

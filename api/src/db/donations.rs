@@ -65,8 +65,8 @@ pub fn create_pending(
                 donations::provider.eq(new.provider),
                 donations::idempotency_key.eq(new.idempotency_key.as_ref().map(|k| k.as_str())),
                 donations::request_hash.eq(&new.request_hash),
-                donations::receipt_name.eq(&checked.0),
-                donations::receipt_registration.eq(&checked.1),
+                donations::receipt_name.eq(&checked.name),
+                donations::receipt_registration.eq(&checked.registration),
                 donations::created_at.eq(at),
                 donations::updated_at.eq(at),
             ))
@@ -91,37 +91,42 @@ pub fn create_pending(
     }
 }
 
-/// The checked name and registration of a verified organisation (`None` unless verified).
+/// The identity the platform checked, as receipts print it.
+pub struct CheckedIdentity {
+    pub name: String,
+    /// Registry and number, e.g. "RNA W751234567".
+    pub registration: Option<String>,
+}
+
+/// The checked identity of an organisation that may receive gifts (`None` otherwise).
 fn checked_identity(
     conn: &mut DbConnection,
     organisation_id: i64,
-) -> QueryResult<Option<(String, Option<String>)>> {
-    #[derive(Queryable)]
+) -> QueryResult<Option<CheckedIdentity>> {
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = organisations)]
     struct Checked {
-        status: verification::Status,
+        verification_status: verification::Status,
         name: String,
         verified_name: Option<String>,
-        registry: Option<String>,
-        number: Option<String>,
+        verified_registry: Option<String>,
+        verified_registration_number: Option<String>,
     }
     let found: Option<Checked> = organisations::table
         .find(organisation_id)
-        .select((
-            organisations::verification_status,
-            organisations::name,
-            organisations::verified_name,
-            organisations::verified_registry,
-            organisations::verified_registration_number,
-        ))
+        .select(Checked::as_select())
         .first(conn)
         .optional()?;
     Ok(found.and_then(|c| {
-        c.status.receives_gifts().then(|| {
-            (
-                c.verified_name.unwrap_or(c.name),
-                c.registry.zip(c.number).map(|(r, n)| format!("{r} {n}")),
-            )
-        })
+        c.verification_status
+            .receives_gifts()
+            .then(|| CheckedIdentity {
+                name: c.verified_name.unwrap_or(c.name),
+                registration: c
+                    .verified_registry
+                    .zip(c.verified_registration_number)
+                    .map(|(r, n)| format!("{r} {n}")),
+            })
     }))
 }
 
@@ -197,7 +202,8 @@ pub struct Row {
 }
 
 /// A payment received.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = donation_payments)]
 pub struct PaymentRow {
     pub donation_id: i64,
     pub amount_minor: i64,
@@ -261,16 +267,7 @@ pub fn payments(conn: &mut DbConnection, donation_ids: &[i64]) -> QueryResult<Ve
     donation_payments::table
         .filter(donation_payments::donation_id.eq_any(donation_ids))
         .order((donation_payments::paid_at, donation_payments::id))
-        .select((
-            donation_payments::donation_id,
-            donation_payments::amount_minor,
-            donation_payments::currency,
-            donation_payments::status,
-            donation_payments::receipt_number,
-            donation_payments::paid_at,
-            donation_payments::receipt_name,
-            donation_payments::receipt_registration,
-        ))
+        .select(PaymentRow::as_select())
         .load(conn)
 }
 
@@ -818,10 +815,12 @@ pub fn cancel(conn: &mut DbConnection, provider: Provider, id: i64) -> Result<bo
 }
 
 /// A pending donation to reconcile.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = donations)]
 pub struct StaleRow {
     pub id: i64,
     pub provider: Provider,
+    #[diesel(column_name = provider_checkout_id)]
     pub checkout_id: Option<String>,
     pub created_at: NaiveDateTime,
 }
@@ -831,22 +830,20 @@ pub fn stale_pending(conn: &mut DbConnection, before: NaiveDateTime) -> QueryRes
     donations::table
         .filter(donations::status.eq(Status::Pending))
         .filter(donations::created_at.lt(before))
-        .select((
-            donations::id,
-            donations::provider,
-            donations::provider_checkout_id,
-            donations::created_at,
-        ))
+        .select(StaleRow::as_select())
         .load(conn)
 }
 
 /// A recurring gift that still runs (or may start), which ending an account must stop.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = donations)]
 pub struct LiveRecurring {
     pub id: i64,
     pub status: Status,
     pub provider: Provider,
+    #[diesel(column_name = provider_checkout_id)]
     pub checkout_id: Option<String>,
+    #[diesel(column_name = provider_subscription_id)]
     pub subscription_id: Option<String>,
 }
 
@@ -861,18 +858,13 @@ pub fn live_recurring(conn: &mut DbConnection, of: Of) -> QueryResult<Vec<LiveRe
     };
     query
         .filter(donations::status.eq_any([Status::Pending, Status::Active]))
-        .select((
-            donations::id,
-            donations::status,
-            donations::provider,
-            donations::provider_checkout_id,
-            donations::provider_subscription_id,
-        ))
+        .select(LiveRecurring::as_select())
         .load(conn)
 }
 
 /// A provider event as recorded (for tests and support).
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payment_events)]
 pub struct EventRow {
     pub event_id: String,
     pub kind: String,
@@ -885,12 +877,6 @@ pub fn events(conn: &mut DbConnection, provider: Provider) -> QueryResult<Vec<Ev
     payment_events::table
         .filter(payment_events::provider.eq(provider.as_str()))
         .order(payment_events::received_at)
-        .select((
-            payment_events::event_id,
-            payment_events::kind,
-            payment_events::outcome,
-            payment_events::detail,
-            payment_events::donation_id,
-        ))
+        .select(EventRow::as_select())
         .load(conn)
 }

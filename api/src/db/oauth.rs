@@ -8,13 +8,13 @@ use super::error::StoreError;
 use super::schema::{oauth_states, user_identities};
 use super::users::{NewUser, UserRow};
 use super::{DbConnection, now, write_transaction};
-use crate::domain::credentials::Identity;
+use crate::domain::credentials::{Identity, SignInProvider};
 
 pub const STATE_TTL_MINUTES: i64 = 10;
 
 pub struct NewState<'a> {
     pub state_hash: &'a str,
-    pub provider: &'a str,
+    pub provider: SignInProvider,
     pub code_verifier: &'a str,
     pub nonce: &'a str,
     pub return_to: &'a str,
@@ -47,7 +47,7 @@ pub struct ClaimedState {
 pub fn claim_state(
     conn: &mut DbConnection,
     state_hash: &str,
-    provider: &str,
+    provider: SignInProvider,
 ) -> QueryResult<Option<ClaimedState>> {
     write_transaction(conn, |conn| {
         let found: Option<(String, String, String, NaiveDateTime)> = oauth_states::table
@@ -83,13 +83,13 @@ pub fn claim_state(
 /// provider round trip must never remove someone's password or end their sessions.
 pub fn sign_in_with(
     conn: &mut DbConnection,
-    provider: &str,
+    provider: SignInProvider,
     identity: &Identity,
     locale: &str,
 ) -> Result<UserRow, StoreError> {
     write_transaction(conn, |conn| {
         let linked: Option<i64> = user_identities::table
-            .find((provider, &identity.subject))
+            .find((provider.as_str(), &identity.subject))
             .select(user_identities::user_id)
             .first(conn)
             .optional()?;
@@ -151,7 +151,7 @@ pub fn sign_in_with(
     })
 }
 
-/// The provider accounts linked to a user: (provider, email, linked at).
+/// The provider accounts linked to a user.
 pub fn identities(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<IdentityRow>> {
     user_identities::table
         .filter(user_identities::user_id.eq(user_id))
@@ -164,7 +164,7 @@ pub fn identities(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Iden
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = user_identities)]
 pub struct IdentityRow {
-    pub provider: String,
+    pub provider: SignInProvider,
     pub email: Option<String>,
     pub created_at: NaiveDateTime,
 }

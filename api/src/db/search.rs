@@ -237,11 +237,18 @@ pub fn search_query(
             .push(")");
     }
     if let Some(verified) = filters.verified {
-        conditions.next(&mut sql).push(if verified {
-            "o.verification_status = 'verified'"
-        } else {
-            "o.verification_status <> 'verified'"
-        });
+        conditions
+            .next(&mut sql)
+            .push(if verified {
+                "o.verification_status = "
+            } else {
+                "o.verification_status <> "
+            })
+            .text(
+                crate::domain::verification::Status::Verified
+                    .as_str()
+                    .to_owned(),
+            );
     }
     if let Some(ids) = &filters.ids {
         conditions.next(&mut sql).id_in("o.id", ids, false);

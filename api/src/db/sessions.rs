@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use super::schema::{api_tokens, refresh_tokens, sessions, users};
 use super::{DbConnection, LockTable, StoreError, lock_row, now, write_transaction};
 use crate::domain::credentials::{
-    API_TOKEN_PREFIX, MAX_API_TOKENS, REFRESH_PREFIX, REFRESH_TTL_DAYS, Scope, hash_secret,
-    new_secret,
+    API_TOKEN_PREFIX, MAX_API_TOKENS, NewToken, REFRESH_PREFIX, REFRESH_TTL_DAYS, Scope,
+    hash_secret, new_secret,
 };
 use crate::domain::pagination::TextKeysetAfter;
 use ensemble_wire::Code;
@@ -294,8 +294,7 @@ pub fn list_sessions(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<S
 pub fn create_api_token(
     conn: &mut DbConnection,
     user_id: i64,
-    name: &str,
-    scope: Scope,
+    token: &NewToken,
 ) -> Result<(ApiTokenRow, String), StoreError> {
     write_transaction(conn, |conn| {
         lock_row(conn, LockTable::Users, user_id)?;
@@ -305,7 +304,7 @@ pub fn create_api_token(
                 format!("At most {MAX_API_TOKENS} tokens: revoke one first."),
             ));
         }
-        insert_api_token(conn, user_id, name, scope).map_err(StoreError::from)
+        insert_api_token(conn, user_id, &token.name, token.scope).map_err(StoreError::from)
     })
 }
 
@@ -367,20 +366,32 @@ pub fn principal_for_api_token(
     conn: &mut DbConnection,
     presented: &str,
 ) -> QueryResult<Option<(Principal, Scope)>> {
-    let found: Option<(String, Scope, Option<NaiveDateTime>, i64, bool)> = api_tokens::table
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = api_tokens)]
+    struct Found {
+        id: String,
+        scope: Scope,
+        last_used_at: Option<NaiveDateTime>,
+        #[diesel(select_expression = users::id)]
+        user_id: i64,
+        #[diesel(select_expression = users::is_admin)]
+        is_admin: bool,
+    }
+    let found: Option<Found> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash_secret(presented)))
         .filter(api_tokens::revoked_at.is_null())
-        .select((
-            api_tokens::id,
-            api_tokens::scope,
-            api_tokens::last_used_at,
-            users::id,
-            users::is_admin,
-        ))
+        .select(Found::as_select())
         .first(conn)
         .optional()?;
-    let Some((id, scope, last_used_at, user_id, is_admin)) = found else {
+    let Some(Found {
+        id,
+        scope,
+        last_used_at,
+        user_id,
+        is_admin,
+    }) = found
+    else {
         return Ok(None);
     };
     let at = now();

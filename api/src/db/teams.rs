@@ -46,11 +46,15 @@ pub const INVITATION_DAYS: i64 = 14;
 pub const MAX_PENDING_INVITATIONS: i64 = 100;
 
 /// A team member.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisation_members)]
 pub struct MemberRow {
+    #[diesel(select_expression = users::id)]
     pub user_id: i64,
+    #[diesel(select_expression = users::display_name)]
     pub display_name: String,
     pub role: Role,
+    #[diesel(select_expression = organisation_members::created_at)]
     pub since: NaiveDateTime,
 }
 
@@ -58,12 +62,7 @@ macro_rules! member_rows {
     () => {
         organisation_members::table
             .inner_join(users::table)
-            .select((
-                users::id,
-                users::display_name,
-                organisation_members::role,
-                organisation_members::created_at,
-            ))
+            .select(MemberRow::as_select())
     };
 }
 

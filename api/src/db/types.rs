@@ -90,4 +90,6 @@ text_column!(
     crate::domain::verification::Authority,
     crate::domain::notifications::Kind,
     crate::domain::credentials::Scope,
+    crate::domain::updates::ReportReason,
+    crate::domain::credentials::SignInProvider,
 );

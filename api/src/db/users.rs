@@ -7,7 +7,7 @@ use ensemble_wire::Code;
 use super::error::StoreError;
 use super::schema::users;
 use super::{DbConnection, LockTable, lock_row, now, write_transaction};
-use crate::domain::users::ProfileChanges;
+use crate::domain::users::{ProfileChanges, Registration};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -77,6 +77,29 @@ pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<i64, StoreEr
             ),
             other => other.into(),
         })
+}
+
+/// Creates the account of a registration with its password's hash, and answers it.
+pub fn register(
+    conn: &mut DbConnection,
+    registration: &Registration,
+    password_hash: &str,
+) -> Result<UserRow, StoreError> {
+    let at = now();
+    let id = insert(
+        conn,
+        &NewUser {
+            email: &registration.email.address,
+            email_key: &registration.email.key,
+            email_verified: false,
+            password_hash: Some(password_hash),
+            display_name: &registration.display_name,
+            locale: registration.locale.code(),
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    find(conn, id)?.ok_or(StoreError::NotFound("user"))
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UserRow>> {

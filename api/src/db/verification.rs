@@ -10,9 +10,10 @@ use super::error::StoreError;
 use super::schema::{organisation_members, organisation_verifications, organisations};
 use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::organisations::Role;
-use crate::domain::verification::{Authority, Identity, Status};
+use crate::domain::verification::{Authority, Decision, Identity, Status};
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisation_verifications)]
 pub struct Record {
     pub status: Status,
     pub registry: Option<String>,
@@ -37,26 +38,9 @@ pub fn history(
             organisation_verifications::created_at.desc(),
             organisation_verifications::id.desc(),
         ))
-        .select((
-            organisation_verifications::status,
-            organisation_verifications::registry,
-            organisation_verifications::registration_number,
-            organisation_verifications::note,
-            organisation_verifications::decided_as,
-            organisation_verifications::created_at,
-        ))
+        .select(Record::as_select())
         .load(conn)?;
     Ok((status, records))
-}
-
-/// What a decision or request records.
-pub struct Decision {
-    pub status: Status,
-    pub registration: Option<(String, String)>,
-    /// The name the decider checked, when they say it: refused if it is no longer the
-    /// organisation's.
-    pub name: Option<String>,
-    pub note: String,
 }
 
 fn identity_changed() -> StoreError {
@@ -72,7 +56,8 @@ fn requested_identity(
     conn: &mut DbConnection,
     organisation_id: i64,
 ) -> QueryResult<Option<Identity>> {
-    #[derive(Queryable)]
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = organisation_verifications)]
     struct Entry {
         status: Status,
         name: Option<String>,
@@ -86,13 +71,7 @@ fn requested_identity(
             organisation_verifications::created_at.desc(),
             organisation_verifications::id.desc(),
         ))
-        .select((
-            organisation_verifications::status,
-            organisation_verifications::name,
-            organisation_verifications::registry,
-            organisation_verifications::registration_number,
-            organisation_verifications::website,
-        ))
+        .select(Entry::as_select())
         .first(conn)
         .optional()?;
     Ok(last.and_then(|entry| match (entry.status, entry.name) {

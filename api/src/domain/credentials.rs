@@ -39,6 +39,34 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// The sign-in providers this server can be configured with: the path segment of
+    /// `/auth/oauth/{provider}/…`, and what linked identities are stored under.
+    pub enum SignInProvider {
+        Google = "google",
+        Facebook = "facebook",
+        Oidc = "oidc",
+    }
+}
+
+/// A personal API token asked for: its name (for its owner to recognise it) and scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    pub name: String,
+    pub scope: Scope,
+}
+
+impl TryFrom<ensemble_wire::NewApiToken> for NewToken {
+    type Error = Vec<ensemble_wire::FieldError>;
+
+    fn try_from(body: ensemble_wire::NewApiToken) -> Result<Self, Self::Error> {
+        Ok(NewToken {
+            name: super::text::single_line("name", &body.name, 1, 80).map_err(|e| vec![e])?,
+            scope: body.scope.into(),
+        })
+    }
+}
+
 /// Who a sign-in provider says a person is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {

@@ -49,12 +49,59 @@ pub fn link_url(value: &str) -> Result<String, FieldError> {
 }
 
 /// A comment: plain text, 1 to 2,000 characters.
-pub fn comment(value: &str) -> Result<String, FieldError> {
-    required_text("body", value, 2_000)
+/// A comment, or a reply to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComment {
+    pub body: String,
+    /// The comment replied to (a top-level comment of the same update, which the storage
+    /// checks).
+    pub parent_id: Option<i64>,
 }
 
-pub fn report_note(value: &str) -> Result<String, FieldError> {
-    text::multi_line("note", value, 1_000)
+impl TryFrom<ensemble_wire::NewComment> for NewComment {
+    type Error = Vec<FieldError>;
+
+    fn try_from(wire: ensemble_wire::NewComment) -> Result<Self, Self::Error> {
+        let mut errors = text::FieldErrors::default();
+        let body = errors.keep(required_text("body", &wire.body, 2_000));
+        let parent_id =
+            wire.parent_id.as_deref().and_then(|p| {
+                errors.keep(p.parse::<i64>().map_err(|_| {
+                    field_error("parent_id", Code::InvalidParent, "not a comment's id")
+                }))
+            });
+        errors.finish(NewComment {
+            body: body.unwrap_or_default(),
+            parent_id,
+        })
+    }
+}
+
+crate::text_enum! {
+    /// Why someone reports a comment.
+    pub enum ReportReason {
+        Spam = "spam",
+        Abuse = "abuse",
+        Other = "other",
+    }
+}
+
+/// A report of a comment: why, and what the reporter adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub reason: ReportReason,
+    pub note: String,
+}
+
+impl TryFrom<ensemble_wire::NewReport> for Report {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: ensemble_wire::NewReport) -> Result<Self, Self::Error> {
+        Ok(Report {
+            reason: body.reason.into(),
+            note: text::multi_line("note", &body.note, 1_000).map_err(|e| vec![e])?,
+        })
+    }
 }
 
 /// Image addresses are stored one per line.
@@ -78,7 +125,24 @@ mod tests {
     fn bodies_must_say_something_and_images_are_https() {
         assert_eq!(body(" \n ").unwrap_err().code, "required");
         assert_eq!(body("Hello\n\nworld").unwrap(), "Hello\n\nworld");
-        assert_eq!(comment("a\u{0}").unwrap_err().code, "control_characters");
+        let comment = |body: &str, parent: Option<&str>| {
+            NewComment::try_from(ensemble_wire::NewComment {
+                body: body.to_owned(),
+                parent_id: parent.map(str::to_owned),
+            })
+        };
+        let codes =
+            |errors: Vec<FieldError>| errors.into_iter().map(|e| e.code).collect::<Vec<_>>();
+        assert_eq!(
+            codes(comment("a\u{0}", None).unwrap_err()),
+            ["control_characters"]
+        );
+        // Every field at fault at once.
+        assert_eq!(
+            codes(comment(" ", Some("x")).unwrap_err()),
+            ["required", "invalid_parent"]
+        );
+        assert_eq!(comment("Bravo", Some("12")).unwrap().parent_id, Some(12));
         let http = vec!["http://example.org/a.png".to_owned()];
         assert_eq!(image_urls(&http).unwrap_err().field, "image_urls[0]");
         let five = vec!["https://example.org/a.png".to_owned(); 5];

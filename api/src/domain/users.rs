@@ -119,18 +119,29 @@ const COMMON_PASSWORDS: &[&str] = &[
 ];
 
 impl NewPassword {
+    /// The `password` field of a sign-up.
     pub fn parse(value: &str, email: Option<&Email>) -> Result<Self, FieldError> {
+        Self::parse_field("password", value, email)
+    }
+
+    /// A new password given in `field`; `email` is the account's (a password equal to it is
+    /// refused).
+    pub fn parse_field(
+        field: &str,
+        value: &str,
+        email: Option<&Email>,
+    ) -> Result<Self, FieldError> {
         let count = value.chars().count();
         if count < PASSWORD_MIN {
             return Err(field_error(
-                "password",
+                field,
                 Code::TooShort,
                 format!("must be at least {PASSWORD_MIN} characters"),
             ));
         }
         if count > PASSWORD_MAX {
             return Err(field_error(
-                "password",
+                field,
                 Code::TooLong,
                 format!("must be at most {PASSWORD_MAX} characters"),
             ));
@@ -142,7 +153,7 @@ impl NewPassword {
             || email.is_some_and(|e| lower == e.key)
         {
             return Err(field_error(
-                "password",
+                field,
                 Code::TooCommon,
                 "is too easy to guess: choose a less common password",
             ));
@@ -157,6 +168,46 @@ impl NewPassword {
 
 pub fn display_name(value: &str) -> Result<String, FieldError> {
     super::text::name_line("display_name", value, 1, 80)
+}
+
+/// A new account asked for with a password.
+#[derive(Clone)]
+pub struct Registration {
+    pub email: Email,
+    pub password: NewPassword,
+    pub display_name: String,
+    pub locale: ensemble_wire::Lang,
+}
+
+impl Registration {
+    /// The body parsed, every field's error at once; `locale` when the body names none (the
+    /// language the request was made in).
+    pub fn parse(
+        body: &ensemble_wire::RegisterRequest,
+        locale: ensemble_wire::Lang,
+    ) -> Result<Self, Vec<FieldError>> {
+        let email = Email::parse(&body.email);
+        let password = NewPassword::parse(&body.password, email.as_ref().ok());
+        let name = display_name(&body.display_name);
+        let locale = match &body.locale {
+            Some(code) => super::text::locale("locale", code),
+            None => Ok(locale),
+        };
+        match (email, password, name, locale) {
+            (Ok(email), Ok(password), Ok(display_name), Ok(locale)) => Ok(Self {
+                email,
+                password,
+                display_name,
+                locale,
+            }),
+            (email, password, name, locale) => {
+                Err([email.err(), password.err(), name.err(), locale.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
+        }
+    }
 }
 
 /// Changes to one's profile: `None` leaves a field alone; `Some(None)` clears a nullable one.

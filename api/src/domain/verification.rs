@@ -133,3 +133,37 @@ mod tests {
         }
     }
 }
+
+/// What a decision or a request for review records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub status: Status,
+    /// The registry and number checked.
+    pub registration: Option<(String, String)>,
+    /// The name the decider checked, when they say it: refused if it is no longer the
+    /// organisation's.
+    pub name: Option<String>,
+    pub note: String,
+}
+
+impl TryFrom<ensemble_wire::NewVerification> for Decision {
+    type Error = Vec<ensemble_wire::FieldError>;
+
+    fn try_from(body: ensemble_wire::NewVerification) -> Result<Self, Self::Error> {
+        use super::organisations as rules;
+        let mut errors = super::text::FieldErrors::default();
+        let note = errors.keep(super::text::multi_line("note", &body.note, 2000));
+        let registration = body.registration.and_then(|r| {
+            let registry = errors.keep(rules::registry(&r.registry));
+            let number = errors.keep(rules::registration_number(&r.number));
+            registry.zip(number)
+        });
+        let name = body.name.and_then(|n| errors.keep(rules::name(&n)));
+        errors.finish(Decision {
+            status: body.status.into(),
+            registration,
+            name,
+            note: note.unwrap_or_default(),
+        })
+    }
+}

@@ -88,7 +88,7 @@ pub async fn start(
         .authorization_url(provider, &state, &verifier, &nonce)
         .await
         .map_err(|e| {
-            tracing::warn!(provider = provider.id, error = %e, "cannot start a provider sign-in");
+            tracing::warn!(provider = provider.id.as_str(), error = %e, "cannot start a provider sign-in");
             ApiError::BadGateway(Code::ProviderUnavailable)
         })?;
     let provider_id = provider.id;
@@ -211,7 +211,7 @@ async fn complete(
         .identity(provider, &code, &claimed.code_verifier, &claimed.nonce)
         .await
         .map_err(|e| {
-            tracing::warn!(provider = provider.id, error = %e, "provider sign-in failed");
+            tracing::warn!(provider = provider.id.as_str(), error = %e, "provider sign-in failed");
             e.code()
         })?;
     let locale = context::current()

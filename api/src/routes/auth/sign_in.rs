@@ -12,12 +12,10 @@ use crate::auth::rate_limit::{AuthLimits, RateLimiter};
 use crate::auth::tokens::{ACCESS_TTL_SECS, TokenKeys};
 use crate::client_ip::ClientIp;
 use crate::context;
-use crate::db::StoreError;
+use crate::db::Db;
 use crate::db::sessions::{self, Rotation};
-use crate::db::users::{self, NewUser, UserRow};
-use crate::db::{Db, now};
-use crate::domain::text;
-use crate::domain::users::{Email, NewPassword, display_name};
+use crate::db::users::{self, UserRow};
+use crate::domain::users::Registration;
 use crate::error::ApiError;
 use crate::extract::Json;
 use ensemble_wire::Me;
@@ -82,42 +80,14 @@ pub async fn register(
     Json(body): Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.take(&format!("ip:{client}"), limits.per_ip)?;
-    let email = Email::parse(&body.email);
-    let password = NewPassword::parse(&body.password, email.as_ref().ok());
-    let name = display_name(&body.display_name);
-    let locale = match &body.locale {
-        Some(code) => text::locale("locale", code),
-        None => Ok(context::current().map(|c| c.lang).unwrap_or_default()),
-    };
-    let (Ok(email), Ok(password), Ok(name), Ok(locale)) = (&email, &password, &name, &locale)
-    else {
-        let errors = [email.err(), password.err(), name.err(), locale.err()];
-        return Err(ApiError::Validation(errors.into_iter().flatten().collect()));
-    };
-    let secret = password.expose().to_owned();
+    let asked_in = context::current().map(|c| c.lang).unwrap_or_default();
+    let registration = Registration::parse(&body, asked_in).map_err(ApiError::Validation)?;
+    let secret = registration.password.expose().to_owned();
     let hash = web::block(move || password::hash(&secret))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
-
-    let (email, name, locale) = (email.clone(), name.clone(), locale.code());
     let user = db
-        .run(move |conn| {
-            let at = now();
-            let id = users::insert(
-                conn,
-                &NewUser {
-                    email: &email.address,
-                    email_key: &email.key,
-                    email_verified: false,
-                    password_hash: Some(&hash),
-                    display_name: &name,
-                    locale,
-                    created_at: at,
-                    updated_at: at,
-                },
-            )?;
-            users::find(conn, id)?.ok_or(StoreError::NotFound("user"))
-        })
+        .run(move |conn| users::register(conn, &registration, &hash))
         .await?;
     let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
     Ok(HttpResponse::Created().json(answer))

@@ -129,12 +129,8 @@ pub async fn change_password(
         ));
     };
     let email = crate::domain::users::Email::parse(&user.email).ok();
-    let new = NewPassword::parse(&body.new_password, email.as_ref()).map_err(|e| {
-        ApiError::Validation(vec![ensemble_wire::FieldError {
-            field: "new_password".into(),
-            ..e
-        }])
-    })?;
+    let new = NewPassword::parse_field("new_password", &body.new_password, email.as_ref())
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     // The same limit as signing in: a stolen session cannot try passwords endlessly.
     let key = format!("account:{}|{client}", user.email.trim().to_lowercase());
     limiter.take(&key, limits.per_account)?;

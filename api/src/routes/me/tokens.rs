@@ -2,10 +2,9 @@
 //! signed-in session only; the secret is shown once).
 
 use crate::auth::{Auth, Read, SessionOnly};
-use crate::convert::utc;
 use crate::db::Db;
 use crate::db::sessions::{self};
-use crate::domain::text;
+use crate::domain::credentials::NewToken;
 use crate::error::ApiError;
 use crate::extract::Json;
 use actix_web::web::{Data, Path};
@@ -52,20 +51,12 @@ pub async fn create_token(
     db: Data<Db>,
     Json(body): Json<NewApiToken>,
 ) -> Result<HttpResponse, ApiError> {
-    let name =
-        text::single_line("name", &body.name, 1, 80).map_err(|e| ApiError::Validation(vec![e]))?;
-    let scope = body.scope.into();
+    let token = NewToken::try_from(body).map_err(ApiError::Validation)?;
     let user_id = auth.user_id;
     let (row, secret) = db
-        .run(move |conn| sessions::create_api_token(conn, user_id, &name, scope))
+        .run(move |conn| sessions::create_api_token(conn, user_id, &token))
         .await?;
-    Ok(HttpResponse::Created().json(CreatedApiToken {
-        id: row.id,
-        name: row.name,
-        scope: body.scope,
-        created_at: utc(row.created_at),
-        token: secret,
-    }))
+    Ok(HttpResponse::Created().json(crate::convert::created_token(row, secret)))
 }
 
 /// Revoke one of your API tokens; it stops working at once.

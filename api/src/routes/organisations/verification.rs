@@ -8,11 +8,9 @@ use ensemble_wire::{NewVerification, Registration, Verification, VerificationRec
 
 use crate::auth::Verifier;
 use crate::db::StoreError;
-use crate::db::verification::{self as store, Decision};
+use crate::db::verification as store;
 use crate::db::{Db, donations, organisations};
-use crate::domain::organisations as rules;
-use crate::domain::text::{self, FieldErrors};
-use crate::domain::verification::Status;
+use crate::domain::verification::Decision;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::payments::Payments;
@@ -83,24 +81,8 @@ pub async fn set(
     payments: Data<Payments>,
     Json(body): Json<NewVerification>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = FieldErrors::default();
-    let note = errors.keep(text::multi_line("note", &body.note, 2000));
-    let registration = body.registration.and_then(|r| {
-        let registry = errors.keep(rules::registry(&r.registry));
-        let number = errors.keep(rules::registration_number(&r.number));
-        registry.zip(number)
-    });
-    let name = body.name.and_then(|n| errors.keep(rules::name(&n)));
-    let note = errors
-        .finish(note.unwrap_or_default())
-        .map_err(ApiError::Validation)?;
-    let status: Status = body.status.into();
-    let decision = Decision {
-        status,
-        registration,
-        name,
-        note,
-    };
+    let decision = Decision::try_from(body).map_err(ApiError::Validation)?;
+    let status = decision.status;
     let (id, actor, authority) = (
         verifier.organisation_id,
         verifier.user_id,

@@ -2,8 +2,7 @@
 
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
-use ensemble_wire::Code;
-use ensemble_wire::{Comment, NewComment, NewReport, Page, ReportReason};
+use ensemble_wire::{Comment, NewComment, NewReport, Page};
 
 use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id};
 use crate::auth::rate_limit::RateLimiter;
@@ -12,8 +11,8 @@ use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::db::{Db, comments};
 use crate::domain::pagination::split_page;
-use crate::domain::text::field_error;
 use crate::domain::updates as updates_rules;
+use crate::domain::updates::Report;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::PageParams;
@@ -73,25 +72,13 @@ pub async fn create_comment(
     Json(body): Json<NewComment>,
 ) -> Result<HttpResponse, ApiError> {
     let id = update_id(&id)?;
-    let text = updates_rules::comment(&body.body);
-    let parent = body.parent_id.as_deref().map(|p| {
-        p.parse::<i64>()
-            .map_err(|_| field_error("parent_id", Code::InvalidParent, "not a comment's id"))
-    });
-    let (text, parent) = match (text, parent.transpose()) {
-        (Ok(text), Ok(parent)) => (text, parent),
-        (text, parent) => {
-            return Err(ApiError::Validation(
-                [text.err(), parent.err()].into_iter().flatten().collect(),
-            ));
-        }
-    };
+    let comment = updates_rules::NewComment::try_from(body).map_err(ApiError::Validation)?;
     limiter.take(&format!("comment:{}", auth.user_id), COMMENTS_PER_MINUTE)?;
     let author = auth.user_id;
     let row = db
         .run(move |conn| {
-            let comment = comments::create(conn, id, author, parent, &text)?;
-            comments::find(conn, comment)?.ok_or(StoreError::NotFound("comment"))
+            let created = comments::create(conn, id, author, &comment)?;
+            comments::find(conn, created)?.ok_or(StoreError::NotFound("comment"))
         })
         .await?;
     Ok(HttpResponse::Created().json(Comment::from(row)))
@@ -142,17 +129,12 @@ pub async fn report_comment(
     Json(body): Json<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound("comment"))?;
-    let note = updates_rules::report_note(&body.note).map_err(|e| ApiError::Validation(vec![e]))?;
-    let reason = match body.reason {
-        ReportReason::Spam => "spam",
-        ReportReason::Abuse => "abuse",
-        ReportReason::Other => "other",
-    };
+    let report = Report::try_from(body).map_err(ApiError::Validation)?;
     limiter.take(&format!("report:{}", auth.user_id), REPORTS_PER_HOUR)?;
     let user = auth.user_id;
     db.run(move |conn| {
         comments::context(conn, id)?.ok_or(StoreError::NotFound("comment"))?;
-        Ok(comments::report(conn, id, user, reason, &note)?)
+        Ok(comments::report(conn, id, user, &report)?)
     })
     .await?;
     Ok(HttpResponse::Accepted().finish())
