@@ -155,3 +155,43 @@ fn problem_content(description: String) -> utoipa::openapi::Response {
         )
         .build()
 }
+
+/// The error answers several operations share, each written once: an operation lists
+/// them among its `responses(…)` by name. Like every error answer, they are documented as
+/// problem documents (`add_standard_errors`).
+pub mod problems {
+    /// 404 on an organisation's path.
+    #[derive(utoipa::IntoResponses)]
+    pub enum NoSuchOrganisation {
+        #[response(status = 404, description = "No such organisation")]
+        NotFound,
+    }
+
+    /// 404 on an update's path.
+    #[derive(utoipa::IntoResponses)]
+    pub enum NoSuchUpdate {
+        #[response(status = 404, description = "No such update")]
+        NotFound,
+    }
+
+    /// 404 on a cause's path.
+    #[derive(utoipa::IntoResponses)]
+    pub enum NoSuchCause {
+        #[response(status = 404, description = "No such cause")]
+        NotFound,
+    }
+
+    /// 400 on a paged list.
+    #[derive(utoipa::IntoResponses)]
+    pub enum BadPage {
+        #[response(status = 400, description = "Bad `limit` or `cursor`")]
+        BadRequest,
+    }
+
+    /// 403 for a member whose role does not allow the operation.
+    #[derive(utoipa::IntoResponses)]
+    pub enum NotYourRole {
+        #[response(status = 403, description = "`forbidden`")]
+        Forbidden,
+    }
+}

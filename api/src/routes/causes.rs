@@ -52,7 +52,7 @@ pub async fn list(
     params(("slug" = String, Path, description = "The cause's slug, e.g. `mental-health`"), crate::routes::LangParams),
     responses(
         (status = 200, description = "The cause", body = Cause),
-        (status = 404, description = "No such cause"),
+        crate::openapi::problems::NoSuchCause,
     )
 )]
 #[get("/causes/{slug}")]
@@ -82,7 +82,7 @@ pub async fn get(
     params(("slug" = String, Path, description = "The cause's slug")),
     responses(
         (status = 204, description = "Followed"),
-        (status = 404, description = "No such cause"),
+        crate::openapi::problems::NoSuchCause,
     )
 )]
 #[put("/causes/{slug}/follow")]
@@ -105,7 +105,7 @@ pub async fn follow(
     params(("slug" = String, Path, description = "The cause's slug")),
     responses(
         (status = 204, description = "Not followed"),
-        (status = 404, description = "No such cause"),
+        crate::openapi::problems::NoSuchCause,
     )
 )]
 #[delete("/causes/{slug}/follow")]

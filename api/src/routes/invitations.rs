@@ -35,7 +35,7 @@ const INVITATIONS_PER_HOUR: Limit = Limit {
     responses(
         (status = 202, description = "Invited: they are a member once they accept", body = Invitation),
         (status = 403, description = "`forbidden`: that role is not yours to give; `session_required`: an owner is invited from a signed-in session"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
         (status = 409, description = "`already_member`, `already_invited` or `too_many_invitations`"),
         (status = 429, description = "`rate_limited`: too many invitations sent this hour"),
     )
@@ -77,9 +77,9 @@ pub async fn invite(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of invitations", body = Page<Invitation>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
-        (status = 403, description = "`forbidden`"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::BadPage,
+        crate::openapi::problems::NotYourRole,
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/invitations")]
@@ -129,7 +129,7 @@ async fn invitation_page(
     ),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 403, description = "`forbidden`"),
+        crate::openapi::problems::NotYourRole,
         (status = 404, description = "No such invitation"),
         (status = 409, description = "`invitation_answered` or `invitation_expired`"),
     )
@@ -155,7 +155,7 @@ pub async fn revoke_invitation(
     params(PageParams),
     responses(
         (status = 200, description = "A page of invitations", body = Page<Invitation>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
+        crate::openapi::problems::BadPage,
     )
 )]
 #[get("/me/invitations")]

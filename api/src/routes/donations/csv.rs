@@ -78,8 +78,8 @@ enum Next {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "CSV (UTF-8, header line first)", content_type = "text/csv", body = String),
-        (status = 403, description = "`forbidden`"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NotYourRole,
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/donations.csv")]

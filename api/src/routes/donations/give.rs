@@ -35,7 +35,7 @@ pub struct IdempotencyKeyParam(#[param(pattern = "^[!-~]{1,255}$")] pub Option<S
     responses(
         (status = 201, description = "Pending: pay at `checkout_url`", body = Donation),
         (status = 200, description = "The donation this Idempotency-Key already made", body = Donation),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
         (status = 409, description = "`organisation_not_verified`: only verified organisations receive donations"),
         (status = 502, description = "`provider_unavailable`: the payment provider did not answer; the same request (same key) can be sent again"),
     )

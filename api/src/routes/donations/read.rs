@@ -77,7 +77,7 @@ async fn page(
     params(PageParams),
     responses(
         (status = 200, description = "A page of your donations", body = Page<Donation>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
+        crate::openapi::problems::BadPage,
     )
 )]
 #[get("/me/donations")]
@@ -99,9 +99,9 @@ pub async fn mine(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of donations", body = Page<Donation>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
+        crate::openapi::problems::BadPage,
         (status = 403, description = "`forbidden`: not an admin of it"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/donations")]

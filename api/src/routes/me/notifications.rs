@@ -23,7 +23,7 @@ use crate::routes::PageParams;
     responses(
         (status = 200, description = "A page of notifications", body = Page<Notification>,
          headers(("X-Unread-Count" = i64, description = "Unread notifications, all pages"))),
-        (status = 400, description = "Bad `limit` or `cursor`"),
+        crate::openapi::problems::BadPage,
     )
 )]
 #[get("/me/notifications")]

@@ -34,7 +34,7 @@ fn session_of<R: crate::auth::extract::Requirement>(auth: &Auth<R>) -> Option<St
     params(PageParams),
     responses(
         (status = 200, description = "A page of live sessions", body = Page<SessionInfo>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
+        crate::openapi::problems::BadPage,
     )
 )]
 #[get("/me/sessions")]

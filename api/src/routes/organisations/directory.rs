@@ -186,7 +186,7 @@ fn split_cards(mut cards: Vec<Card>, limit: Limit, sort: Sort) -> (Vec<Card>, Op
     params(("slug" = String, Path, description = "The organisation's slug"), crate::routes::LangParams),
     responses(
         (status = 200, description = "Up to 12 organisations, the most related first", body = Page<Organisation>),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/related")]

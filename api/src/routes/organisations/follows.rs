@@ -54,7 +54,7 @@ fn state_of(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Your follow of it", body = FollowState),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/follow")]
@@ -82,7 +82,7 @@ pub async fn follow_state(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Followed", body = FollowState),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[put("/organisations/{slug}/follow")]
@@ -104,7 +104,7 @@ pub async fn follow(
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Not followed", body = FollowState),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[delete("/organisations/{slug}/follow")]
@@ -125,8 +125,8 @@ pub async fn unfollow(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of followers", body = Page<Follower>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::BadPage,
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/followers")]

@@ -90,7 +90,7 @@ pub async fn create(
     params(("slug" = String, Path, description = "The organisation's slug"), crate::routes::LangParams),
     responses(
         (status = 200, description = "The organisation, its texts in the reader's language where it wrote them in it", body = OrganisationProfile),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}")]
@@ -114,7 +114,7 @@ pub async fn get(
     responses(
         (status = 200, description = "The updated organisation", body = OrganisationProfile),
         (status = 403, description = "`forbidden`: not an admin or owner of it"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[patch("/organisations/{slug}")]
@@ -143,7 +143,7 @@ pub async fn update(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "`forbidden` (not an owner) or `session_required`"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
         (status = 409, description = "`has_donations`"),
     )
 )]

@@ -23,8 +23,8 @@ use ensemble_wire::{Member, MemberRole, Page};
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of the team", body = Page<Member>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::BadPage,
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/members")]

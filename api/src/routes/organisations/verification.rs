@@ -44,7 +44,7 @@ async fn load(db: &Db, organisation_id: i64) -> Result<Verification, ApiError> {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "The verification record", body = Verification),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/verification")]
@@ -69,7 +69,7 @@ pub async fn get(db: Data<Db>, slug: Path<String>) -> Result<web::Json<Verificat
     responses(
         (status = 201, description = "Recorded; the record as it now stands", body = Verification),
         (status = 403, description = "`forbidden` (not an owner) or `platform_admin_only` (owners only ask for review)"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
         (status = 409, description = "`already_pending`, `already_verified`, or `identity_changed` (the name, registration or website is no longer the one checked, or the one the review was asked for)"),
         (status = 502, description = "`provider_unavailable`: rejected or revoked, its recurring gifts could not all be stopped yet (the decision is recorded; send it again)"),
     )

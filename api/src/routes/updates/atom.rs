@@ -62,7 +62,7 @@ fn entry(public: &PublicUrl, row: &UpdateRow) -> String {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, description = "Atom 1.0: the 20 newest updates, their HTML sanitised", content_type = "application/atom+xml", body = String),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/updates.atom")]

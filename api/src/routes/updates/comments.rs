@@ -25,8 +25,8 @@ use crate::routes::PageParams;
     params(("id" = String, Path, description = "The update's id"), PageParams),
     responses(
         (status = 200, description = "A page of comments", body = Page<Comment>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::BadPage,
+        crate::openapi::problems::NoSuchUpdate,
     )
 )]
 #[get("/updates/{id}/comments")]
@@ -59,7 +59,7 @@ pub async fn list_comments(
     request_body = NewComment,
     responses(
         (status = 201, description = "Posted", body = Comment),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::NoSuchUpdate,
         (status = 429, description = "Too many comments: wait `Retry-After` seconds"),
     )
 )]

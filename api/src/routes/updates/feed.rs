@@ -22,7 +22,7 @@ use crate::routes::PageParams;
     params(PageParams),
     responses(
         (status = 200, description = "A page of your feed", body = Page<Update>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
+        crate::openapi::problems::BadPage,
     )
 )]
 #[get("/me/feed")]
@@ -47,8 +47,8 @@ pub async fn feed(
     params(("slug" = String, Path, description = "The cause's slug"), PageParams),
     responses(
         (status = 200, description = "A page of updates", body = Page<Update>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
-        (status = 404, description = "No such cause"),
+        crate::openapi::problems::BadPage,
+        crate::openapi::problems::NoSuchCause,
     )
 )]
 #[get("/causes/{slug}/updates")]

@@ -29,7 +29,7 @@ use crate::routes::PageParams;
     responses(
         (status = 201, description = "Posted; `Location` is its address", body = Update),
         (status = 403, description = "`forbidden`: not in the organisation's team"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::NoSuchOrganisation,
         (status = 429, description = "Too many updates: wait `Retry-After` seconds"),
     )
 )]
@@ -59,8 +59,8 @@ pub async fn create(
     params(("slug" = String, Path, description = "The organisation's slug"), PageParams),
     responses(
         (status = 200, description = "A page of updates", body = Page<Update>),
-        (status = 400, description = "Bad `limit` or `cursor`"),
-        (status = 404, description = "No such organisation"),
+        crate::openapi::problems::BadPage,
+        crate::openapi::problems::NoSuchOrganisation,
     )
 )]
 #[get("/organisations/{slug}/updates")]
@@ -94,7 +94,7 @@ pub async fn list_for_organisation(
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 200, description = "The update", body = Update),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::NoSuchUpdate,
     )
 )]
 #[get("/updates/{id}")]
@@ -116,8 +116,8 @@ pub async fn get(
     request_body = UpdateChanges,
     responses(
         (status = 200, description = "The edited update", body = Update),
-        (status = 403, description = "`forbidden`"),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::NotYourRole,
+        crate::openapi::problems::NoSuchUpdate,
     )
 )]
 #[patch("/updates/{id}")]
@@ -142,8 +142,8 @@ pub async fn edit(
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "`forbidden`"),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::NotYourRole,
+        crate::openapi::problems::NoSuchUpdate,
     )
 )]
 #[delete("/updates/{id}")]

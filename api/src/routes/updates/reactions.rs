@@ -37,7 +37,7 @@ async fn set_reaction(db: &Db, user: i64, id: &str, on: bool) -> Result<Reaction
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 200, description = "Reacted", body = ReactionState),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::NoSuchUpdate,
     )
 )]
 #[put("/updates/{id}/reaction")]
@@ -57,7 +57,7 @@ pub async fn react(
     params(("id" = String, Path, description = "The update's id")),
     responses(
         (status = 200, description = "Not reacted", body = ReactionState),
-        (status = 404, description = "No such update"),
+        crate::openapi::problems::NoSuchUpdate,
     )
 )]
 #[delete("/updates/{id}/reaction")]
