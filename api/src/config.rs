@@ -24,6 +24,7 @@ pub mod defaults {
     pub const MAX_BODY_BYTES: usize = 64 * 1024;
     pub const DB_POOL_SIZE: u32 = 16;
     pub const LOG_JSON: bool = false;
+    pub const LOG_FILTER: &str = "info,actix_server=warn";
     pub const AUTH_ATTEMPTS_PER_IP: u32 = 30;
     pub const AUTH_FAILURES_PER_ACCOUNT: u32 = 10;
     pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
@@ -98,6 +99,11 @@ pub struct Settings {
     /// Log as JSON lines (for log collectors) instead of human-readable text.
     #[arg(long, env = "ENSEMBLE_LOG_JSON", default_value_t = defaults::LOG_JSON, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub log_json: bool,
+
+    /// Which log lines to write, as `tracing`'s filter directives (`debug`,
+    /// `info,ensemble_api=debug`, …).
+    #[arg(long, env = "RUST_LOG", default_value = defaults::LOG_FILTER)]
+    pub log_filter: String,
 
     /// Sign-in and registration attempts allowed per client IP per 10 minutes.
     #[arg(long, env = "ENSEMBLE_AUTH_ATTEMPTS_PER_IP", default_value_t = defaults::AUTH_ATTEMPTS_PER_IP)]
@@ -219,6 +225,7 @@ impl Settings {
             db_pool_size: defaults::DB_POOL_SIZE,
             workers: None,
             log_json: defaults::LOG_JSON,
+            log_filter: defaults::LOG_FILTER.into(),
             auth_attempts_per_ip: defaults::AUTH_ATTEMPTS_PER_IP,
             auth_failures_per_account: defaults::AUTH_FAILURES_PER_ACCOUNT,
             trusted_proxies: Vec::new(),

@@ -1,5 +1,6 @@
-//! What the current request is, for code that has no access to it (error rendering): its
-//! id and language. Set by the request middleware for the duration of the request.
+//! What the current request is: its id and language, set by the request middleware for the
+//! duration of the request. Read where the request itself is out of reach (rendering an
+//! error, naming a default language), so that no function has to be handed them.
 
 use ensemble_wire::Lang;
 

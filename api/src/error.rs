@@ -54,7 +54,7 @@ pub enum ApiError {
     /// 415 `unsupported_media_type`.
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    /// 502: an outside service we depend on (a sign-in provider) failed, e.g.
+    /// 502: an outside service we depend on (a sign-in or payment provider) failed, e.g.
     /// `provider_unavailable`.
     #[error("bad gateway: {0}")]
     BadGateway(Code),
@@ -259,14 +259,14 @@ fn title(code: Code, status: u16, lang: Lang) -> &'static str {
         (_, Fr) if status == 409 => "Cela entre en conflit avec l'état actuel",
         (_, Es) if status == 409 => "Esto entra en conflicto con el estado actual",
         (_, Zh) if status == 409 => "与当前状态冲突",
-        (Code::ProviderUnavailable, En) => "The sign-in service did not answer, try again later",
+        (Code::ProviderUnavailable, En) => "A service we rely on did not answer, try again later",
         (Code::ProviderUnavailable, Fr) => {
-            "Le service de connexion n'a pas répondu, réessayez plus tard"
+            "Un service dont nous dépendons n'a pas répondu, réessayez plus tard"
         }
         (Code::ProviderUnavailable, Es) => {
-            "El servicio de inicio de sesión no respondió, inténtelo más tarde"
+            "Un servicio del que dependemos no respondió, inténtelo más tarde"
         }
-        (Code::ProviderUnavailable, Zh) => "登录服务无响应，请稍后重试",
+        (Code::ProviderUnavailable, Zh) => "我们依赖的服务无响应，请稍后重试",
         (Code::ServiceUnavailable, En) => "The service is unavailable, try again shortly",
         (Code::ServiceUnavailable, Fr) => "Le service est indisponible, réessayez dans un instant",
         (Code::ServiceUnavailable, Es) => "El servicio no está disponible, inténtelo en un momento",

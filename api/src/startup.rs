@@ -72,7 +72,7 @@ impl Application {
             &settings.trusted_proxies,
         )?);
         let body_limit = BodyLimit(settings.max_body_bytes);
-        let metrics_access = Data::new(routes::health::MetricsAccess {
+        let metrics_access = Data::new(crate::metrics::MetricsAccess {
             token: settings
                 .metrics_token
                 .clone()

@@ -1,14 +1,14 @@
-//! Structured logs with `tracing`, filtered by `RUST_LOG`.
+//! Structured logs with `tracing`, filtered by the `log_filter` setting (`RUST_LOG`).
 
 use tracing_subscriber::EnvFilter;
 
-const DEFAULT_FILTER: &str = "info,actix_server=warn";
-
-pub fn init(json: bool) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+/// Starts logging; a filter that does not parse falls back to the default one, said so.
+pub fn init(json: bool, filter: &str) {
+    let parsed = EnvFilter::try_new(filter);
+    let invalid = parsed.is_err();
+    let directives = parsed.unwrap_or_else(|_| EnvFilter::new(crate::config::defaults::LOG_FILTER));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(directives)
         .with_writer(std::io::stderr);
     // A second init (tests start many servers in one process) is harmless: keep the first.
     let _ = if json {
@@ -16,4 +16,10 @@ pub fn init(json: bool) {
     } else {
         builder.compact().try_init()
     };
+    if invalid {
+        tracing::warn!(
+            filter,
+            "RUST_LOG is not a valid log filter: using the default"
+        );
+    }
 }

@@ -1,3 +1,5 @@
+//! Following: the state of a follow button, followers, and what someone follows.
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -1,3 +1,6 @@
+//! Organisations: directory cards, profiles and their edits, translations, teams and
+//! invitations, verification.
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};

@@ -1,3 +1,5 @@
+//! A page of a list.
+
 use serde::{Deserialize, Serialize};
 
 /// One page of a keyset-paginated list. Pass `next_cursor` back as `?cursor=` to get the

@@ -1,3 +1,5 @@
+//! Errors on the wire (RFC 9457 problem documents).
+
 use serde::{Deserialize, Serialize};
 
 /// An error, as RFC 9457 `application/problem+json`. `code` is stable and meant for

@@ -1,6 +1,7 @@
-//! Hand-written SQL for the queries that must differ between the backends (search, feed):
-//! the text is assembled with placeholders in the backend's style, and the values are
-//! bound, never pasted into the text.
+//! Hand-written SQL for the queries that must differ between the backends (search, the
+//! feed, row locks, sums): the text is assembled with placeholders in the backend's style,
+//! and the values are bound, never pasted into the text (only names of our own tables and
+//! columns are).
 
 use diesel::backend::Backend;
 use diesel::pg::Pg;

@@ -328,7 +328,7 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     Ok(())
 }
 
-/// Reacts (again: no change); answers the count now.
+/// Reacts (again: no change), keeping the update's count exact.
 pub fn react(conn: &mut DbConnection, user_id: i64, update_id: i64) -> Result<(), StoreError> {
     let result = write_transaction(conn, |conn| {
         let already = reactions::table

@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::db::StoreError;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::metrics::MetricsAccess;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -48,40 +49,6 @@ pub async fn readyz(db: Data<Db>) -> Result<HttpResponse, ApiError> {
     })
     .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
-}
-
-/// Who may read `/metrics`: the holder of its token when one is set; else, on a server
-/// whose public address is this machine (a development one), a client on this machine
-/// talking to it directly. A deployed server without a token shows its metrics to nobody
-/// (a proxy on the same machine could otherwise pass them on).
-#[derive(Debug, Clone)]
-pub struct MetricsAccess {
-    pub token: Option<crate::secrets::Secret>,
-    pub local_server: bool,
-}
-
-impl MetricsAccess {
-    fn allows(&self, req: &HttpRequest) -> bool {
-        match &self.token {
-            Some(token) => req
-                .headers()
-                .get(actix_web::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .is_some_and(|given| {
-                    crate::payments::signature::constant_time_eq(
-                        given.as_bytes(),
-                        token.expose().as_bytes(),
-                    )
-                }),
-            None => {
-                self.local_server
-                    && req.peer_addr().is_some_and(|peer| peer.ip().is_loopback())
-                    && !req.headers().contains_key("x-forwarded-for")
-                    && !req.headers().contains_key("forwarded")
-            }
-        }
-    }
 }
 
 /// Prometheus metrics (text format 0.0.4): requests by route and status, latency

@@ -1,6 +1,7 @@
-//! HTTP handlers, thin: extract, parse into domain types, call one function, respond.
-//! Each is annotated for OpenAPI and registered here, which builds both the router and
-//! the spec.
+//! HTTP handlers, by resource: extract (the extractor is the permission check), parse the
+//! body into a domain type, call the storage (one transactional function where a change
+//! takes several steps) or a provider, and answer the wire type `convert` makes. Each is
+//! annotated for OpenAPI and registered here, which builds both the router and the spec.
 
 pub mod auth;
 pub mod causes;
