@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests: the built web app in Debian's Chromium (headless), driven by playwright-core,
-# with axe-core accessibility checks and screenshots written to docs/screenshots.
+# with axe-core accessibility checks and screenshots written to target/screenshots (SCREENSHOT_DIR=docs/screenshots refreshes the committed ones).
 #
 #   tests/browser/run.sh [test files] [`node --test` options]   (default: every *.test.mjs)
 #   e.g. tests/browser/run.sh tests/browser/smoke.test.mjs --test-name-pattern='deep link'

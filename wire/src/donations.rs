@@ -117,3 +117,11 @@ pub struct DonationTotal {
     pub amount_minor: i64,
     pub count: i64,
 }
+
+/// A provider's event, received: applied now, applied before, or recorded as not fitting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventReceived {
+    /// Always `true`: the provider may stop retrying.
+    pub received: bool,
+}

@@ -1,9 +1,9 @@
 //! Follows: who follows an organisation, and what someone follows.
 
-use ensemble_wire::{Followed, Follower};
+use ensemble_wire::{FollowState, Followed, Follower};
 
 use super::utc;
-use crate::db::follows::{FollowedRow, FollowerRow};
+use crate::db::follows::{FollowedRow, FollowerRow, State};
 
 impl From<FollowerRow> for Follower {
     fn from(row: FollowerRow) -> Self {
@@ -22,6 +22,15 @@ impl From<FollowedRow> for Followed {
             slug: row.slug,
             name: row.name,
             since: utc(row.since),
+        }
+    }
+}
+
+impl From<State> for FollowState {
+    fn from(state: State) -> Self {
+        FollowState {
+            following: state.following,
+            followers_count: state.followers_count,
         }
     }
 }

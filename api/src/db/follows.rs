@@ -174,6 +174,21 @@ pub fn followed_by(
 }
 
 /// Whether the user follows the organisation.
+/// Whether someone follows an organisation, and how many do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct State {
+    pub following: bool,
+    pub followers_count: i64,
+}
+
+/// Whether `user_id` follows organisation `organisation_id`, and its number of followers.
+pub fn state(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> QueryResult<State> {
+    Ok(State {
+        following: follows(conn, user_id, organisation_id)?,
+        followers_count: super::organisations::followers_count(conn, organisation_id)?,
+    })
+}
+
 pub fn follows(conn: &mut DbConnection, user_id: i64, organisation_id: i64) -> QueryResult<bool> {
     Ok(organisation_follows::table
         .find((user_id, organisation_id))

@@ -269,6 +269,17 @@ impl Db {
         .map_err(|e| StoreError::Internal(anyhow::anyhow!("database task failed: {e}")))?
     }
 
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.run(|conn| {
+            conn.batch_execute("SELECT 1").map_err(|e| {
+                tracing::warn!(error = %e, "the database does not answer");
+                StoreError::Unavailable
+            })
+        })
+        .await
+    }
+
     /// A connection for command-line tools (no async runtime involved).
     pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
         Ok(self.pool.get()?)

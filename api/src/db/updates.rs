@@ -262,6 +262,64 @@ pub fn reacted(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> QueryResul
 
 /// Posts an update: one row, whatever the number of followers.
 /// `created_at` is now, unless loading data from elsewhere (the demo).
+/// Publishes an update as a member of the organisation's team, whose role is read again in
+/// the transaction that writes (someone removed from the team meanwhile cannot post);
+/// answers the update as lists show it.
+pub fn publish(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    author_id: i64,
+    new: Post,
+) -> Result<UpdateRow, StoreError> {
+    write_transaction(conn, |conn| {
+        ensure_editor(conn, organisation_id, author_id)?;
+        let id = create(conn, organisation_id, author_id, new, None)?;
+        written(conn, id)
+    })
+}
+
+/// Edits an update as an editor (or more) of its organisation, checked in the transaction
+/// that writes; answers it as edited.
+pub fn edit_as(
+    conn: &mut DbConnection,
+    id: i64,
+    editor_id: i64,
+    changes: PostChanges,
+) -> Result<UpdateRow, StoreError> {
+    write_transaction(conn, |conn| {
+        let organisation_id = organisation_of(conn, id)?.ok_or(StoreError::NotFound("update"))?;
+        ensure_editor(conn, organisation_id, editor_id)?;
+        edit(conn, id, changes)?;
+        written(conn, id)
+    })
+}
+
+/// Deletes an update as an editor (or more) of its organisation, checked in the
+/// transaction that deletes.
+pub fn delete_as(conn: &mut DbConnection, id: i64, editor_id: i64) -> Result<(), StoreError> {
+    write_transaction(conn, |conn| {
+        let organisation_id = organisation_of(conn, id)?.ok_or(StoreError::NotFound("update"))?;
+        ensure_editor(conn, organisation_id, editor_id)?;
+        Ok(delete(conn, id)?)
+    })
+}
+
+fn ensure_editor(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<(), StoreError> {
+    match super::teams::member_role(conn, organisation_id, user_id)? {
+        Some(role) if role >= crate::domain::organisations::Role::Editor => Ok(()),
+        _ => Err(StoreError::Forbidden(ensemble_wire::Code::Forbidden)),
+    }
+}
+
+fn written(conn: &mut DbConnection, id: i64) -> Result<UpdateRow, StoreError> {
+    find(conn, id)?.ok_or_else(|| StoreError::Internal(anyhow::anyhow!("update {id} vanished")))
+}
+
+/// Writes an update (the demo data's path: nothing checked).
 pub fn create(
     conn: &mut DbConnection,
     organisation_id: i64,

@@ -211,7 +211,7 @@ pub async fn reconcile(
             }
         };
         let event_id = format!("reconcile:{checkout_id}:{kind}");
-        db.run(move |conn| Ok(store::apply(conn, name, &event_id, kind, &event)?))
+        db.run(move |conn| store::apply(conn, name, &event_id, kind, &event))
             .await?;
     }
     Ok(report)

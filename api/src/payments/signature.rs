@@ -39,12 +39,12 @@ pub fn hmac_verify(key: &[u8], parts: &[&[u8]], tag: &[u8]) -> bool {
     mac.verify_slice(tag).is_ok()
 }
 
-/// The header value signing `body` at `timestamp`.
 /// Whether `a` and `b` are equal, in a time that does not depend on where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The header value signing `body` at `timestamp`.
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     let t = timestamp.to_string();
     let digest = hmac_sha256(secret, &[t.as_bytes(), b".", body]);

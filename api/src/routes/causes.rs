@@ -92,7 +92,7 @@ pub async fn follow(
     slug: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, slug) = (auth.user_id, slug.into_inner());
-    db.run(move |conn| Ok(store::follow(conn, user_id, &slug)?))
+    db.run(move |conn| store::follow(conn, user_id, &slug))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -115,7 +115,7 @@ pub async fn unfollow(
     slug: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, slug) = (auth.user_id, slug.into_inner());
-    db.run(move |conn| Ok(store::unfollow(conn, user_id, &slug)?))
+    db.run(move |conn| store::unfollow(conn, user_id, &slug))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

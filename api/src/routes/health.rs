@@ -2,13 +2,11 @@
 
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, get};
-use diesel::connection::SimpleConnection;
 use ensemble_wire::Code;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::Db;
-use crate::db::StoreError;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::metrics::MetricsAccess;
@@ -41,13 +39,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(db: Data<Db>) -> Result<HttpResponse, ApiError> {
-    db.run(|conn| {
-        conn.batch_execute("SELECT 1").map_err(|e| {
-            tracing::warn!(error = %e, "readiness query failed");
-            StoreError::Unavailable
-        })
-    })
-    .await?;
+    db.ping().await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }
 

@@ -142,7 +142,7 @@ pub async fn revoke_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner().1;
     let (organisation, actor) = (admin.organisation_id, admin.user_id);
-    db.run(move |conn| Ok(teams::revoke(conn, organisation, actor, &id)?))
+    db.run(move |conn| teams::revoke(conn, organisation, actor, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -177,7 +177,7 @@ async fn answer(
 ) -> Result<web::Json<Invitation>, ApiError> {
     let user = auth.user_id;
     let row = db
-        .run(move |conn| Ok(teams::answer(conn, user, &id, accept)?))
+        .run(move |conn| teams::answer(conn, user, &id, accept))
         .await?;
     Ok(web::Json(Invitation::from(row)))
 }

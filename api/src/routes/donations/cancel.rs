@@ -59,7 +59,7 @@ pub async fn cancel(
         subscription_id: row.provider_subscription_id,
     };
     payments::stop_recurring(&payments, &gift).await?;
-    db.run(move |conn| Ok(store::cancel(conn, gift.provider, gift.id)?))
+    db.run(move |conn| store::cancel(conn, gift.provider, gift.id))
         .await?;
     let seen = visible(&db, &id, auth.user_id).await?;
     Ok(web::Json(crate::convert::donation(

@@ -24,7 +24,7 @@ use crate::payments::{Payments, events, signature};
     params(("provider" = String, Path, description = "`sandbox` or `stripe`")),
     request_body(content = String, content_type = "application/json", description = "The provider's event"),
     responses(
-        (status = 200, description = "Received (applied now, or already before, or recorded as not applicable)"),
+        (status = 200, description = "Received (applied now, or already before, or recorded as not applicable)", body = ensemble_wire::donations::EventReceived),
         (status = 400, description = "`invalid_signature` or `invalid_event`"),
         (status = 404, description = "Not the configured provider"),
     )
@@ -69,15 +69,7 @@ pub async fn webhook(
     let meaning = events::effect(&event);
     let event_id = event.id.clone();
     let judgement = db
-        .run(move |conn| {
-            Ok(store::apply(
-                conn,
-                provider_name,
-                &event.id,
-                &event.kind,
-                &meaning,
-            )?)
-        })
+        .run(move |conn| store::apply(conn, provider_name, &event.id, &event.kind, &meaning))
         .await?;
     match &judgement {
         Some(judgement) if judgement.detail.is_empty() => {
@@ -90,5 +82,5 @@ pub async fn webhook(
             tracing::info!(provider = %provider_name, event = %event_id, "payment event already received")
         }
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({"received": true})))
+    Ok(HttpResponse::Ok().json(ensemble_wire::donations::EventReceived { received: true }))
 }

@@ -92,7 +92,7 @@ pub async fn delete_me(
     for gift in live {
         payments::stop_recurring(&payments, &gift).await?;
         let (provider, id) = (gift.provider, gift.id);
-        db.run(move |conn| Ok(donations::cancel(conn, provider, id)?))
+        db.run(move |conn| donations::cancel(conn, provider, id))
             .await?;
         cancelled.push(id.to_string());
     }

@@ -27,22 +27,10 @@ async fn set_following(
         } else {
             follows::unfollow(conn, user_id, id)?;
         }
-        Ok(state_of(conn, user_id, id)?)
+        Ok(follows::state(conn, user_id, id)?.into())
     })
     .await
     .map_err(ApiError::from)
-}
-
-/// Whether `user_id` follows organisation `id`, and its number of followers.
-fn state_of(
-    conn: &mut crate::db::DbConnection,
-    user_id: i64,
-    id: i64,
-) -> diesel::QueryResult<FollowState> {
-    Ok(FollowState {
-        following: follows::follows(conn, user_id, id)?,
-        followers_count: organisations::followers_count(conn, id)?,
-    })
 }
 
 /// Whether you follow an organisation, with its number of followers: what a follow
@@ -68,7 +56,7 @@ pub async fn follow_state(
         .run(move |conn| {
             let id =
                 organisations::id_of(conn, &slug)?.ok_or(StoreError::NotFound("organisation"))?;
-            Ok(state_of(conn, user_id, id)?)
+            Ok(follows::state(conn, user_id, id)?.into())
         })
         .await?;
     Ok(web::Json(state))

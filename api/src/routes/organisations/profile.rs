@@ -72,7 +72,7 @@ pub async fn create(
     let edit = ProfileEdit::try_from(body).map_err(ApiError::Validation)?;
     let owner = auth.user_id;
     let slug = db
-        .run(move |conn| Ok(store::create(conn, owner, &edit)?))
+        .run(move |conn| store::create(conn, owner, &edit))
         .await?;
     let profile = load_profile(&db, slug.clone(), crate::routes::pick_lang(None)?).await?;
     let mut created = HttpResponse::Created();
@@ -126,7 +126,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let edit = ProfileEdit::try_from(body).map_err(ApiError::Validation)?;
     let (id, actor) = (member.organisation_id, member.user_id);
-    db.run(move |conn| Ok(store::update(conn, id, actor, &edit)?))
+    db.run(move |conn| store::update(conn, id, actor, &edit))
         .await?;
     let profile = load_profile(&db, slug.into_inner(), crate::routes::pick_lang(None)?).await?;
     Ok(profile_response(HttpResponse::Ok(), profile))
@@ -156,7 +156,6 @@ pub async fn delete(owner: OrgRole<AtLeastAdmin>, db: Data<Db>) -> Result<HttpRe
         return Err(ApiError::Forbidden(Code::SessionRequired));
     }
     let (id, actor) = (owner.organisation_id, owner.user_id);
-    db.run(move |conn| Ok(store::delete(conn, id, actor)?))
-        .await?;
+    db.run(move |conn| store::delete(conn, id, actor)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -95,7 +95,7 @@ pub async fn change_member_role(
         user_id: actor.user_id,
         session: actor.session,
     };
-    db.run(move |conn| Ok(teams::change_role(conn, organisation, &actor, user, role)?))
+    db.run(move |conn| teams::change_role(conn, organisation, &actor, user, role))
         .await?;
     Ok(web::Json(member(&db, organisation, user).await?))
 }
@@ -133,7 +133,7 @@ pub async fn remove_member(
         user_id: actor.user_id,
         session: actor.session,
     };
-    db.run(move |conn| Ok(teams::remove_member(conn, organisation, &actor, user)?))
+    db.run(move |conn| teams::remove_member(conn, organisation, &actor, user))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

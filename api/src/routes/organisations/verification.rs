@@ -88,7 +88,7 @@ pub async fn set(
         verifier.user_id,
         verifier.authority,
     );
-    db.run(move |conn| Ok(store::decide(conn, id, Some(actor), authority, decision)?))
+    db.run(move |conn| store::decide(conn, id, Some(actor), authority, decision))
         .await?;
     if status.ends_gifts() {
         stop_gifts(&db, &payments, id).await?;
@@ -110,7 +110,7 @@ async fn stop_gifts(db: &Db, payments: &Payments, organisation_id: i64) -> Resul
     for gift in live {
         crate::payments::stop_recurring(payments, &gift).await?;
         let (provider, id) = (gift.provider, gift.id);
-        db.run(move |conn| Ok(donations::cancel(conn, provider, id)?))
+        db.run(move |conn| donations::cancel(conn, provider, id))
             .await?;
     }
     Ok(())

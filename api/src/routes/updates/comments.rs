@@ -103,7 +103,7 @@ pub async fn delete_comment(
     db: Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
     let id = moderator.comment_id;
-    db.run(move |conn| Ok(comments::delete(conn, id)?)).await?;
+    db.run(move |conn| comments::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -134,7 +134,7 @@ pub async fn report_comment(
     let user = auth.user_id;
     db.run(move |conn| {
         comments::context(conn, id)?.ok_or(StoreError::NotFound("comment"))?;
-        Ok(comments::report(conn, id, user, &report)?)
+        comments::report(conn, id, user, &report)
     })
     .await?;
     Ok(HttpResponse::Accepted().finish())

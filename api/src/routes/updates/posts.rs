@@ -43,13 +43,13 @@ pub async fn create(
     let post = updates_rules::Post::try_from(&body).map_err(ApiError::Validation)?;
     limiter.take(&format!("update:{}", member.user_id), UPDATES_PER_HOUR)?;
     let (organisation, author) = (member.organisation_id, member.user_id);
-    let id = db
-        .run(move |conn| Ok(store::create(conn, organisation, author, post, None)?))
+    let row = db
+        .run(move |conn| store::publish(conn, organisation, author, post))
         .await?;
-    let update = load_update(&db, id, Some(author)).await?;
+    let id = row.id;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("{API_PREFIX}/updates/{id}")))
-        .json(update))
+        .json(crate::convert::update(row, false)))
 }
 
 /// An organisation's updates, newest first. Public.
@@ -128,9 +128,14 @@ pub async fn edit(
 ) -> Result<web::Json<Update>, ApiError> {
     let changes = updates_rules::PostChanges::try_from(body).map_err(ApiError::Validation)?;
     let (id, user) = (editor.update_id, editor.user_id);
-    db.run(move |conn| Ok(store::edit(conn, id, changes)?))
+    let (row, reacted) = db
+        .run(move |conn| {
+            let row = store::edit_as(conn, id, user, changes)?;
+            let reacted = !store::reacted(conn, user, &[id])?.is_empty();
+            Ok((row, reacted))
+        })
         .await?;
-    Ok(web::Json(load_update(&db, id, Some(user)).await?))
+    Ok(web::Json(crate::convert::update(row, reacted)))
 }
 
 /// Delete an update, with its comments and reactions (the organisation's editors and
@@ -151,7 +156,7 @@ pub async fn remove(
     editor: UpdateRole<AtLeastEditor>,
     db: Data<Db>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = editor.update_id;
-    db.run(move |conn| Ok(store::delete(conn, id)?)).await?;
+    let (id, user) = (editor.update_id, editor.user_id);
+    db.run(move |conn| store::delete_as(conn, id, user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
