@@ -54,6 +54,18 @@ ensure_browser_deps() {
     fi
 }
 
+# The Python packages the tests use, pinned, in the project's virtualenv (.venv): aiosmtpd
+# is the real SMTP server the mail tests send to (tests/mail/smtp_server.py).
+AIOSMTPD_VERSION=1.4.6
+ensure_test_python() {
+    local venv="$ROOT/.venv"
+    [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+    if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('aiosmtpd') != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+        say "Installing aiosmtpd==$AIOSMTPD_VERSION into .venv (the mail tests' SMTP server)"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+    fi
+}
+
 setup_all() {
     local missing
     mapfile -t missing < <(missing_packages)

@@ -30,6 +30,8 @@ bash scripts/build-web.sh
 say "Building the server and its tests (with clippy's lints)"
 cargo build --workspace --exclude ensemble-web --all-targets --locked
 
+ensure_test_python
+
 say "Tests on SQLite"
 cargo test --workspace --exclude ensemble-web --locked
 
@@ -50,13 +52,35 @@ else
     PG_OK=0
 fi
 
-say "Contract tests (schemathesis) on SQLite"
+say "Contract tests (schemathesis), SQLite and PostgreSQL side by side"
 cargo build -p ensemble-api --locked
-ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh
+# Each run keeps one core busy generating cases (the server answers in a fraction of it):
+# the two backends run at once, each with its own log, printed whole when it fails.
+bash tests/contract/run.sh --install
+CONTRACT_LOGS="$ROOT/target/contract"
+mkdir -p "$CONTRACT_LOGS"
+ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh \
+    >"$CONTRACT_LOGS/sqlite.log" 2>&1 &
+sqlite_run=$!
 if ((PG_OK)); then
-    say "Contract tests (schemathesis) on PostgreSQL"
-    TEST_DATABASE_URL="$PG_URL" ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh
+    TEST_DATABASE_URL="$PG_URL" ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/contract/run.sh \
+        >"$CONTRACT_LOGS/postgres.log" 2>&1 &
+    postgres_run=$!
 fi
+contract_failed=0
+for backend in sqlite postgres; do
+    pid_var="${backend}_run"
+    [[ -n ${!pid_var:-} ]] || continue
+    if wait "${!pid_var}"; then
+        echo "contract ($backend): passed ($(grep -c '' "$CONTRACT_LOGS/$backend.log") log lines, $CONTRACT_LOGS/$backend.log)"
+        grep -E '^\[contract\]|passed|failed|skipped' "$CONTRACT_LOGS/$backend.log" | grep -v ' INFO ' || true
+    else
+        echo "contract ($backend): FAILED; its log:" >&2
+        cat "$CONTRACT_LOGS/$backend.log" >&2
+        contract_failed=1
+    fi
+done
+((contract_failed == 0)) || exit 1
 
 say "Browser tests (Chromium)"
 ENSEMBLE_BIN="$ROOT/target/debug/ensemble" bash tests/browser/run.sh

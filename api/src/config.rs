@@ -36,6 +36,10 @@ pub mod defaults {
     pub const STRIPE_API_BASE: &str = "https://api.stripe.com";
     pub const DEMO: bool = false;
     pub const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+    pub const JOB_WORKERS: usize = 2;
+    pub const JOB_POLL_MS: u64 = 1000;
+    pub const JOB_RETRY_BASE_SECS: u64 = 30;
+    pub const JOB_LEASE_SECS: u64 = 600;
 }
 
 /// The address people reach the server at, for absolute links (feeds, redirects).
@@ -46,6 +50,17 @@ impl PublicUrl {
     /// `path` (starting with `/`) on the public address.
     pub fn join(&self, path: &str) -> String {
         format!("{}{path}", self.0.as_str().trim_end_matches('/'))
+    }
+
+    /// A page of the web app with a query, for links in mail: `/{page}?name=value…`.
+    pub fn page(&self, page: &str, query: &[(&str, &str)]) -> String {
+        let mut url = self.0.clone();
+        url.set_path(&format!("/{page}"));
+        url.set_query(None);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url.to_string()
     }
 }
 
@@ -206,6 +221,37 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_SANDBOX_SECRET", hide_env_values = true)]
     pub sandbox_secret: Option<Secret>,
 
+    /// The SMTP server mail goes through: `smtps://user:password@host:465` (TLS), or
+    /// `smtp://user:password@host:587` (STARTTLS, required; `?tls=opportunistic`, or
+    /// `?tls=none` for a relay on this machine). Absent: each message is written as an
+    /// `.eml` file under `<data dir>/mail/` (and the log names it).
+    #[arg(long, env = "ENSEMBLE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// The sender of every message, e.g. `Ensemble <noreply@example.org>`. Absent:
+    /// `noreply@` the public URL's host.
+    #[arg(long, env = "ENSEMBLE_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Background jobs (mail, periodic work) this server does at once; 0 runs none here
+    /// (another server on the same database does them).
+    #[arg(long, env = "ENSEMBLE_JOB_WORKERS", default_value_t = defaults::JOB_WORKERS)]
+    pub job_workers: usize,
+
+    /// How often an idle job worker looks for work, in milliseconds (jobs this server
+    /// queues wake it at once).
+    #[arg(long, env = "ENSEMBLE_JOB_POLL_MS", default_value_t = defaults::JOB_POLL_MS)]
+    pub job_poll_ms: u64,
+
+    /// Seconds before a failed job's first retry; each next one waits twice as long (at
+    /// most six hours).
+    #[arg(long, env = "ENSEMBLE_JOB_RETRY_BASE_SECS", default_value_t = defaults::JOB_RETRY_BASE_SECS)]
+    pub job_retry_base_secs: u64,
+
+    /// Seconds a worker may hold a job before another worker may take it (one that died).
+    #[arg(long, env = "ENSEMBLE_JOB_LEASE_SECS", default_value_t = defaults::JOB_LEASE_SECS)]
+    pub job_lease_secs: u64,
+
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECS)]
     pub shutdown_timeout_secs: u64,
@@ -250,6 +296,39 @@ impl Settings {
             token_secret: None,
             sandbox_secret: None,
             shutdown_timeout_secs: defaults::SHUTDOWN_TIMEOUT_SECS,
+            smtp_url: None,
+            mail_from: None,
+            job_workers: defaults::JOB_WORKERS,
+            job_poll_ms: defaults::JOB_POLL_MS,
+            job_retry_base_secs: defaults::JOB_RETRY_BASE_SECS,
+            job_lease_secs: defaults::JOB_LEASE_SECS,
+        }
+    }
+
+    /// How the job runner works.
+    pub fn jobs(&self) -> crate::jobs::Config {
+        use std::time::Duration;
+        crate::jobs::Config {
+            concurrency: self.job_workers,
+            poll: Duration::from_millis(self.job_poll_ms.max(10)),
+            retry_base: Duration::from_secs(self.job_retry_base_secs.max(1)),
+            lease: Duration::from_secs(self.job_lease_secs.max(1)),
+        }
+    }
+
+    /// The sender of mail: the setting, else `noreply@` the public host.
+    pub fn mail_sender(&self, public_url: &Url) -> String {
+        match &self.mail_from {
+            Some(from) if !from.trim().is_empty() => from.trim().to_owned(),
+            _ => format!(
+                "Ensemble <noreply@{}>",
+                match public_url.host_str() {
+                    Some(host)
+                        if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() =>
+                        host,
+                    _ => "localhost.localdomain",
+                }
+            ),
         }
     }
 

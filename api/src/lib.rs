@@ -13,6 +13,8 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -47,6 +47,12 @@ enum Command {
         #[command(subcommand)]
         action: PaymentsCommand,
     },
+    /// Background jobs: `jobs list` (newest first), `jobs retry` (dead jobs back to the
+    /// queue), `jobs purge` (finished jobs deleted).
+    Jobs {
+        #[command(subcommand)]
+        action: JobsCommand,
+    },
     /// Print the SQL a hot path runs and the database's plan for it: `EXPLAIN (ANALYZE,
     /// BUFFERS)` on PostgreSQL (the query runs), `EXPLAIN QUERY PLAN` on SQLite.
     Explain {
@@ -104,6 +110,30 @@ enum PaymentsCommand {
     Reconcile {
         #[arg(long, default_value_t = 60)]
         older_than: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// The newest jobs, with their state, tries and last error.
+    List {
+        /// Only jobs in this state: queued, running, done or dead.
+        #[arg(long)]
+        state: Option<ensemble_api::domain::jobs::State>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Send dead jobs back to the queue (their tries counted afresh): one, or all.
+    Retry {
+        /// The job's id; absent: every dead job.
+        id: Option<i64>,
+    },
+    /// Delete finished jobs older than `--older-than-days` (dead ones too with `--dead`).
+    Purge {
+        #[arg(long, default_value_t = 7)]
+        older_than_days: i64,
+        #[arg(long)]
+        dead: bool,
     },
 }
 
@@ -210,6 +240,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} pending donations checked: {} paid, {} expired, {} still open",
                 report.checked, report.paid, report.expired, report.open
             );
+            Ok(())
+        }
+        Command::Jobs { action } => {
+            use ensemble_api::db::jobs;
+            let settings = cli.settings;
+            settings.ensure_data_dir()?;
+            let db = Db::connect(&settings.database()?, 2)?;
+            let mut conn = db.get()?;
+            match action {
+                JobsCommand::List { state, limit } => {
+                    for job in jobs::list(&mut conn, state, limit.clamp(1, 10_000))? {
+                        println!(
+                            "{}\t{}\t{}\t{}/{}\t{}\t{}",
+                            job.id,
+                            job.state,
+                            job.kind,
+                            job.attempts,
+                            job.max_attempts,
+                            job.run_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                            job.last_error.replace(['\n', '\t'], " ")
+                        );
+                    }
+                }
+                JobsCommand::Retry { id } => {
+                    let n = jobs::retry(&mut conn, id)?;
+                    println!("{n} dead jobs queued again");
+                }
+                JobsCommand::Purge {
+                    older_than_days,
+                    dead,
+                } => {
+                    let before =
+                        ensemble_api::db::now() - chrono::Duration::days(older_than_days.max(0));
+                    let n = jobs::purge(&mut conn, before, !dead)?;
+                    println!("{n} finished jobs deleted");
+                }
+            }
             Ok(())
         }
         Command::Explain { what, sql_only } => {

@@ -1,5 +1,6 @@
-//! Prometheus metrics: requests by route and status, latency, database pool usage. One
-//! registry per application instance (no global), so tests can run many servers at once.
+//! Prometheus metrics: requests by route and status, latency, database pool usage, the job
+//! queue (jobs by state, runs by kind and outcome). One registry per application instance
+//! (no global), so tests can run many servers at once.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
@@ -8,12 +9,15 @@ use prometheus::{
 use actix_web::HttpRequest;
 
 use crate::db::Db;
+use crate::domain::jobs::State;
 
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    jobs_queued: IntGaugeVec,
+    job_runs: IntCounterVec,
 }
 
 impl Metrics {
@@ -38,6 +42,22 @@ impl Metrics {
             Opts::new("db_pool_connections", "Database pool connections by state"),
             &["state"],
         )?;
+        let jobs_queued = IntGaugeVec::new(
+            Opts::new(
+                "jobs",
+                "Background jobs by state (the whole queue, all servers)",
+            ),
+            &["state"],
+        )?;
+        let job_runs = IntCounterVec::new(
+            Opts::new(
+                "job_runs_total",
+                "Background jobs this server ran, by kind and outcome (done, retry, dead)",
+            ),
+            &["kind", "outcome"],
+        )?;
+        registry.register(Box::new(jobs_queued.clone()))?;
+        registry.register(Box::new(job_runs.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
@@ -46,7 +66,14 @@ impl Metrics {
             requests,
             latency,
             pool,
+            jobs_queued,
+            job_runs,
         })
+    }
+
+    /// A job this server ran, and what came of it.
+    pub fn job_ran(&self, kind: &str, outcome: &str) {
+        self.job_runs.with_label_values(&[kind, outcome]).inc();
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -58,8 +85,18 @@ impl Metrics {
             .observe(seconds);
     }
 
-    /// The text exposition format, with the pool gauges read now.
-    pub fn render(&self, db: &Db) -> anyhow::Result<String> {
+    /// The text exposition format, with the pool gauges read now and the queue's depth as
+    /// the database just counted it.
+    pub fn render(&self, db: &Db, jobs: &[(State, i64)]) -> anyhow::Result<String> {
+        for state in State::ALL {
+            let count = jobs
+                .iter()
+                .find(|(counted, _)| counted == state)
+                .map_or(0, |(_, count)| *count);
+            self.jobs_queued
+                .with_label_values(&[state.as_str()])
+                .set(count);
+        }
         let usage = db.usage();
         self.pool
             .with_label_values(&["in_use"])

@@ -188,6 +188,16 @@ pub mod problems {
         BadRequest,
     }
 
+    /// 403 for an account whose address is not proven yet.
+    #[derive(utoipa::IntoResponses)]
+    pub enum Unverified {
+        #[response(
+            status = 403,
+            description = "`email_not_verified`: prove your address first (the link sent at sign-up, or `POST /me/email/verification`); `insufficient_scope`: a read-only API token"
+        )]
+        Forbidden,
+    }
+
     /// 403 for a member whose role does not allow the operation.
     #[derive(utoipa::IntoResponses)]
     pub enum NotYourRole {

@@ -3,6 +3,7 @@
 
 use ensemble_wire::Code;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
@@ -21,10 +22,11 @@ use crate::config::{PublicUrl, Settings};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::secrets::Secrets;
 use crate::webapp::Fallback;
-use crate::{middleware, openapi, routes, webapp};
+use crate::{jobs, middleware, openapi, routes, webapp};
 
 /// The web app runs WASM (hence 'wasm-unsafe-eval') and loads nothing from elsewhere.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -35,6 +37,9 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    jobs: jobs::Config,
+    job_context: Arc<jobs::Context>,
+    wake: Arc<jobs::Wake>,
 }
 
 impl Application {
@@ -99,6 +104,23 @@ impl Application {
             &secrets,
             &public_url,
         )?);
+        let mailer = Arc::new(Mailer::new(
+            settings.smtp_url.as_ref(),
+            &settings.mail_sender(&public_url),
+            &settings.data_dir,
+        )?);
+        if let Some(dir) = mailer.directory() {
+            tracing::info!(directory = %dir.display(), "no ENSEMBLE_SMTP_URL: mail is written to files");
+        }
+        let wake = Arc::new(jobs::Wake::default());
+        let wake_data = Data::from(wake.clone());
+        let job_context = Arc::new(jobs::Context {
+            db: db.clone(),
+            mailer,
+            public_url: PublicUrl(public_url.clone()),
+            payments: payments.clone().into_inner(),
+            metrics: metrics.clone().into_inner(),
+        });
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
         let cors_public_url = public_url.clone();
@@ -120,6 +142,7 @@ impl Application {
                 .app_data(body_limit)
                 .app_data(public.clone())
                 .app_data(payments.clone())
+                .app_data(wake_data.clone())
                 .app_data(web::FormConfig::default().error_handler(|error, _| {
                     match error {
                         actix_web::error::UrlencodedError::ContentType => {
@@ -160,6 +183,9 @@ impl Application {
             port: address.port(),
             server: server.run(),
             db,
+            jobs: settings.jobs(),
+            job_context,
+            wake,
         })
     }
 
@@ -176,8 +202,11 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped; in-flight requests get the shutdown timeout to finish.
+    /// Serves until stopped, with the job workers; in-flight requests get the shutdown
+    /// timeout to finish, and the workers stop with the server (a job cut short is taken
+    /// again once its lease runs out).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _runner = jobs::Runner::start(self.jobs, self.job_context, self.wake);
         self.server.await
     }
 }

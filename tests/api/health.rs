@@ -37,8 +37,16 @@ async fn metrics_count_requests_by_route_and_status() {
         r#"ensemble_http_request_duration_seconds_count{method="GET",route="/api/v1/organisations"} 2"#,
         r#"ensemble_db_pool_connections{state="max"} 4"#,
         r#"ensemble_http_requests_total{method="OTHER",route="/healthz",status="405"} 1"#,
-        r#"ensemble_db_pool_connections{state="in_use"} 0"#,
+        r#"ensemble_jobs{state="dead"} 0"#,
     ] {
         assert!(text.contains(expected), "missing {expected} in\n{text}");
+    }
+    // The job workers use the pool too: its gauges are there, whatever they read now.
+    for gauge in [
+        r#"ensemble_db_pool_connections{state="in_use"} "#,
+        r#"ensemble_jobs{state="queued"} "#,
+        r#"ensemble_jobs{state="done"} "#,
+    ] {
+        assert!(text.contains(gauge), "missing {gauge} in\n{text}");
     }
 }

@@ -27,13 +27,31 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    start(None, customise).await
+}
+
+/// Another server on the database of `other` (as several instances behind one address).
+pub async fn spawn_app_sharing(other: &TestApp, customise: impl FnOnce(&mut Settings)) -> TestApp {
+    start(Some(other.database_url.clone()), customise).await
+}
+
+async fn start(shared_database: Option<String>, customise: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::new(dir.path().join("data"), "127.0.0.1:0");
     settings.workers = Some(1);
     settings.db_pool_size = 4;
+    // Jobs (mail) done at once, and retried after a second.
+    settings.job_poll_ms = 20;
+    settings.job_retry_base_secs = 1;
     settings.web_dir = dir.path().join("web");
-    let postgres = PgTestDb::create_if_configured();
-    settings.database_url = postgres.as_ref().map(|pg| pg.url.clone());
+    let postgres = match &shared_database {
+        Some(_) => None,
+        None => PgTestDb::create_if_configured(),
+    };
+    settings.database_url = match shared_database {
+        Some(url) => Some(url),
+        None => postgres.as_ref().map(|pg| pg.url.clone()),
+    };
     customise(&mut settings);
     let database_url = match &settings.database_url {
         Some(url) => url.clone(),
@@ -69,6 +87,11 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
+    /// Stops the server (and its job workers); its database stays until the app is dropped.
+    pub async fn stop(&self) {
+        self.handle.stop(false).await;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -116,8 +139,66 @@ impl TestApp {
         )
     }
 
-    /// Registers `email` with a good password; answers the auth response.
+    /// Registers `email` with a good password and proves the address with the link the
+    /// server mailed; answers the auth response.
     pub async fn register(&self, email: &str) -> Value {
+        let before = self.mail_to(email).len();
+        let auth = self.register_unverified(email).await;
+        self.verify_address(email, before).await;
+        auth
+    }
+
+    /// Opens the address-proving link of the first message to `email` after the first
+    /// `seen` ones.
+    pub async fn verify_address(&self, email: &str, seen: usize) {
+        let mail = self.wait_for_new_mail(email, seen).await;
+        let token = mail.link_token().expect("a link with a token");
+        let (status, body) = self
+            .call(
+                "POST",
+                "/api/v1/auth/email/confirm",
+                Some(serde_json::json!({ "token": token })),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// The messages written for `to` (without SMTP, the server writes `.eml` files),
+    /// oldest first.
+    pub fn mail_to(&self, to: &str) -> Vec<Mail> {
+        let dir = self.dir.path().join("data").join("mail");
+        let mut found: Vec<(std::time::SystemTime, Mail)> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|e| {
+                        let bytes = std::fs::read(e.path()).ok()?;
+                        let at = e.metadata().ok()?.modified().ok()?;
+                        Some((at, Mail::parse(&bytes)?))
+                    })
+                    .filter(|(_, m)| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort_by_key(|(at, _)| *at);
+        found.into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// Waits (10 s at most) for a message to `to` after the first `seen` ones.
+    pub async fn wait_for_new_mail(&self, to: &str, seen: usize) -> Mail {
+        for _ in 0..500 {
+            if let Some(mail) = self.mail_to(to).into_iter().nth(seen) {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("no new mail to {to} came");
+    }
+
+    /// Registers `email` with a good password; answers the auth response.
+    pub async fn register_unverified(&self, email: &str) -> Value {
         let (status, body) = self
             .call(
                 "POST",
@@ -149,6 +230,82 @@ impl Drop for TestApp {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A message as its recipient reads it.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: Vec<String>,
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Every header, by lower-case name.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Mail {
+    pub fn parse(raw: &[u8]) -> Option<Mail> {
+        let message = mail_parser::MessageParser::default().parse(raw)?;
+        let addresses = |a: Option<&mail_parser::Address>| -> Vec<String> {
+            a.map(|a| {
+                a.iter()
+                    .filter_map(|m| m.address().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        Some(Mail {
+            to: addresses(message.to()),
+            from: addresses(message.from()).join(","),
+            subject: message.subject().unwrap_or_default().to_owned(),
+            text: message
+                .body_text(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+            html: message
+                .body_html(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+            headers: message
+                .headers()
+                .iter()
+                .map(|h| {
+                    (
+                        h.name().to_ascii_lowercase(),
+                        h.value()
+                            .as_text()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| format!("{:?}", h.value())),
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// The first web address in the text.
+    pub fn link(&self) -> Option<String> {
+        self.text
+            .split_whitespace()
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+            .map(str::to_owned)
+    }
+
+    /// The `token` of the link.
+    pub fn link_token(&self) -> Option<String> {
+        let link = url::Url::parse(&self.link()?).ok()?;
+        link.query_pairs()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.into_owned())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
 
 /// The access token of an auth response.
 pub fn access(auth: &Value) -> String {

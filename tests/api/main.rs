@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod smtp;
 
 mod accounts;
 mod auth;
@@ -18,6 +19,7 @@ mod feed;
 mod follows;
 mod health;
 mod http;
+mod mail;
 mod me;
 mod oauth;
 mod openapi;

@@ -7,6 +7,7 @@ pub mod causes;
 pub mod codes;
 pub mod donations;
 pub mod double_option;
+pub mod email;
 pub mod error_code;
 pub mod follows;
 pub mod lang;

@@ -30,6 +30,9 @@ use crate::error::ApiError;
 pub trait Requirement {
     const WRITE: bool;
     const SESSION_ONLY: bool;
+    /// The account's address must be proven: what an unverified account may not do yet
+    /// (give, comment, create an organisation) asks for this, and nothing else decides it.
+    const VERIFIED: bool = false;
 }
 
 /// Reading: any valid credential.
@@ -41,6 +44,12 @@ pub struct Write;
 /// Only a signed-in session (not an API token).
 #[derive(Debug, Clone, Copy)]
 pub struct SessionOnly;
+/// Writing, by an account whose address is proven (403 `email_not_verified` otherwise).
+/// A new account may read and follow at once; what others see of it (comments, gifts, a
+/// new organisation) waits until its address is proven, so a throwaway address cannot
+/// flood the network.
+#[derive(Debug, Clone, Copy)]
+pub struct Verified;
 
 impl Requirement for Read {
     const WRITE: bool = false;
@@ -53,6 +62,11 @@ impl Requirement for Write {
 impl Requirement for SessionOnly {
     const WRITE: bool = true;
     const SESSION_ONLY: bool = true;
+}
+impl Requirement for Verified {
+    const WRITE: bool = true;
+    const SESSION_ONLY: bool = false;
+    const VERIFIED: bool = true;
 }
 
 /// How the request was authenticated.
@@ -70,6 +84,7 @@ pub struct Authenticated {
     pub credential: Credential,
     /// A session, or an API token with the `write` scope.
     pub may_write: bool,
+    pub email_verified: bool,
 }
 
 /// The authenticated user, checked against requirement `R`.
@@ -93,6 +108,9 @@ impl<R: Requirement> Auth<R> {
         }
         if R::WRITE && !found.may_write {
             return Err(ApiError::Forbidden(Code::InsufficientScope));
+        }
+        if R::VERIFIED && !found.email_verified {
+            return Err(ApiError::Forbidden(Code::EmailNotVerified));
         }
         Ok(Self {
             user_id: found.user_id,
@@ -176,6 +194,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
             is_admin: principal.is_admin,
             credential: Credential::ApiToken,
             may_write: scope == crate::domain::credentials::Scope::Write,
+            email_verified: principal.email_verified,
         });
     }
     let claims = keys.verify(&token).map_err(|e| match e {
@@ -198,6 +217,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
         is_admin: principal.is_admin,
         credential: Credential::Session { session_id },
         may_write: true,
+        email_verified: principal.email_verified,
     })
 }
 

@@ -8,5 +8,5 @@ pub mod password;
 pub mod rate_limit;
 pub mod tokens;
 
-pub use extract::{Auth, MaybeAuth, Read, SessionOnly, Write};
+pub use extract::{Auth, MaybeAuth, Read, SessionOnly, Verified, Write};
 pub use org::{AtLeastAdmin, AtLeastEditor, CommentModerator, OrgRole, UpdateRole, Verifier};

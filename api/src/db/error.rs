@@ -55,10 +55,11 @@ pub enum Unique {
     Reaction,
     DonationKey,
     PaymentEvent,
+    JobKey,
 }
 
 impl Unique {
-    const ALL: [Unique; 8] = [
+    const ALL: [Unique; 9] = [
         Unique::UserEmail,
         Unique::OrganisationSlug,
         Unique::PendingInvitation,
@@ -67,6 +68,7 @@ impl Unique {
         Unique::Reaction,
         Unique::DonationKey,
         Unique::PaymentEvent,
+        Unique::JobKey,
     ];
 
     /// (PostgreSQL's constraint or index name, SQLite's `table.column, …`).
@@ -95,6 +97,7 @@ impl Unique {
                 "payment_events_pkey",
                 "payment_events.provider, payment_events.event_id",
             ),
+            Unique::JobKey => ("jobs_unique_key", "jobs.unique_key"),
         }
     }
 

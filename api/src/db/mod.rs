@@ -3,14 +3,17 @@
 //! [`Db::run`], which moves the work off the async workers. SQL that must differ between
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
+pub mod accounts;
 pub mod bulk;
 pub mod causes;
 pub mod comments;
 pub mod demo;
 pub mod donations;
+pub mod email_tokens;
 pub mod error;
 pub mod export;
 pub mod follows;
+pub mod jobs;
 pub mod migrations;
 pub mod notifications;
 pub mod oauth;

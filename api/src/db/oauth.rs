@@ -20,6 +20,11 @@ pub struct NewState<'a> {
     pub return_to: &'a str,
 }
 
+/// Forgets the sign-in states that ran out.
+pub fn clean_up(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::delete(oauth_states::table.filter(oauth_states::expires_at.lt(now()))).execute(conn)
+}
+
 /// Records a sign-in in progress (and forgets those that expired).
 pub fn save_state(conn: &mut DbConnection, state: &NewState<'_>) -> QueryResult<()> {
     let at = now();

@@ -344,6 +344,38 @@ diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisation_invitations -> organisations (organisation_id));
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Text,
+        unique_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(email_tokens -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -370,5 +402,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     donations,
     donation_payments,
     payment_events,
-    organisation_invitations
+    organisation_invitations,
+    jobs,
+    email_tokens
 );

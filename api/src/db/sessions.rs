@@ -13,10 +13,14 @@ use crate::domain::pagination::TextKeysetAfter;
 use ensemble_wire::Code;
 
 /// Who a valid credential belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = users)]
 pub struct Principal {
+    #[diesel(column_name = id)]
     pub user_id: i64,
     pub is_admin: bool,
+    /// The account's address is proven.
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -201,10 +205,9 @@ pub fn principal_for_session(
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
-        .select((users::id, users::is_admin))
-        .first::<(i64, bool)>(conn)
+        .select(Principal::as_select())
+        .first(conn)
         .optional()
-        .map(|found| found.map(|(user_id, is_admin)| Principal { user_id, is_admin }))
 }
 
 /// The live sessions, newest first, keyset-paged.
@@ -262,22 +265,32 @@ pub fn change_password(
     keep: Option<&str>,
 ) -> QueryResult<()> {
     write_transaction(conn, |conn| {
-        let at = now();
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::password_hash.eq(Some(password_hash)),
-                users::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        let others = sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::id.ne(keep.unwrap_or("")));
-        diesel::update(others)
-            .set(sessions::revoked_at.eq(at))
-            .execute(conn)?;
-        Ok(())
+        set_password(conn, user_id, password_hash, keep)
     })
+}
+
+/// [`change_password`] inside the caller's transaction.
+pub fn set_password(
+    conn: &mut DbConnection,
+    user_id: i64,
+    password_hash: &str,
+    keep: Option<&str>,
+) -> QueryResult<()> {
+    let at = now();
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(Some(password_hash)),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let others = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::id.ne(keep.unwrap_or("")));
+    diesel::update(others)
+        .set(sessions::revoked_at.eq(at))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Every session, revoked ones too (for the data export).
@@ -372,10 +385,8 @@ pub fn principal_for_api_token(
         id: String,
         scope: Scope,
         last_used_at: Option<NaiveDateTime>,
-        #[diesel(select_expression = users::id)]
-        user_id: i64,
-        #[diesel(select_expression = users::is_admin)]
-        is_admin: bool,
+        #[diesel(embed)]
+        principal: Principal,
     }
     let found: Option<Found> = api_tokens::table
         .inner_join(users::table)
@@ -388,8 +399,7 @@ pub fn principal_for_api_token(
         id,
         scope,
         last_used_at,
-        user_id,
-        is_admin,
+        principal,
     }) = found
     else {
         return Ok(None);
@@ -400,5 +410,5 @@ pub fn principal_for_api_token(
             .set(api_tokens::last_used_at.eq(at))
             .execute(conn)?;
     }
-    Ok(Some((Principal { user_id, is_admin }, scope)))
+    Ok(Some((principal, scope)))
 }

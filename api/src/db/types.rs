@@ -92,4 +92,6 @@ text_column!(
     crate::domain::credentials::Scope,
     crate::domain::updates::ReportReason,
     crate::domain::credentials::SignInProvider,
+    crate::domain::credentials::EmailPurpose,
+    crate::domain::jobs::State,
 );

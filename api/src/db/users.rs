@@ -79,8 +79,27 @@ pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<i64, StoreEr
         })
 }
 
-/// Creates the account of a registration with its password's hash, and answers it.
+/// Creates the account of a registration with its password's hash, and queues the mail
+/// that proves its address; answers the account.
 pub fn register(
+    conn: &mut DbConnection,
+    registration: &Registration,
+    password_hash: &str,
+) -> Result<UserRow, StoreError> {
+    write_transaction(conn, |conn| {
+        let user = insert_registration(conn, registration, password_hash)?;
+        super::jobs::enqueue(
+            conn,
+            &crate::domain::jobs::Job::Mail(crate::domain::jobs::Mail::VerifyAddress {
+                user_id: user.id,
+            }),
+            None,
+        )?;
+        Ok(user)
+    })
+}
+
+fn insert_registration(
     conn: &mut DbConnection,
     registration: &Registration,
     password_hash: &str,

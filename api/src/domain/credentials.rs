@@ -49,6 +49,29 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// What a link sent by mail is for.
+    pub enum EmailPurpose {
+        /// Proving the account's address.
+        Verify = "verify",
+        /// Choosing a new password.
+        Reset = "reset",
+        /// Making a new address the account's.
+        Change = "change",
+    }
+}
+
+impl EmailPurpose {
+    /// How long a link works: an hour to reset a password (it opens the account), a day
+    /// for the others.
+    pub fn lifetime(self) -> chrono::Duration {
+        match self {
+            EmailPurpose::Reset => chrono::Duration::hours(1),
+            EmailPurpose::Verify | EmailPurpose::Change => chrono::Duration::hours(24),
+        }
+    }
+}
+
 /// A personal API token asked for: its name (for its owner to recognise it) and scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewToken {

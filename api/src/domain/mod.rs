@@ -4,6 +4,7 @@
 pub mod countries;
 pub mod credentials;
 pub mod donations;
+pub mod jobs;
 pub mod markdown;
 pub mod notifications;
 pub mod organisations;

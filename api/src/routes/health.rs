@@ -65,7 +65,8 @@ pub async fn metrics(
     if !access.allows(&req) {
         return Err(ApiError::Forbidden(Code::Forbidden));
     }
-    let text = metrics.render(&db)?;
+    let jobs = crate::jobs::depth(&db).await?;
+    let text = metrics.render(&db, &jobs)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(text))

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, post};
 use ensemble_wire::{Donation, NewDonation};
 
 use super::visible;
-use crate::auth::{Auth, Write};
+use crate::auth::{Auth, Verified};
 use crate::db::StoreError;
 use crate::db::donations::{self as store};
 use crate::db::{Db, organisations};
@@ -35,6 +35,7 @@ pub struct IdempotencyKeyParam(#[param(pattern = "^[!-~]{1,255}$")] pub Option<S
     responses(
         (status = 201, description = "Pending: pay at `checkout_url`", body = Donation),
         (status = 200, description = "The donation this Idempotency-Key already made", body = Donation),
+        crate::openapi::problems::Unverified,
         crate::openapi::problems::NoSuchOrganisation,
         (status = 409, description = "`organisation_not_verified`: only verified organisations receive donations"),
         (status = 502, description = "`provider_unavailable`: the payment provider did not answer; the same request (same key) can be sent again"),
@@ -42,7 +43,7 @@ pub struct IdempotencyKeyParam(#[param(pattern = "^[!-~]{1,255}$")] pub Option<S
 )]
 #[post("/organisations/{slug}/donations")]
 pub async fn create(
-    auth: Auth<Write>,
+    auth: Auth<Verified>,
     db: Data<Db>,
     payments: Data<Payments>,
     slug: Path<String>,

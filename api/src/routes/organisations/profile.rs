@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, delete, get, patch, post};
 use ensemble_wire::Code;
 use ensemble_wire::{NewOrganisation, OrganisationProfile, UpdateOrganisation};
 
-use crate::auth::{AtLeastAdmin, Auth, OrgRole, Write};
+use crate::auth::{AtLeastAdmin, Auth, OrgRole, Verified};
 use crate::db::Db;
 use crate::db::StoreError;
 use crate::db::organisations::{self as store};
@@ -61,11 +61,14 @@ fn profile_response(
     operation_id = "create_organisation",
     security(("bearer" = [])),
     request_body = NewOrganisation,
-    responses((status = 201, description = "Created; `Location` is its address", body = OrganisationProfile))
+    responses(
+        (status = 201, description = "Created; `Location` is its address", body = OrganisationProfile),
+        crate::openapi::problems::Unverified,
+    )
 )]
 #[post("/organisations")]
 pub async fn create(
-    auth: Auth<Write>,
+    auth: Auth<Verified>,
     db: Data<Db>,
     Json(body): Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {

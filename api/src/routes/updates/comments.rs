@@ -6,7 +6,7 @@ use ensemble_wire::{Comment, NewComment, NewReport, Page};
 
 use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id};
 use crate::auth::rate_limit::RateLimiter;
-use crate::auth::{Auth, CommentModerator, Write};
+use crate::auth::{Auth, CommentModerator, Verified, Write};
 use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::db::{Db, comments};
@@ -59,13 +59,14 @@ pub async fn list_comments(
     request_body = NewComment,
     responses(
         (status = 201, description = "Posted", body = Comment),
+        crate::openapi::problems::Unverified,
         crate::openapi::problems::NoSuchUpdate,
         (status = 429, description = "Too many comments: wait `Retry-After` seconds"),
     )
 )]
 #[post("/updates/{id}/comments")]
 pub async fn create_comment(
-    auth: Auth<Write>,
+    auth: Auth<Verified>,
     db: Data<Db>,
     limiter: Data<RateLimiter>,
     id: Path<String>,

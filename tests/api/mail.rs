@@ -1,0 +1,582 @@
+//! Mail through a real SMTP server (aiosmtpd, see `smtp.rs`), sent by the server's job
+//! runner through lettre: proving an address, resetting a password, changing an address,
+//! in the reader's language; links that are forged, reused or expired; what an unproven
+//! account may not do; an SMTP outage; jobs that outlive their server and are done once by
+//! two servers.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Mail, PASSWORD, TestApp, access, assert_field_error, assert_problem, spawn_app_sharing,
+    spawn_app_with,
+};
+use crate::smtp::{SmtpServer, free_port};
+
+async fn app_with_smtp(smtp: &SmtpServer) -> TestApp {
+    let url = smtp.url();
+    spawn_app_with(move |s| {
+        s.smtp_url = Some(url.parse().unwrap());
+        s.mail_from = Some("Ensemble <noreply@ensemble.test>".into());
+    })
+    .await
+}
+
+async fn sign_up(app: &TestApp, email: &str, locale: Option<&str>) -> Value {
+    let mut body = json!({
+        "email": email,
+        "password": PASSWORD,
+        "display_name": "Ana",
+    });
+    if let Some(locale) = locale {
+        body["locale"] = json!(locale);
+    }
+    let (status, auth) = app
+        .call("POST", "/api/v1/auth/register", Some(body), None)
+        .await;
+    assert_eq!(status, 201, "{auth}");
+    auth
+}
+
+async fn confirm(app: &TestApp, token: &str) -> (u16, Value) {
+    app.call(
+        "POST",
+        "/api/v1/auth/email/confirm",
+        Some(json!({ "token": token })),
+        None,
+    )
+    .await
+}
+
+fn token_of(mail: &Mail) -> String {
+    mail.link_token()
+        .expect("the message has a link with a token")
+}
+
+#[tokio::test]
+async fn a_new_account_proves_its_address_with_a_link_that_works_once() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let auth = sign_up(&app, "ana@example.org", None).await;
+    assert_eq!(auth["user"]["email_verified"], false);
+
+    let mail = smtp.wait_for("ana@example.org", 1).await.remove(0);
+    assert_eq!(mail.subject, "Confirm your email address");
+    assert_eq!(mail.from, "noreply@ensemble.test");
+    assert!(mail.text.contains("ana@example.org"), "{}", mail.text);
+    assert!(
+        mail.html.contains("<a href="),
+        "an HTML part with the button"
+    );
+    let link = mail.link().unwrap();
+    assert!(
+        link.starts_with(&format!("{}/verify-email?token=", app.address)),
+        "links use the public address: {link}"
+    );
+    assert!(
+        mail.header("list-unsubscribe").is_none(),
+        "an essential message"
+    );
+
+    let token = token_of(&mail);
+    let (status, body) = confirm(&app, &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({"email": "ana@example.org", "changed": false}));
+    let (_, me) = app
+        .call("GET", "/api/v1/me", None, Some(&access(&auth)))
+        .await;
+    assert_eq!(me["email_verified"], true);
+
+    // Once only; and nothing else passes for a link.
+    let again = app
+        .send(
+            "POST",
+            "/api/v1/auth/email/confirm",
+            Some(json!({"token": token})),
+            None,
+        )
+        .await;
+    assert_field_error(again, 422, "token", "invalid_token").await;
+    let forged = app
+        .send(
+            "POST",
+            "/api/v1/auth/email/confirm",
+            Some(json!({"token": "ens_mail_forged"})),
+            None,
+        )
+        .await;
+    assert_field_error(forged, 422, "token", "invalid_token").await;
+
+    // Proven already: nothing more to send.
+    assert_problem(
+        app.send(
+            "POST",
+            "/api/v1/me/email/verification",
+            None,
+            Some(&access(&auth)),
+        )
+        .await,
+        409,
+        "already_verified",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_unproven_account_reads_and_follows_but_waits_to_give_comment_or_create() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let token = access(&sign_up(&app, "ana@example.org", None).await);
+
+    let created = app
+        .send(
+            "POST",
+            "/api/v1/organisations",
+            Some(json!({"name": "Les Amis", "mission": "Help", "language": "fr"})),
+            Some(&token),
+        )
+        .await;
+    assert_problem(created, 403, "email_not_verified").await;
+    assert_eq!(
+        app.call("GET", "/api/v1/organisations", None, Some(&token))
+            .await
+            .0,
+        200
+    );
+
+    // Another link, and only the newest works.
+    let first = smtp.wait_for("ana@example.org", 1).await.remove(0);
+    let (status, _) = app
+        .call("POST", "/api/v1/me/email/verification", None, Some(&token))
+        .await;
+    assert_eq!(status, 202);
+    let both = smtp.wait_for("ana@example.org", 2).await;
+    let newest = both
+        .iter()
+        .map(token_of)
+        .find(|t| *t != token_of(&first))
+        .unwrap();
+    let stale = app
+        .send(
+            "POST",
+            "/api/v1/auth/email/confirm",
+            Some(json!({"token": token_of(&first)})),
+            None,
+        )
+        .await;
+    assert_field_error(stale, 422, "token", "token_expired").await;
+    assert_eq!(confirm(&app, &newest).await.0, 200);
+
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/organisations",
+            Some(json!({"name": "Les Amis", "mission": "Help", "language": "fr"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_once_through_the_mail_and_every_session_ends() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let auth = sign_up(&app, "ana@example.org", Some("fr")).await;
+    smtp.wait_for("ana@example.org", 1).await;
+
+    // The same answer for an address nobody has; and nothing is sent there.
+    for email in ["nobody@example.org", "ana@example.org"] {
+        let (status, _) = app
+            .call(
+                "POST",
+                "/api/v1/auth/password/forgot",
+                Some(json!({ "email": email })),
+                None,
+            )
+            .await;
+        assert_eq!(status, 202, "{email}");
+    }
+    let mails = smtp.wait_for("ana@example.org", 2).await;
+    let reset = mails
+        .iter()
+        .find(|m| m.subject == "Choisissez un nouveau mot de passe")
+        .expect("the reset mail, in the account's language");
+    assert!(reset.link().unwrap().contains("/reset-password?token="));
+    let token = token_of(reset);
+
+    let weak = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            Some(json!({"token": token, "new_password": "short"})),
+            None,
+        )
+        .await;
+    assert_field_error(weak, 422, "new_password", "too_short").await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/auth/password/reset",
+            Some(json!({"token": token, "new_password": "a brand new passphrase"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+
+    // Signed out everywhere; the old password no longer works, the new one does.
+    assert_problem(
+        app.send("GET", "/api/v1/me", None, Some(&access(&auth)))
+            .await,
+        401,
+        "invalid_token",
+    )
+    .await;
+    let login = |password: &'static str| {
+        app.call(
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"email": "ana@example.org", "password": password})),
+            None,
+        )
+    };
+    assert_eq!(login(PASSWORD).await.0, 401);
+    let (status, fresh) = login("a brand new passphrase").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        fresh["user"]["email_verified"], true,
+        "the link reached the address"
+    );
+
+    // The link is spent; the owner is told.
+    let reused = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            Some(json!({"token": token, "new_password": "yet another passphrase"})),
+            None,
+        )
+        .await;
+    assert_field_error(reused, 422, "token", "invalid_token").await;
+    let told = smtp.wait_for("ana@example.org", 3).await;
+    assert!(
+        told.iter()
+            .any(|m| m.subject == "Votre mot de passe a été modifié")
+    );
+    assert!(smtp.to("nobody@example.org").is_empty());
+}
+
+#[tokio::test]
+async fn links_expire_and_serve_their_purpose_only() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    sign_up(&app, "ana@example.org", None).await;
+    let verify = token_of(&smtp.wait_for("ana@example.org", 1).await[0]);
+    app.call(
+        "POST",
+        "/api/v1/auth/password/forgot",
+        Some(json!({"email": "ana@example.org"})),
+        None,
+    )
+    .await;
+    let reset = smtp
+        .wait_for("ana@example.org", 2)
+        .await
+        .iter()
+        .map(token_of)
+        .find(|t| *t != verify)
+        .unwrap();
+
+    // A reset link does not prove an address, nor a proof reset a password.
+    let wrong = app
+        .send(
+            "POST",
+            "/api/v1/auth/email/confirm",
+            Some(json!({"token": reset})),
+            None,
+        )
+        .await;
+    assert_field_error(wrong, 422, "token", "invalid_token").await;
+    let wrong = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            Some(json!({"token": verify, "new_password": "a brand new passphrase"})),
+            None,
+        )
+        .await;
+    assert_field_error(wrong, 422, "token", "invalid_token").await;
+
+    // An hour later the reset link has expired, and using it changed nothing.
+    let mut conn = app.db.get().unwrap();
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *conn,
+        "UPDATE email_tokens SET expires_at = created_at WHERE purpose = 'reset'",
+    )
+    .unwrap();
+    let late = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/reset",
+            Some(json!({"token": reset, "new_password": "a brand new passphrase"})),
+            None,
+        )
+        .await;
+    assert_field_error(late, 422, "token", "token_expired").await;
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"email": "ana@example.org", "password": PASSWORD})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "the old password still works");
+}
+
+#[tokio::test]
+async fn a_new_address_is_the_accounts_once_confirmed_and_the_old_one_is_told() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let token = access(&sign_up(&app, "ana@example.org", Some("es")).await);
+    smtp.wait_for("ana@example.org", 1).await;
+
+    let wrong = app
+        .send(
+            "POST",
+            "/api/v1/me/email",
+            Some(json!({"email": "ana.new@example.org", "password": "not the password"})),
+            Some(&token),
+        )
+        .await;
+    assert_problem(wrong, 403, "wrong_password").await;
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/me/email",
+            Some(json!({"email": "ana.new@example.org", "password": PASSWORD})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 202);
+    let mail = smtp.wait_for("ana.new@example.org", 1).await.remove(0);
+    assert_eq!(mail.subject, "Confirme su nueva dirección de correo");
+    let (_, me) = app.call("GET", "/api/v1/me", None, Some(&token)).await;
+    assert_eq!(
+        me["email"], "ana@example.org",
+        "nothing changes before the link"
+    );
+
+    let (status, body) = confirm(&app, &token_of(&mail)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"email": "ana.new@example.org", "changed": true})
+    );
+    let (_, me) = app.call("GET", "/api/v1/me", None, Some(&token)).await;
+    assert_eq!(me["email"], "ana.new@example.org");
+    assert_eq!(me["email_verified"], true);
+    let told = smtp.wait_for("ana@example.org", 2).await;
+    let changed = told
+        .iter()
+        .find(|m| m.subject == "Su dirección de correo ha cambiado")
+        .expect("the old address is told");
+    assert!(changed.text.contains("ana.new@example.org"));
+    assert!(changed.link().is_none());
+
+    // An address another account took meanwhile is refused when the link is opened.
+    app.call(
+        "POST",
+        "/api/v1/me/email",
+        Some(json!({"email": "bea@example.org", "password": PASSWORD})),
+        Some(&token),
+    )
+    .await;
+    let link = token_of(&smtp.wait_for("bea@example.org", 1).await[0]);
+    sign_up(&app, "bea@example.org", None).await;
+    let taken = app
+        .send(
+            "POST",
+            "/api/v1/auth/email/confirm",
+            Some(json!({"token": link})),
+            None,
+        )
+        .await;
+    assert_problem(taken, 409, "email_taken").await;
+    let (_, me) = app.call("GET", "/api/v1/me", None, Some(&token)).await;
+    assert_eq!(me["email"], "ana.new@example.org");
+}
+
+#[tokio::test]
+async fn mail_to_one_address_is_limited() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    sign_up(&app, "ana@example.org", None).await;
+    let ask = || {
+        app.send(
+            "POST",
+            "/api/v1/auth/password/forgot",
+            Some(json!({"email": "ANA@example.org"})),
+            None,
+        )
+    };
+    for _ in 0..5 {
+        assert_eq!(ask().await.status(), 202);
+    }
+    let refused = ask().await;
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_problem(refused, 429, "rate_limited").await;
+    let bad = app
+        .send(
+            "POST",
+            "/api/v1/auth/password/forgot",
+            Some(json!({"email": "not an address"})),
+            None,
+        )
+        .await;
+    assert_field_error(bad, 422, "email", "invalid_email").await;
+}
+
+/// The jobs in the database, by state.
+fn jobs(app: &TestApp) -> Vec<ensemble_api::db::jobs::JobRow> {
+    let mut conn = app.db.get().unwrap();
+    ensemble_api::db::jobs::list(&mut conn, None, 1000).unwrap()
+}
+
+#[tokio::test]
+async fn an_smtp_outage_is_retried_until_the_mail_goes_and_the_api_answers_meanwhile() {
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}?tls=none");
+    let app = spawn_app_with(move |s| s.smtp_url = Some(url.parse().unwrap())).await;
+    let auth = sign_up(&app, "ana@example.org", None).await;
+
+    // Nobody listens: the job fails, is kept, and waits its turn again.
+    let mut failed = None;
+    for _ in 0..200 {
+        failed = jobs(&app)
+            .into_iter()
+            .find(|j| j.attempts >= 1 && !j.last_error.is_empty());
+        if failed.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let failed = failed.expect("the job failed and was kept");
+    assert_eq!(failed.kind, "mail.verify_address");
+    assert_eq!(failed.state.as_str(), "queued");
+    assert_eq!(
+        app.call("GET", "/api/v1/me", None, Some(&access(&auth)))
+            .await
+            .0,
+        200
+    );
+
+    // The server comes back: the next attempt sends it, once.
+    let smtp = SmtpServer::start_on(port);
+    let mail = smtp.wait_for("ana@example.org", 1).await.remove(0);
+    assert_eq!(confirm(&app, &token_of(&mail)).await.0, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.to("ana@example.org").len(), 1);
+    let done = jobs(&app);
+    assert!(done.iter().all(|j| j.state.as_str() == "done"), "{done:?}");
+}
+
+#[tokio::test]
+async fn a_job_queued_by_a_stopped_server_is_done_by_the_next_one() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let first = spawn_app_with({
+        let url = url.clone();
+        move |s| {
+            s.smtp_url = Some(url.parse().unwrap());
+            s.job_workers = 0;
+        }
+    })
+    .await;
+    sign_up(&first, "ana@example.org", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        smtp.to("ana@example.org").is_empty(),
+        "nobody does jobs there"
+    );
+    assert_eq!(jobs(&first)[0].state.as_str(), "queued");
+
+    first.stop().await;
+    let second = spawn_app_sharing(&first, move |s| s.smtp_url = Some(url.parse().unwrap())).await;
+    let mail = smtp.wait_for("ana@example.org", 1).await.remove(0);
+    assert_eq!(confirm(&second, &token_of(&mail)).await.0, 200);
+}
+
+#[tokio::test]
+async fn two_servers_on_one_database_do_each_job_once() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let first = spawn_app_with({
+        let url = url.clone();
+        move |s| {
+            s.smtp_url = Some(url.parse().unwrap());
+            s.job_workers = 0;
+        }
+    })
+    .await;
+    // People to write to, and many jobs queued at once while nobody works.
+    let people = 12;
+    let mut ids = Vec::new();
+    for n in 0..people {
+        let auth = sign_up(&first, &format!("p{n}@example.org"), None).await;
+        ids.push(auth["user"]["id"].as_str().unwrap().parse::<i64>().unwrap());
+    }
+    {
+        let mut conn = first.db.get().unwrap();
+        for _ in 0..8 {
+            for &user_id in &ids {
+                ensemble_api::db::jobs::enqueue(
+                    &mut conn,
+                    &ensemble_api::domain::jobs::Job::Mail(
+                        ensemble_api::domain::jobs::Mail::PasswordChanged { user_id },
+                    ),
+                    None,
+                )
+                .unwrap();
+            }
+        }
+    }
+    let expected = people * 9;
+    // Two servers, with several workers each, take from the same queue.
+    let a = spawn_app_sharing(&first, {
+        let url = url.clone();
+        move |s| {
+            s.smtp_url = Some(url.parse().unwrap());
+            s.job_workers = 3;
+        }
+    })
+    .await;
+    let b = spawn_app_sharing(&first, move |s| {
+        s.smtp_url = Some(url.parse().unwrap());
+        s.job_workers = 3;
+    })
+    .await;
+    for _ in 0..600 {
+        if smtp.messages().len() >= expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let all = jobs(&first);
+    let retried: Vec<_> = all.iter().filter(|j| j.attempts != 1).collect();
+    assert_eq!(
+        smtp.messages().len(),
+        expected,
+        "each job done once; retried: {retried:?}"
+    );
+    // Beside the periodic work the servers queued (once between them).
+    let mail: Vec<_> = all.iter().filter(|j| j.kind.starts_with("mail.")).collect();
+    assert_eq!(mail.len(), expected);
+    assert!(
+        mail.iter()
+            .all(|j| j.state.as_str() == "done" && j.attempts == 1)
+    );
+    let periodic = |kind| all.iter().filter(|j| j.kind == kind).count();
+    assert_eq!((periodic("reconcile"), periodic("clean_up")), (1, 1));
+    drop((a, b));
+}

@@ -1,0 +1,76 @@
+//! An account's address by mail: proving it, changing it, and getting back into an account
+//! whose password is lost.
+
+use serde::{Deserialize, Serialize};
+
+/// The token of a link sent by mail (the `token` of its address).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MailToken {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, example = "ens_mail_3q2-7wXe…")
+    )]
+    pub token: String,
+}
+
+/// What a confirmation link did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddressConfirmed {
+    /// The account's address, now proven.
+    pub email: String,
+    /// True when the link made it the account's new address (the old one is told).
+    pub changed: bool,
+}
+
+/// Asks for a link to choose a new password. The answer is the same whether or not an
+/// account has this address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPassword {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = r"^[^\s@\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+            example = "ana@example.org"
+        )
+    )]
+    pub email: String,
+}
+
+/// A new password, with the token of the link that allows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub token: String,
+    /// 10 to 1024 characters; very common passwords are refused.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024, format = Password))]
+    pub new_password: String,
+}
+
+/// A new address for the account: it becomes the account's when the link sent to it is
+/// opened. Accounts with a password give it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEmail {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = r"^[^\s@\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+            example = "ana.new@example.org"
+        )
+    )]
+    pub email: String,
+    /// The current password (accounts that have one).
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024, format = Password))]
+    #[serde(default)]
+    pub password: Option<String>,
+}
