@@ -8,6 +8,10 @@
 //! (popular ones again) with their payments. "Random" choices are a multiplicative hash of
 //! the row number in integer arithmetic, identical on both backends and at every run. Ids
 //! are assumed to start at 1 (an empty database).
+//!
+//! The one place where values are written into SQL text rather than bound: the sizes,
+//! salts and constants of the generating expressions, all integers computed here (never
+//! text from outside), since each statement is built once and its expressions nest them.
 
 use std::time::Instant;
 
