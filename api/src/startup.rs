@@ -112,6 +112,10 @@ impl Application {
         if let Some(dir) = mailer.directory() {
             tracing::info!(directory = %dir.display(), "no ENSEMBLE_SMTP_URL: mail is written to files");
         }
+        let unsubscribe = crate::mail::unsubscribe::UnsubscribeKey::derive(
+            secrets.token_signing_key.expose().as_bytes(),
+        );
+        let unsubscribe_data = Data::new(unsubscribe.clone());
         let wake = Arc::new(jobs::Wake::default());
         let wake_data = Data::from(wake.clone());
         let job_context = Arc::new(jobs::Context {
@@ -120,6 +124,7 @@ impl Application {
             public_url: PublicUrl(public_url.clone()),
             payments: payments.clone().into_inner(),
             metrics: metrics.clone().into_inner(),
+            unsubscribe: unsubscribe.clone(),
         });
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
@@ -143,6 +148,7 @@ impl Application {
                 .app_data(public.clone())
                 .app_data(payments.clone())
                 .app_data(wake_data.clone())
+                .app_data(unsubscribe_data.clone())
                 .app_data(web::FormConfig::default().error_handler(|error, _| {
                     match error {
                         actix_web::error::UrlencodedError::ContentType => {

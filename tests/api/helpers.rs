@@ -40,8 +40,9 @@ async fn start(shared_database: Option<String>, customise: impl FnOnce(&mut Sett
     let mut settings = Settings::new(dir.path().join("data"), "127.0.0.1:0");
     settings.workers = Some(1);
     settings.db_pool_size = 4;
-    // Jobs (mail) done at once, and retried after a second.
-    settings.job_poll_ms = 20;
+    // Jobs queued here wake the workers at once; others are looked for five times a
+    // second, and a failed one is retried after a second.
+    settings.job_poll_ms = 200;
     settings.job_retry_base_secs = 1;
     settings.web_dir = dir.path().join("web");
     let postgres = match &shared_database {
@@ -74,6 +75,9 @@ async fn start(shared_database: Option<String>, customise: impl FnOnce(&mut Sett
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Shorter than the server's keep-alive (5 s): a connection the server has closed
+            // while a test was busy is never sent a request.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             // Like a browser: the OAuth sign-in is bound to a cookie.
             .cookie_store(true)
             .build()
@@ -270,13 +274,11 @@ impl Mail {
                 .headers()
                 .iter()
                 .map(|h| {
-                    (
-                        h.name().to_ascii_lowercase(),
-                        h.value()
-                            .as_text()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| format!("{:?}", h.value())),
-                    )
+                    let raw = raw
+                        .get(h.offset_start as usize..h.offset_end as usize)
+                        .map(|v| String::from_utf8_lossy(v).trim().to_owned())
+                        .unwrap_or_default();
+                    (h.name().to_ascii_lowercase(), raw)
                 })
                 .collect(),
         })

@@ -580,3 +580,273 @@ async fn two_servers_on_one_database_do_each_job_once() {
     assert_eq!((periodic("reconcile"), periodic("clean_up")), (1, 1));
     drop((a, b));
 }
+
+/// Signs `email` up and proves the address with the link that reached the SMTP server.
+async fn person_via(app: &TestApp, smtp: &SmtpServer, email: &str) -> crate::helpers::Person {
+    let before = smtp.to(email).len();
+    let auth = sign_up(app, email, None).await;
+    let mail = smtp.wait_for(email, before + 1).await;
+    let token = mail.iter().find_map(|m| m.link_token()).unwrap();
+    assert_eq!(confirm(app, &token).await.0, 200);
+    crate::helpers::Person {
+        id: auth["user"]["id"].as_str().unwrap().to_owned(),
+        token: access(&auth),
+    }
+}
+
+/// Nothing more comes to `to` for a moment.
+async fn nothing_more(smtp: &SmtpServer, to: &str, count: usize) {
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(
+        smtp.to(to).len(),
+        count,
+        "{:?}",
+        smtp.to(to).iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn notifications_come_as_each_person_chose_and_one_click_stops_a_category() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let owner = person_via(&app, &smtp, "owner@example.org").await;
+    let bea = person_via(&app, &smtp, "bea@example.org").await;
+    let ana = person_via(&app, &smtp, "ana@example.org").await;
+    crate::helpers::create(&app, &owner, json!({"name": "Les Amis", "mission": "Help"})).await;
+    let (_, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/les-amis/updates",
+            Some(json!({"title": "A well", "body": "Dug today."})),
+            Some(&owner.token),
+        )
+        .await;
+    let comments = format!(
+        "/api/v1/updates/{}/comments",
+        update["id"].as_str().unwrap()
+    );
+    let comment = |who: &crate::helpers::Person, body: Value| {
+        let token = who.token.clone();
+        let comments = comments.clone();
+        let app = &app;
+        async move {
+            let (status, comment) = app.call("POST", &comments, Some(body), Some(&token)).await;
+            assert_eq!(status, 201, "{comment}");
+            comment
+        }
+    };
+
+    // Comments on the team's updates wait for the digest by default: no message of their own.
+    let first = comment(&bea, json!({"body": "Wonderful"})).await;
+    nothing_more(&smtp, "owner@example.org", 1).await;
+
+    // A reply comes at once, with the one-click unsubscribe of RFC 8058.
+    comment(&ana, json!({"body": "Agreed", "parent_id": first["id"]})).await;
+    let reply = smtp.wait_for("bea@example.org", 2).await;
+    let reply = reply
+        .iter()
+        .find(|m| m.subject == "Ana replied to your comment")
+        .unwrap();
+    assert!(reply.text.contains("Les Amis"), "{}", reply.text);
+    assert!(
+        reply
+            .link()
+            .unwrap()
+            .contains(&format!("/updates/{}", update["id"].as_str().unwrap())),
+        "{}",
+        reply.text
+    );
+    assert_eq!(
+        reply.header("list-unsubscribe-post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let unsubscribe = reply
+        .header("list-unsubscribe")
+        .unwrap()
+        .trim_matches(|c| c == '<' || c == '>')
+        .to_owned();
+    assert!(unsubscribe.starts_with(&app.address), "{unsubscribe}");
+    // What a mail reader sends (RFC 8058): a form POST, no sign-in.
+    let stopped = app
+        .client
+        .post(&unsubscribe)
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), 200);
+    let stopped: Value = stopped.json().await.unwrap();
+    assert_eq!(stopped, json!({"category": "replies", "delivery": "never"}));
+    let (_, choices) = app
+        .call("GET", "/api/v1/me/mail-preferences", None, Some(&bea.token))
+        .await;
+    assert!(
+        choices["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"category": "replies", "delivery": "never"}))
+    );
+    comment(&ana, json!({"body": "Again", "parent_id": first["id"]})).await;
+    nothing_more(&smtp, "bea@example.org", 2).await;
+
+    // A link made up, or changed, stops nothing.
+    let forged = app
+        .client
+        .post(unsubscribe.replace(&format!("token={}.", bea.id), &format!("token={}.", ana.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 404);
+
+    // The owner asks for comments at once: the next one comes as a message.
+    let (status, choices) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"categories": [{"category": "comments", "delivery": "immediately"}]})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 200, "{choices}");
+    comment(&ana, json!({"body": "Well done"})).await;
+    let owner_mail = smtp.wait_for("owner@example.org", 2).await;
+    assert!(
+        owner_mail
+            .iter()
+            .any(|m| m.subject == "New comment on an update of Les Amis"),
+        "{owner_mail:?}"
+    );
+
+    // An invitation comes at once too.
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/les-amis/members",
+            Some(json!({"user_id": ana.id, "role": "editor"})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 202);
+    let invited = smtp.wait_for("ana@example.org", 2).await;
+    let invitation = invited
+        .iter()
+        .find(|m| m.subject.contains("invites you to join Les Amis"))
+        .unwrap();
+    assert!(invitation.text.contains("editor"), "{}", invitation.text);
+}
+
+#[tokio::test]
+async fn a_donor_is_sent_the_receipt_marked_as_test_money_unless_they_said_never() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let owner = person_via(&app, &smtp, "owner@example.org").await;
+    let donor = person_via(&app, &smtp, "donor@example.org").await;
+    let platform = person_via(&app, &smtp, "platform@example.org").await;
+    crate::helpers::make_admin(&app, "platform@example.org");
+    crate::helpers::create(
+        &app,
+        &owner,
+        json!({"name": "Fonds Lumière", "mission": "Light for all.",
+               "registration": {"registry": "FR-RNA", "number": "W691234567"}}),
+    )
+    .await;
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/fonds-lumiere/verification",
+            Some(json!({"status": "verified"})),
+            Some(&platform.token),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let give = |amount: i64| {
+        let token = donor.token.clone();
+        let app = &app;
+        async move {
+            let (status, gift) = app
+                .call(
+                    "POST",
+                    "/api/v1/organisations/fonds-lumiere/donations",
+                    Some(json!({"amount_minor": amount, "currency": "EUR"})),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(status, 201, "{gift}");
+            crate::donations::checkout(app, gift["checkout_url"].as_str().unwrap(), "pay").await;
+        }
+    };
+    give(2500).await;
+    let mails = smtp.wait_for("donor@example.org", 2).await;
+    let receipt = mails
+        .iter()
+        .find(|m| {
+            m.subject
+                .contains("your gift of 25.00 EUR to Fonds Lumière")
+        })
+        .expect("the receipt");
+    assert!(
+        receipt.subject.starts_with("TEST, no money moved:"),
+        "{}",
+        receipt.subject
+    );
+    assert!(
+        receipt.text.contains("TEST-"),
+        "the test receipt number: {}",
+        receipt.text
+    );
+    assert!(receipt.header("list-unsubscribe").is_some());
+
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"categories": [{"category": "receipts", "delivery": "never"}]})),
+            Some(&donor.token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    give(1000).await;
+    nothing_more(&smtp, "donor@example.org", 2).await;
+}
+
+#[tokio::test]
+async fn mail_preferences_have_defaults_and_refuse_what_is_not_a_time_zone() {
+    let app = crate::helpers::spawn_app().await;
+    let token = access(&app.register("ana@example.org").await);
+    let (status, choices) = app
+        .call("GET", "/api/v1/me/mail-preferences", None, Some(&token))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(choices["digest"], "weekly");
+    assert_eq!(choices["time_zone"], "UTC");
+    assert_eq!(choices["categories"].as_array().unwrap().len(), 6);
+    assert!(
+        choices["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"category": "comments", "delivery": "digest"}))
+    );
+
+    let bad = app
+        .send(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"time_zone": "Mars/Olympus_Mons"})),
+            Some(&token),
+        )
+        .await;
+    assert_field_error(bad, 422, "time_zone", "invalid_value").await;
+    let (status, choices) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"time_zone": "Europe/Paris", "digest": "daily"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{choices}");
+    assert_eq!(
+        (choices["time_zone"].as_str(), choices["digest"].as_str()),
+        (Some("Europe/Paris"), Some("daily"))
+    );
+}

@@ -1,7 +1,11 @@
-// The two journeys of the web app, in a real browser against the real server (demo data):
-// a supporter who discovers, searches, signs up, follows, reads the feed, comments and
-// switches to French; an editor who creates an organisation and posts an update that a
-// follower then finds in their feed. Screenshots of the main pages go to docs/screenshots.
+// The journeys of the web app, in a real browser against the real server (demo data): a
+// supporter who discovers, searches, signs up, proves their address from the mail, follows,
+// reads the feed, comments, gives, changes address and switches to French; an editor who
+// proves their address, creates an organisation and posts an update that a follower then
+// finds in their feed; a supporter who forgot their password and chooses a new one from the
+// mail. The mail is read where the server writes it (no SMTP in the tests), and its links
+// opened in the browser as a person would. Screenshots of the main pages go to
+// docs/screenshots.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
@@ -19,6 +23,7 @@ import {
     settle,
     trackErrors,
     uniqueEmail,
+    waitForMail,
 } from './lib.mjs';
 
 assert.ok(BASE_URL, 'BASE_URL is not set: run the browser tests with tests/browser/run.sh');
@@ -33,7 +38,7 @@ after(async () => {
 // Any uncaught error or console error in any page of a test fails it.
 afterEach(() => assertNoPageErrors());
 
-test("a supporter's journey: discover, search, sign up, follow, feed, comment, give, French", async () => {
+test("a supporter's journey: discover, search, sign up, prove the address, follow, feed, comment, give, French", async () => {
     const page = await newPage(browser, { phone: true });
     const errors = trackErrors(page);
     await page.goto(`${BASE_URL}/`);
@@ -57,8 +62,9 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     // Sign up from the follow button.
     await page.getByRole('link', { name: 'Sign in to follow' }).click();
     await page.getByRole('link', { name: 'New here? Create an account' }).click();
+    const email = uniqueEmail('supporter');
     await page.getByLabel('Your name').fill('Supporter');
-    await page.getByLabel('Email').fill(uniqueEmail('supporter'));
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await checkAccessibility(page, 'sign up');
     await page.getByRole('button', { name: 'Create my account' }).click();
@@ -67,8 +73,21 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await page.getByRole('heading', { name: 'What do you care about?' }).waitFor();
     await page.getByRole('heading', { name: 'Organisations you might like' }).waitFor();
     await page.locator('main a[href^="/organisations/"]').first().waitFor();
+    const unproven = page.getByText('Confirm your address: we sent you a link.');
+    await unproven.waitFor();
     await screenshot(page, 'feed-empty');
     await checkAccessibility(page, 'empty feed');
+
+    // Giving and commenting wait for a proven address: the link mailed at sign-up proves it.
+    const welcome = await waitForMail(email, { path: '/verify-email' });
+    await page.goto(welcome.link);
+    await page.getByRole('heading', { level: 1, name: 'Your address is confirmed' }).waitFor();
+    await page.getByText(`${email} is yours`).waitFor();
+    await screenshot(page, 'address-confirmed');
+    await checkAccessibility(page, 'address confirmed');
+    await page.getByRole('link', { name: 'Continue to my feed' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My feed' }).waitFor();
+    assert.equal(await unproven.count(), 0, 'the reminder is gone');
     // Signed in, from page to page inside the app (no reload): the directory, an
     // organisation (this once disposed what a pending request still used).
     await page.getByRole('navigation').getByRole('link', { name: 'Discover' }).click();
@@ -171,6 +190,20 @@ test("a supporter's journey: discover, search, sign up, follow, feed, comment, g
     await page.getByRole('button', { name: 'Change the password' }).click();
     await page.getByText('Password changed. Your other devices are signed out.').waitFor();
     await checkAccessibility(page, 'settings');
+    // A new address: the account takes it once the link mailed there is opened.
+    const moved = uniqueEmail('supporter-moved');
+    await page.getByLabel('New address').fill(moved);
+    await page.getByLabel('Your password, to confirm it is you').fill('a wrong guess, surely');
+    await page.getByRole('button', { name: 'Send a link to the new address' }).click();
+    await page.getByText('This is not your password.').waitFor();
+    await page.getByLabel('Your password, to confirm it is you').fill('another long passphrase');
+    await page.getByRole('button', { name: 'Send a link to the new address' }).click();
+    await page.getByText(`We sent a link to ${moved}: your address changes when you open it.`).waitFor();
+    const change = await waitForMail(moved, { path: '/verify-email' });
+    await page.goto(change.link);
+    await page.getByRole('heading', { level: 1, name: 'Your new address is confirmed' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByText(`Your address now: ${moved}`).waitFor();
 
     // French, remembered.
     await page.getByLabel('Language').selectOption('fr');
@@ -259,7 +292,7 @@ test('two tabs whose access token expired refresh at once and both stay signed i
     const stale = JSON.parse(await first.evaluate(() => localStorage.getItem('ensemble.session')));
     await Promise.all([first.goto(`${BASE_URL}/settings`), second.goto(`${BASE_URL}/notifications`)]);
     for (const tab of [first, second]) {
-        await tab.getByRole('button', { name: 'Sign out' }).waitFor();
+        await tab.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     }
     await first.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
     await second.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
@@ -274,7 +307,7 @@ test('two tabs whose access token expired refresh at once and both stay signed i
     await first.close();
 });
 
-test("an editor's journey: create an organisation, post an update, a follower reads it", async () => {
+test("an editor's journey: prove the address, create an organisation, post an update, a follower reads it", async () => {
     const editorEmail = uniqueEmail('editor');
     const editor = await register(BASE_URL, editorEmail, { displayName: 'Editor' });
     const page = await newPage(browser);
@@ -287,6 +320,29 @@ test("an editor's journey: create an organisation, post an update, a follower re
 
     await page.getByRole('link', { name: 'Add an organisation' }).click();
     const name = `Atelier Vélo ${Date.now().toString(36)}`;
+    // Not before the address is proven: the page says how.
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Mission, in one or two sentences').fill('Repair bikes together, for free.');
+    await page.getByRole('button', { name: 'Create the organisation' }).click();
+    await page.getByText('Confirm your address first: open the link we sent you by mail').waitFor();
+    // The mail of the sign-up is lost, say: a new link, which makes the first one stop working.
+    const lost = await waitForMail(editorEmail, { path: '/verify-email' });
+    const since = Date.now();
+    await page.getByRole('button', { name: 'Send the link again' }).click();
+    await page.getByText(`We sent a new link to ${editorEmail}.`).waitFor();
+    await checkAccessibility(page, 'new organisation, address not proven');
+    const again = await waitForMail(editorEmail, { path: '/verify-email', since });
+    assert.notEqual(again.link, lost.link, 'a new link');
+    await page.goto(again.link);
+    await page.getByRole('heading', { level: 1, name: 'Your address is confirmed' }).waitFor();
+    await page.goto(lost.link);
+    await page.getByRole('heading', { level: 1, name: 'This link did not work' }).waitFor();
+    // (The server says either: a link replaced by a newer one has expired.)
+    await page.getByText(/^(This link has expired\.|This link is not valid, or was used already\.)$/).waitFor();
+    await screenshot(page, 'verify-email-failed');
+    await checkAccessibility(page, 'a link that did not work');
+
+    await page.getByRole('link', { name: 'Add an organisation' }).click();
     // Refused whole, with the field named, when the mission is missing.
     await page.getByLabel('Name').fill(name);
     await page.getByRole('button', { name: 'Create the organisation' }).click();
@@ -379,4 +435,69 @@ test("an editor's journey: create an organisation, post an update, a follower re
     assert.equal(joined.body.items.length, 2);
     await reader.close();
     assert.ok(editor.access_token);
+});
+
+test('a supporter who forgot the password resets it from the mail', async () => {
+    const email = uniqueEmail('forgetful');
+    await register(BASE_URL, email);
+    const page = await newPage(browser, { phone: true });
+    await page.goto(`${BASE_URL}/signin`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/feed$/);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
+    await checkAccessibility(page, 'forgot password');
+    const sent = 'If an account has this address, we sent a link to it.';
+    const since = Date.now();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByText(sent).waitFor();
+    // The same answer for an address no account has: the page tells nobody who has one.
+    await page.getByLabel('Email').fill(uniqueEmail('nobody'));
+    await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/password/forgot')),
+        page.getByRole('button', { name: 'Send me a link' }).click(),
+    ]);
+    await page.getByText(sent).waitFor();
+    await screenshot(page, 'forgot-password');
+
+    const mail = await waitForMail(email, { path: '/reset-password', since });
+    await page.goto(mail.link);
+    await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    const field = page.getByLabel('New password (at least 10 characters)');
+    await field.fill('short');
+    await page.getByRole('button', { name: 'Save the new password' }).click();
+    await page.getByText('This is too short.').waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    await checkAccessibility(page, 'reset password, refused');
+    const chosen = 'a brand new passphrase';
+    await field.fill(chosen);
+    await page.getByRole('button', { name: 'Save the new password' }).click();
+    await page.getByText('Your password is changed.').waitFor();
+    await screenshot(page, 'password-reset');
+    await checkAccessibility(page, 'password reset');
+
+    // The link works once.
+    await page.goto(mail.link);
+    await page.getByLabel('New password (at least 10 characters)').fill('yet another passphrase');
+    await page.getByRole('button', { name: 'Save the new password' }).click();
+    await page.getByText('This link is not valid, or was used already.').waitFor();
+    await page.getByRole('link', { name: 'Ask for a new link' }).waitFor();
+
+    // The old password is gone; the new one signs in.
+    await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This email and password do not match an account.').waitFor();
+    await page.getByLabel('Password').fill(chosen);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/feed$/);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.close();
 });

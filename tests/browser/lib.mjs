@@ -1,10 +1,12 @@
 // Helpers for the browser tests: Debian's Chromium driven by playwright-core, axe-core
-// accessibility checks, screenshots, and direct calls to the JSON API for set-up.
+// accessibility checks, screenshots, direct calls to the JSON API for set-up, and the mail
+// the server sends.
 //
 // The tests run under Node's own runner (`node --test`), started by tests/browser/run.sh,
-// which serves the built web app and the API with demo data and exports BASE_URL.
+// which serves the built web app and the API with demo data and exports BASE_URL and
+// ENSEMBLE_MAIL_DIR.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -297,4 +299,133 @@ export async function register(baseUrl, email, { displayName } = {}) {
         throw new Error(`registering ${email}: HTTP ${status} ${JSON.stringify(body)}`);
     }
     return body;
+}
+
+// --- mail ---------------------------------------------------------------------------------
+
+/**
+ * Where the server under test writes the mail it sends: without an SMTP server (as here),
+ * each message is an `.eml` file (RFC 5322) under `<data dir>/mail/`.
+ */
+export const MAIL_DIR = process.env.ENSEMBLE_MAIL_DIR ?? '';
+
+/**
+ * Waits for the newest message to `address` written at or after `since` (milliseconds since
+ * the epoch; take `Date.now()` before the action that sends it) and, with `path`, linking
+ * to that page of the app (e.g. `/reset-password`). The server sends mail from its job
+ * queue, a moment after the request that causes it. Returns `{ subject, to, text, links,
+ * link }`: `text` is the plain-text part, `links` the addresses in it, `link` the first one
+ * to `path`.
+ */
+export async function waitForMail(address, { path, since = 0, timeout = 15_000 } = {}) {
+    if (!MAIL_DIR) throw new Error('ENSEMBLE_MAIL_DIR is not set: run the browser tests with tests/browser/run.sh');
+    const deadline = Date.now() + timeout;
+    const wanted = address.toLowerCase();
+    for (;;) {
+        const names = await readdir(MAIL_DIR).catch(() => []);
+        const found = [];
+        for (const name of names.filter((n) => n.endsWith('.eml'))) {
+            const file = join(MAIL_DIR, name);
+            const { mtimeMs } = await stat(file);
+            if (mtimeMs < since) continue;
+            const mail = parseMail(await readFile(file, 'utf8'));
+            if (!mail.to.toLowerCase().includes(`<${wanted}>`) && mail.to.toLowerCase().trim() !== wanted) continue;
+            mail.link = path ? mail.links.find((l) => new URL(l).pathname === path) : mail.links[0];
+            if (path && !mail.link) continue;
+            found.push({ mtimeMs, mail });
+        }
+        if (found.length) {
+            found.sort((a, b) => b.mtimeMs - a.mtimeMs);
+            return found[0].mail;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`no mail to ${address}${path ? ` with a link to ${path}` : ''} in ${MAIL_DIR} within ${timeout} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
+/**
+ * The parts of a message the tests read: its headers `to` and `subject` (encoded words
+ * decoded) and its text/plain part, found in nested multiparts and decoded from
+ * quoted-printable or base64. Enough for the server's own mail, not a general parser.
+ */
+export function parseMail(raw) {
+    const { headers, body } = splitEntity(raw);
+    const text = plainText(headers, body) ?? '';
+    return {
+        to: decodeWords(headers.get('to') ?? ''),
+        subject: decodeWords(headers.get('subject') ?? ''),
+        text,
+        links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
+    };
+}
+
+/** Headers (names lowercased, folded lines joined) and body of a message or a part. */
+function splitEntity(raw) {
+    const end = raw.search(/\r?\n\r?\n/);
+    const head = end < 0 ? raw : raw.slice(0, end);
+    const body = end < 0 ? '' : raw.slice(end).replace(/^\r?\n\r?\n/, '');
+    const headers = new Map();
+    for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    }
+    return { headers, body };
+}
+
+/** The decoded text/plain part of an entity, looking inside multiparts; else undefined. */
+function plainText(headers, body) {
+    const type = headers.get('content-type') ?? 'text/plain';
+    if (/^multipart\//i.test(type)) {
+        const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
+        if (!boundary) return undefined;
+        // Parts sit between `--boundary` lines; the preamble and the closing `--boundary--` go.
+        const parts = body.split(new RegExp(`\\r?\\n?--${escapeRegExp(boundary)}(?:--)?[ \\t]*\\r?\\n?`)).slice(1);
+        for (const part of parts.filter((p) => p.trim())) {
+            const entity = splitEntity(part);
+            const text = plainText(entity.headers, entity.body);
+            if (text !== undefined) return text;
+        }
+        return undefined;
+    }
+    if (!/^text\/plain/i.test(type)) return undefined;
+    const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+    if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (encoding === 'quoted-printable') return decodeQuotedPrintable(body);
+    return body;
+}
+
+/**
+ * Quoted-printable (RFC 2045): `=` at a line's end is a soft break (a long line, e.g. a
+ * link, cut in two: joined again), `=XX` a byte (`=3D` is `=`, as in `?token=3D…`).
+ */
+export function decodeQuotedPrintable(text) {
+    const joined = text.replace(/=\r?\n/g, '');
+    const bytes = [];
+    for (let i = 0; i < joined.length; i += 1) {
+        const hex = joined.slice(i + 1, i + 3);
+        if (joined[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+            bytes.push(parseInt(hex, 16));
+            i += 2;
+        } else {
+            bytes.push(...Buffer.from(joined[i], 'utf8'));
+        }
+    }
+    return Buffer.from(bytes).toString('utf8');
+}
+
+/** Encoded words of a header (RFC 2047: `=?utf-8?b?…?=`, `=?utf-8?q?…?=`). */
+function decodeWords(value) {
+    return value
+        .replace(/\?=\s+=\?/g, '?==?')
+        .replace(/=\?([^?]+)\?([bq])\?([^?]*)\?=/gi, (_, _charset, kind, data) =>
+            kind.toLowerCase() === 'b'
+                ? Buffer.from(data, 'base64').toString('utf8')
+                : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+        );
+}
+
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -7,7 +7,8 @@
 #
 # Starts the already built server binary on a free loopback port with a fresh data directory,
 # SQLite and the demo data, serving the built web app; waits for /readyz; runs the tests
-# one file at a time with BASE_URL exported; stops the server on exit. When a test fails,
+# one file at a time with BASE_URL and ENSEMBLE_MAIL_DIR (where the server, without SMTP,
+# writes the mail it sends) exported; stops the server on exit. When a test fails,
 # the end of the server log is printed.
 #
 # Environment:
@@ -136,7 +137,7 @@ fi
 # make timings (and so flakiness) worse. Explicit file names, since how `node --test` reads
 # a directory argument changed between Node 20 and 22.
 # In a process group of its own (setsid), so that cleanup can stop it with its children.
-export BASE_URL=$BASE
+export BASE_URL=$BASE ENSEMBLE_MAIL_DIR=$WORK_DIR/data/mail
 setsid node --test --test-concurrency=1 --test-timeout=$((TIMEOUT * 1000)) --test-reporter=spec \
     "${options[@]}" "${tests[@]}" &
 RUNNER_PID=$!

@@ -74,3 +74,91 @@ pub struct ChangeEmail {
     #[serde(default)]
     pub password: Option<String>,
 }
+
+/// What a message by mail is about, as a person chooses how to receive it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MailCategory {
+    /// Replies to your comments.
+    Replies,
+    /// Comments on the updates of your organisations.
+    Comments,
+    /// Invitations to a team, and roles given.
+    Invitations,
+    /// Receipts of your gifts.
+    Receipts,
+    /// A monthly or yearly gift charged, or failing.
+    Recurring,
+    /// Verification news of the organisations you own.
+    Verification,
+}
+
+/// How a category of messages reaches you.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MailDelivery {
+    /// A message of its own, at once.
+    Immediately,
+    /// A line in the next digest.
+    Digest,
+    Never,
+}
+
+/// How often the digest of the news you follow comes (at 8 in the morning, your time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DigestFrequency {
+    Daily,
+    Weekly,
+    Never,
+}
+
+/// One category and how it reaches you.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MailChoice {
+    pub category: MailCategory,
+    pub delivery: MailDelivery,
+}
+
+/// What you receive by mail: every category, the digest, and your time zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailPreferences {
+    pub categories: Vec<MailChoice>,
+    pub digest: DigestFrequency,
+    /// An IANA time zone, e.g. `Europe/Paris`: the digest comes at your morning.
+    #[cfg_attr(feature = "openapi", schema(example = "Europe/Paris"))]
+    pub time_zone: String,
+}
+
+/// Changes to what you receive; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMailPreferences {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
+    pub categories: Vec<MailChoice>,
+    #[serde(default)]
+    pub digest: Option<DigestFrequency>,
+    /// An IANA time zone, e.g. `America/Bogota`.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 64, example = "America/Bogota")
+    )]
+    pub time_zone: Option<String>,
+}
+
+/// A category stopped by an unsubscribe link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Unsubscribed {
+    pub category: MailCategory,
+    pub delivery: MailDelivery,
+}

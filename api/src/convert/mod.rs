@@ -101,6 +101,28 @@ impl From<verification::Authority> for wire::VerificationActor {
 
 both_ways!(Recurrence, wire::Recurrence, [Monthly, Yearly]);
 both_ways!(
+    crate::domain::notifications::Category,
+    wire::email::MailCategory,
+    [
+        Replies,
+        Comments,
+        Invitations,
+        Receipts,
+        Recurring,
+        Verification
+    ]
+);
+both_ways!(
+    crate::domain::notifications::Delivery,
+    wire::email::MailDelivery,
+    [Immediately, Digest, Never]
+);
+both_ways!(
+    crate::domain::notifications::DigestFrequency,
+    wire::email::DigestFrequency,
+    [Daily, Weekly, Never]
+);
+both_ways!(
     crate::domain::updates::ReportReason,
     wire::ReportReason,
     [Spam, Abuse, Other]

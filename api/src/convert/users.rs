@@ -58,3 +58,20 @@ pub fn created_token(row: ApiTokenRow, secret: String) -> CreatedApiToken {
         token: secret,
     }
 }
+
+impl From<crate::db::mail_preferences::Preferences> for ensemble_wire::email::MailPreferences {
+    fn from(preferences: crate::db::mail_preferences::Preferences) -> Self {
+        ensemble_wire::email::MailPreferences {
+            categories: preferences
+                .categories
+                .into_iter()
+                .map(|(category, delivery)| ensemble_wire::email::MailChoice {
+                    category: category.into(),
+                    delivery: delivery.into(),
+                })
+                .collect(),
+            digest: preferences.digest.into(),
+            time_zone: preferences.time_zone,
+        }
+    }
+}

@@ -263,6 +263,15 @@ pub fn list(
     query.load(conn)
 }
 
+/// One payment.
+pub fn payment(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PaymentRow>> {
+    donation_payments::table
+        .find(id)
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn payments(conn: &mut DbConnection, donation_ids: &[i64]) -> QueryResult<Vec<PaymentRow>> {
     donation_payments::table
         .filter(donation_payments::donation_id.eq_any(donation_ids))
@@ -800,7 +809,35 @@ fn record_payment(
             provider.is_test(),
         )))
         .execute(conn)?;
+    mail_receipt(conn, donation, id)?;
     Ok(true)
+}
+
+/// The donor (if the account still exists) is sent the receipt of a payment, in this
+/// transaction, if they want it at once: a one-off gift's as a receipt, a period of a
+/// recurring one as a charge.
+fn mail_receipt(conn: &mut DbConnection, donation: &Locked, payment_id: i64) -> QueryResult<()> {
+    use crate::domain::notifications::{Category, Delivery};
+    let donor: Option<i64> = donations::table
+        .find(donation.id)
+        .select(donations::donor_id)
+        .first(conn)?;
+    let Some(donor) = donor else {
+        return Ok(());
+    };
+    let category = if donation.facts.recurring {
+        Category::Recurring
+    } else {
+        Category::Receipts
+    };
+    if super::mail_preferences::delivery(conn, donor, category)? == Delivery::Immediately {
+        super::jobs::enqueue(
+            conn,
+            &crate::domain::jobs::Job::Mail(crate::domain::jobs::Mail::Receipt { payment_id }),
+            None,
+        )?;
+    }
+    Ok(())
 }
 
 /// A recurring gift its donor stops: locked, and moved only if it is still live.

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod follows;
 pub mod jobs;
+pub mod mail_preferences;
 pub mod migrations;
 pub mod notifications;
 pub mod oauth;

@@ -19,8 +19,10 @@ pub struct Event {
     pub role: Option<Role>,
 }
 
+/// Notifies `user_id`, in the caller's transaction; a notification whose category the person
+/// wants at once is mailed too (queued in the same transaction).
 pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) -> QueryResult<()> {
-    diesel::insert_into(notifications::table)
+    let id: i64 = diesel::insert_into(notifications::table)
         .values((
             notifications::user_id.eq(user_id),
             notifications::kind.eq(kind),
@@ -31,7 +33,19 @@ pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) 
             notifications::role.eq(event.role),
             notifications::created_at.eq(now()),
         ))
-        .execute(conn)?;
+        .returning(notifications::id)
+        .get_result(conn)?;
+    if super::mail_preferences::delivery(conn, user_id, kind.category())?
+        == crate::domain::notifications::Delivery::Immediately
+    {
+        super::jobs::enqueue(
+            conn,
+            &crate::domain::jobs::Job::Mail(crate::domain::jobs::Mail::Notification {
+                notification_id: id,
+            }),
+            None,
+        )?;
+    }
     Ok(())
 }
 
@@ -59,6 +73,21 @@ pub struct Row {
     pub role: Option<Role>,
     pub created_at: NaiveDateTime,
     pub read_at: Option<NaiveDateTime>,
+}
+
+/// One notification, with its actor and organisation, and whose it is.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(i64, Row)>> {
+    notifications::table
+        .left_join(users::table.on(users::id.nullable().eq(notifications::actor_id)))
+        .left_join(
+            organisations::table.on(organisations::id
+                .nullable()
+                .eq(notifications::organisation_id)),
+        )
+        .filter(notifications::id.eq(id))
+        .select((notifications::user_id, Row::as_select()))
+        .first(conn)
+        .optional()
 }
 
 /// Newest first, keyset-paged.

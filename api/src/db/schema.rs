@@ -108,6 +108,9 @@ diesel::table! {
         is_admin -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        digest -> Text,
+        time_zone -> Text,
+        digest_sent_at -> Nullable<Timestamp>,
     }
 }
 
@@ -374,7 +377,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_preferences (user_id, category) {
+        user_id -> BigInt,
+        category -> Text,
+        delivery -> Text,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(mail_preferences -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -404,5 +416,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_events,
     organisation_invitations,
     jobs,
-    email_tokens
+    email_tokens,
+    mail_preferences
 );

@@ -94,4 +94,7 @@ text_column!(
     crate::domain::credentials::SignInProvider,
     crate::domain::credentials::EmailPurpose,
     crate::domain::jobs::State,
+    crate::domain::notifications::Category,
+    crate::domain::notifications::Delivery,
+    crate::domain::notifications::DigestFrequency,
 );

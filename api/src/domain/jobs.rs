@@ -45,6 +45,10 @@ pub enum Mail {
     AddressChanged { user_id: i64, old_address: String },
     /// The password was changed (by a reset): told, in case it was not them.
     PasswordChanged { user_id: i64 },
+    /// A notification the person wants by mail at once.
+    Notification { notification_id: i64 },
+    /// The receipt of a payment, to its donor.
+    Receipt { payment_id: i64 },
 }
 
 impl Job {
@@ -57,6 +61,8 @@ impl Job {
                 Mail::ConfirmNewAddress { .. } => "mail.confirm_new_address",
                 Mail::AddressChanged { .. } => "mail.address_changed",
                 Mail::PasswordChanged { .. } => "mail.password_changed",
+                Mail::Notification { .. } => "mail.notification",
+                Mail::Receipt { .. } => "mail.receipt",
             },
             Job::Reconcile => "reconcile",
             Job::CleanUp => "clean_up",

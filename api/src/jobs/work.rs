@@ -8,6 +8,7 @@ use crate::config::PublicUrl;
 use crate::db::{Db, StoreError, email_tokens, users};
 use crate::domain::credentials::EmailPurpose;
 use crate::domain::jobs::{Job, Mail};
+use crate::mail::unsubscribe::UnsubscribeKey;
 use crate::mail::{self, Mailer, Rendered};
 use crate::metrics::Metrics;
 use crate::payments::Payments;
@@ -20,6 +21,7 @@ pub struct Context {
     pub public_url: PublicUrl,
     pub payments: Arc<Payments>,
     pub metrics: Arc<Metrics>,
+    pub unsubscribe: UnsubscribeKey,
 }
 
 /// Why a job failed (it is tried again later, or given up).
@@ -73,6 +75,10 @@ pub async fn run(context: &Context, job: Job) -> Result<(), Failure> {
 /// so that the job table never holds a secret; a retry makes a new one.
 async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
     let user_id = match &mail {
+        Mail::Notification { notification_id } => {
+            return send_notification(context, *notification_id).await;
+        }
+        Mail::Receipt { payment_id } => return send_receipt(context, *payment_id).await,
         Mail::VerifyAddress { user_id }
         | Mail::ResetPassword { user_id }
         | Mail::ConfirmNewAddress { user_id, .. }
@@ -105,6 +111,7 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
                 }
                 Mail::AddressChanged { old_address, .. } => Some((old_address.clone(), None, mail)),
                 Mail::PasswordChanged { .. } => Some((user.email.clone(), None, mail)),
+                Mail::Notification { .. } | Mail::Receipt { .. } => None,
             };
             Ok(prepared.map(|p| (user, p)))
         })
@@ -147,10 +154,189 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
         Mail::PasswordChanged { .. } => {
             mail::render(lang, |t| t.password_changed, &user.display_name, &[], None)
         }
+        Mail::Notification { .. } | Mail::Receipt { .. } => return Ok(()),
     };
     context
         .mailer
         .send(&to, &user.display_name, &message)
+        .await?;
+    Ok(())
+}
+
+/// Mails a notification its person wants at once (still: a choice changed since it was
+/// queued is followed), with the link that stops its category.
+async fn send_notification(context: &Context, notification_id: i64) -> Result<(), Failure> {
+    use crate::domain::notifications::{Delivery, Kind};
+    use crate::domain::organisations::Role;
+    use mail::texts::{Notice, Texts};
+    let found = context
+        .db
+        .run(move |conn| {
+            let Some((user_id, row)) = crate::db::notifications::find(conn, notification_id)?
+            else {
+                return Ok(None);
+            };
+            let wanted = crate::db::mail_preferences::delivery(conn, user_id, row.kind.category())?;
+            let user = users::find(conn, user_id)?;
+            Ok(user
+                .filter(|_| wanted == Delivery::Immediately)
+                .map(|user| (user, row)))
+        })
+        .await?;
+    let Some((user, row)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_tag(&user.locale).unwrap_or_default();
+    let words = mail::texts::texts(lang);
+    let actor = row
+        .actor
+        .as_ref()
+        .map_or("Ensemble", |a| a.display_name.as_str())
+        .to_owned();
+    let (organisation, slug) = row
+        .organisation
+        .as_ref()
+        .map(|o| (o.name.clone(), o.slug.clone()))
+        .unwrap_or_default();
+    let role = match row.role {
+        Some(Role::Owner) => words.owner,
+        Some(Role::Admin) => words.admin,
+        Some(Role::Editor) | None => words.editor,
+    };
+    let url = &context.public_url;
+    let update = || {
+        row.update_id.map_or_else(
+            || url.page("notifications", &[]),
+            |id| url.page(&format!("updates/{id}"), &[]),
+        )
+    };
+    type Pick<T> = fn(&Texts) -> T;
+    let (notice, why, link): (Pick<Notice>, Pick<&'static str>, String) = match row.kind {
+        Kind::CommentReply => (|t| t.comment_reply, |t| t.why_replies, update()),
+        Kind::UpdateComment => (|t| t.update_comment, |t| t.why_comments, update()),
+        Kind::RoleGranted => (
+            |t| t.role_granted,
+            |t| t.why_invitations,
+            url.page(&format!("organisations/{slug}"), &[]),
+        ),
+        Kind::Invitation => (
+            |t| t.invitation,
+            |t| t.why_invitations,
+            url.page("notifications", &[]),
+        ),
+        Kind::VerificationChanged => (
+            |t| t.verification_changed,
+            |t| t.why_verification,
+            url.page(&format!("organisations/{slug}/admin"), &[]),
+        ),
+    };
+    let unsubscribe = url.join(&format!(
+        "/api/v1/mail/unsubscribe?token={}",
+        context.unsubscribe.sign(user.id, row.kind.category())
+    ));
+    let message = mail::render_notice(
+        lang,
+        notice,
+        &user.display_name,
+        &[
+            ("actor", &actor),
+            ("organisation", &organisation),
+            ("role", role),
+        ],
+        &link,
+        why,
+        &unsubscribe,
+    );
+    context
+        .mailer
+        .send(&user.email, &user.display_name, &message)
+        .await?;
+    Ok(())
+}
+
+/// Mails the receipt of a payment to its donor, if they still want it at once.
+async fn send_receipt(context: &Context, payment_id: i64) -> Result<(), Failure> {
+    use crate::db::donations;
+    use crate::domain::notifications::{Category, Delivery};
+    let found = context
+        .db
+        .run(move |conn| {
+            let Some(payment) = donations::payment(conn, payment_id)? else {
+                return Ok(None);
+            };
+            let Some(donation) = donations::find(conn, payment.donation_id)? else {
+                return Ok(None);
+            };
+            let Some(donor) = donation.donor_id else {
+                return Ok(None);
+            };
+            let category = if donation.recurring.is_some() {
+                Category::Recurring
+            } else {
+                Category::Receipts
+            };
+            if crate::db::mail_preferences::delivery(conn, donor, category)?
+                != Delivery::Immediately
+            {
+                return Ok(None);
+            }
+            Ok(users::find(conn, donor)?.map(|user| (user, donation, payment, category)))
+        })
+        .await?;
+    let Some((user, donation, payment, category)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_tag(&user.locale).unwrap_or_default();
+    let amount = format!(
+        "{} {}",
+        crate::domain::donations::decimal(payment.amount_minor),
+        payment.currency
+    );
+    let url = &context.public_url;
+    let unsubscribe = url.join(&format!(
+        "/api/v1/mail/unsubscribe?token={}",
+        context.unsubscribe.sign(user.id, category)
+    ));
+    let recurring = donation.recurring.is_some();
+    let mut message = mail::render_notice(
+        lang,
+        |t| {
+            if recurring {
+                t.recurring_charged
+            } else {
+                t.receipt
+            }
+        },
+        &user.display_name,
+        &[
+            ("amount", &amount),
+            ("organisation", &payment.receipt_name),
+            ("number", &payment.receipt_number),
+        ],
+        &url.page("donations", &[]),
+        |t| {
+            if recurring {
+                t.why_recurring
+            } else {
+                t.why_receipts
+            }
+        },
+        &unsubscribe,
+    );
+    if donation.provider.is_test() {
+        // Test money says so, first thing.
+        let marker = mail::texts::texts(lang).test_money;
+        message.subject = format!("{marker} {}", message.subject);
+        message.text = format!("{marker}\n\n{}", message.text);
+        message.html = message.html.replacen(
+            "<p>",
+            &format!("<p><strong>{}</strong></p><p>", mail::escape(marker)),
+            1,
+        );
+    }
+    context
+        .mailer
+        .send(&user.email, &user.display_name, &message)
         .await?;
     Ok(())
 }

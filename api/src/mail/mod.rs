@@ -5,6 +5,7 @@
 //! server. Mail is sent by the job runner (`crate::jobs`), never inside a request.
 
 pub mod texts;
+pub mod unsubscribe;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -94,6 +95,55 @@ pub fn render(
     }
 }
 
+/// Renders a notification for `name` in `lang`: what happened, the button to `link`, why
+/// the person receives it, and the address that stops this category (`unsubscribe`, also
+/// sent as `List-Unsubscribe` for mail readers' own button).
+pub fn render_notice(
+    lang: Lang,
+    notice: impl Fn(&texts::Texts) -> texts::Notice,
+    name: &str,
+    values: &[(&str, &str)],
+    link: &str,
+    why: impl Fn(&texts::Texts) -> &'static str,
+    unsubscribe: &str,
+) -> Rendered {
+    let words = texts::texts(lang);
+    let notice = notice(words);
+    let greeting = fill(words.greeting, &[("name", name)]);
+    let subject = fill(notice.subject, values);
+    let body = fill(notice.body, values);
+    let action = fill(notice.action, values);
+    let why = fill(why(words), values);
+    let text = format!(
+        "{greeting}\n\n{body}\n\n{action}\n{link}\n\n{}\n\n-- \n{why}\n{}: {unsubscribe}\n",
+        words.signature, words.unsubscribe
+    );
+    let link_html = escape(link);
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family: system-ui, sans-serif; color: #1f2933; max-width: 36rem; margin: 0 auto; padding: 1rem; line-height: 1.5\">\
+         <p>{}</p><p>{}</p>\
+         <p><a href=\"{link_html}\" style=\"display: inline-block; background: #1d4ed8; color: #fff; padding: 0.6rem 1.1rem; border-radius: 0.4rem; text-decoration: none\">{}</a></p>\
+         <p>{}</p>\
+         <hr><p style=\"font-size: 0.85em; color: #52606d\">{} <a href=\"{}\">{}</a></p></body></html>",
+        lang.code(),
+        escape(&subject),
+        escape(&greeting),
+        escape(&body),
+        escape(&action),
+        escape(words.signature),
+        escape(&why),
+        escape(unsubscribe),
+        escape(words.unsubscribe),
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: Some(unsubscribe.to_owned()),
+    }
+}
+
 /// Replaces each `{name}` of `template` with its value.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values
@@ -103,7 +153,7 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
         })
 }
 
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

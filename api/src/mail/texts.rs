@@ -13,6 +13,15 @@ pub struct Message {
     pub after: &'static [&'static str],
 }
 
+/// A notification by mail: `{actor}`, `{organisation}` and `{role}` mark where the values
+/// go.
+#[derive(Debug, Clone, Copy)]
+pub struct Notice {
+    pub subject: &'static str,
+    pub body: &'static str,
+    pub action: &'static str,
+}
+
 #[derive(Debug)]
 pub struct Texts {
     pub greeting: &'static str,
@@ -24,6 +33,28 @@ pub struct Texts {
     pub confirm_new_address: Message,
     pub address_changed: Message,
     pub password_changed: Message,
+    pub comment_reply: Notice,
+    pub update_comment: Notice,
+    pub role_granted: Notice,
+    pub invitation: Notice,
+    pub verification_changed: Notice,
+    /// Role names, as notifications say them.
+    pub owner: &'static str,
+    pub admin: &'static str,
+    pub editor: &'static str,
+    /// Why the person receives a message they may stop, and the link that stops it.
+    pub why_replies: &'static str,
+    pub why_comments: &'static str,
+    pub why_invitations: &'static str,
+    pub why_verification: &'static str,
+    pub unsubscribe: &'static str,
+    /// A payment received: `{amount}`, `{organisation}`, `{number}` (the receipt's number).
+    pub receipt: Notice,
+    pub recurring_charged: Notice,
+    /// Before the subject and in the body of anything about test money (the sandbox).
+    pub test_money: &'static str,
+    pub why_receipts: &'static str,
+    pub why_recurring: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -83,6 +114,52 @@ static EN: Texts = Texts {
         action: "",
         after: &["If you did not do this, ask for a new password at once from the sign-in page."],
     },
+    comment_reply: Notice {
+        subject: "{actor} replied to your comment",
+        body: "{actor} replied to your comment on an update of {organisation}.",
+        action: "Read the reply",
+    },
+    update_comment: Notice {
+        subject: "New comment on an update of {organisation}",
+        body: "{actor} commented on an update of {organisation}.",
+        action: "Read the comment",
+    },
+    role_granted: Notice {
+        subject: "You are now {role} of {organisation}",
+        body: "{actor} made you {role} of {organisation} on Ensemble.",
+        action: "Open {organisation}",
+    },
+    invitation: Notice {
+        subject: "{actor} invites you to join {organisation}",
+        body: "{actor} invites you to join the team of {organisation} as {role}. You join only if you accept; the invitation waits for 14 days.",
+        action: "See the invitation",
+    },
+    verification_changed: Notice {
+        subject: "{organisation} is back in review",
+        body: "The name, registration or website of {organisation} changed since it was verified. It receives no gifts until the platform has checked it again.",
+        action: "Open {organisation}",
+    },
+    owner: "owner",
+    admin: "administrator",
+    editor: "editor",
+    why_replies: "You receive this because someone replied to you.",
+    why_comments: "You receive this because you are in the team of {organisation}.",
+    why_invitations: "You receive this because someone invited you to a team.",
+    why_verification: "You receive this because you own {organisation}.",
+    unsubscribe: "Stop these messages",
+    receipt: Notice {
+        subject: "Thank you: your gift of {amount} to {organisation}",
+        body: "{organisation} received your gift of {amount}. Receipt number {number}: the printable receipt is in your gifts.",
+        action: "See my gifts",
+    },
+    recurring_charged: Notice {
+        subject: "Your regular gift of {amount} to {organisation}",
+        body: "This period of your regular gift to {organisation} was charged: {amount}. Receipt number {number}. You can stop the gift at any time from your gifts.",
+        action: "See my gifts",
+    },
+    test_money: "TEST, no money moved:",
+    why_receipts: "You receive this because you gave through Ensemble.",
+    why_recurring: "You receive this because you give every month or year through Ensemble.",
 };
 
 static FR: Texts = Texts {
@@ -137,6 +214,52 @@ static FR: Texts = Texts {
             "Si ce n'est pas vous, demandez sans attendre un nouveau mot de passe depuis la page de connexion.",
         ],
     },
+    comment_reply: Notice {
+        subject: "{actor} a répondu à votre commentaire",
+        body: "{actor} a répondu à votre commentaire sur une actualité de {organisation}.",
+        action: "Lire la réponse",
+    },
+    update_comment: Notice {
+        subject: "Nouveau commentaire sur une actualité de {organisation}",
+        body: "{actor} a commenté une actualité de {organisation}.",
+        action: "Lire le commentaire",
+    },
+    role_granted: Notice {
+        subject: "Vous êtes désormais {role} de {organisation}",
+        body: "{actor} vous a fait {role} de {organisation} sur Ensemble.",
+        action: "Ouvrir {organisation}",
+    },
+    invitation: Notice {
+        subject: "{actor} vous invite à rejoindre {organisation}",
+        body: "{actor} vous invite à rejoindre l'équipe de {organisation} en tant que {role}. Vous n'en faites partie que si vous acceptez ; l'invitation attend 14 jours.",
+        action: "Voir l'invitation",
+    },
+    verification_changed: Notice {
+        subject: "{organisation} est de nouveau en cours de vérification",
+        body: "Le nom, l'enregistrement ou le site de {organisation} a changé depuis sa vérification. Elle ne reçoit plus de dons tant que la plateforme ne l'a pas vérifiée à nouveau.",
+        action: "Ouvrir {organisation}",
+    },
+    owner: "propriétaire",
+    admin: "administrateur",
+    editor: "rédacteur",
+    why_replies: "Vous recevez ce message parce que quelqu'un vous a répondu.",
+    why_comments: "Vous recevez ce message parce que vous faites partie de l'équipe de {organisation}.",
+    why_invitations: "Vous recevez ce message parce que quelqu'un vous a invité dans une équipe.",
+    why_verification: "Vous recevez ce message parce que vous êtes propriétaire de {organisation}.",
+    unsubscribe: "Ne plus recevoir ces messages",
+    receipt: Notice {
+        subject: "Merci : votre don de {amount} à {organisation}",
+        body: "{organisation} a reçu votre don de {amount}. Reçu n° {number} : le reçu imprimable est dans vos dons.",
+        action: "Voir mes dons",
+    },
+    recurring_charged: Notice {
+        subject: "Votre don régulier de {amount} à {organisation}",
+        body: "Cette échéance de votre don régulier à {organisation} a été prélevée : {amount}. Reçu n° {number}. Vous pouvez arrêter ce don à tout moment depuis vos dons.",
+        action: "Voir mes dons",
+    },
+    test_money: "TEST, aucun argent n'a circulé :",
+    why_receipts: "Vous recevez ce message parce que vous avez donné sur Ensemble.",
+    why_recurring: "Vous recevez ce message parce que vous donnez chaque mois ou chaque année sur Ensemble.",
 };
 
 static ES: Texts = Texts {
@@ -191,6 +314,52 @@ static ES: Texts = Texts {
             "Si no fue usted, pida de inmediato una nueva contraseña desde la página de inicio de sesión.",
         ],
     },
+    comment_reply: Notice {
+        subject: "{actor} respondió a su comentario",
+        body: "{actor} respondió a su comentario en una novedad de {organisation}.",
+        action: "Leer la respuesta",
+    },
+    update_comment: Notice {
+        subject: "Nuevo comentario en una novedad de {organisation}",
+        body: "{actor} comentó una novedad de {organisation}.",
+        action: "Leer el comentario",
+    },
+    role_granted: Notice {
+        subject: "Ahora es {role} de {organisation}",
+        body: "{actor} le nombró {role} de {organisation} en Ensemble.",
+        action: "Abrir {organisation}",
+    },
+    invitation: Notice {
+        subject: "{actor} le invita a unirse a {organisation}",
+        body: "{actor} le invita a unirse al equipo de {organisation} como {role}. Solo formará parte si acepta; la invitación espera 14 días.",
+        action: "Ver la invitación",
+    },
+    verification_changed: Notice {
+        subject: "{organisation} vuelve a estar en revisión",
+        body: "El nombre, el registro o el sitio web de {organisation} cambió desde su verificación. No recibe donaciones hasta que la plataforma la verifique de nuevo.",
+        action: "Abrir {organisation}",
+    },
+    owner: "propietario",
+    admin: "administrador",
+    editor: "editor",
+    why_replies: "Recibe este mensaje porque alguien le respondió.",
+    why_comments: "Recibe este mensaje porque forma parte del equipo de {organisation}.",
+    why_invitations: "Recibe este mensaje porque alguien le invitó a un equipo.",
+    why_verification: "Recibe este mensaje porque es propietario de {organisation}.",
+    unsubscribe: "Dejar de recibir estos mensajes",
+    receipt: Notice {
+        subject: "Gracias: su donación de {amount} a {organisation}",
+        body: "{organisation} recibió su donación de {amount}. Recibo n.º {number}: el recibo imprimible está en sus donaciones.",
+        action: "Ver mis donaciones",
+    },
+    recurring_charged: Notice {
+        subject: "Su donación periódica de {amount} a {organisation}",
+        body: "Se cobró este periodo de su donación periódica a {organisation}: {amount}. Recibo n.º {number}. Puede detener la donación cuando quiera desde sus donaciones.",
+        action: "Ver mis donaciones",
+    },
+    test_money: "PRUEBA, no se movió dinero:",
+    why_receipts: "Recibe este mensaje porque donó a través de Ensemble.",
+    why_recurring: "Recibe este mensaje porque dona cada mes o cada año a través de Ensemble.",
 };
 
 static ZH: Texts = Texts {
@@ -233,4 +402,50 @@ static ZH: Texts = Texts {
         action: "",
         after: &["如果这不是您本人的操作，请立即在登录页面申请新密码。"],
     },
+    comment_reply: Notice {
+        subject: "{actor} 回复了您的评论",
+        body: "{actor} 回复了您在 {organisation} 动态下的评论。",
+        action: "查看回复",
+    },
+    update_comment: Notice {
+        subject: "{organisation} 的动态有新评论",
+        body: "{actor} 评论了 {organisation} 的一条动态。",
+        action: "查看评论",
+    },
+    role_granted: Notice {
+        subject: "您现在是 {organisation} 的{role}",
+        body: "{actor} 已在 Ensemble 上将您设为 {organisation} 的{role}。",
+        action: "打开 {organisation}",
+    },
+    invitation: Notice {
+        subject: "{actor} 邀请您加入 {organisation}",
+        body: "{actor} 邀请您以{role}身份加入 {organisation} 的团队。只有在您接受后才会加入；邀请有效期为 14 天。",
+        action: "查看邀请",
+    },
+    verification_changed: Notice {
+        subject: "{organisation} 重新进入审核",
+        body: "{organisation} 的名称、登记信息或网站在认证后发生了变化。在平台重新审核之前，它将无法接收捐款。",
+        action: "打开 {organisation}",
+    },
+    owner: "所有者",
+    admin: "管理员",
+    editor: "编辑",
+    why_replies: "您收到此邮件是因为有人回复了您。",
+    why_comments: "您收到此邮件是因为您是 {organisation} 团队的成员。",
+    why_invitations: "您收到此邮件是因为有人邀请您加入团队。",
+    why_verification: "您收到此邮件是因为您是 {organisation} 的所有者。",
+    unsubscribe: "不再接收此类邮件",
+    receipt: Notice {
+        subject: "感谢您向 {organisation} 捐赠 {amount}",
+        body: "{organisation} 已收到您捐赠的 {amount}。收据编号 {number}：可打印的收据在“我的捐款”中。",
+        action: "查看我的捐款",
+    },
+    recurring_charged: Notice {
+        subject: "您向 {organisation} 的定期捐款 {amount}",
+        body: "您向 {organisation} 的定期捐款本期已扣款：{amount}。收据编号 {number}。您可以随时在“我的捐款”中停止这项捐款。",
+        action: "查看我的捐款",
+    },
+    test_money: "测试，未发生真实资金流动：",
+    why_receipts: "您收到此邮件是因为您通过 Ensemble 进行了捐款。",
+    why_recurring: "您收到此邮件是因为您通过 Ensemble 每月或每年捐款。",
 };

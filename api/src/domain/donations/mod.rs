@@ -223,6 +223,11 @@ impl NewGift {
     }
 }
 
+/// An amount in major units with two decimals (every accepted currency has two).
+pub fn decimal(amount_minor: i64) -> String {
+    format!("{}.{:02}", amount_minor / 100, amount_minor % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,7 +53,4 @@ async fn visible(db: &Db, id: &str, user_id: i64) -> Result<Visible, ApiError> {
     .map_err(ApiError::from)
 }
 
-/// Amount in major units with two decimals (every accepted currency has two).
-fn decimal(amount_minor: i64) -> String {
-    format!("{}.{:02}", amount_minor / 100, amount_minor % 100)
-}
+use crate::domain::donations::decimal;

@@ -5,6 +5,7 @@
 pub mod email;
 pub mod export;
 pub mod following;
+pub mod mail;
 pub mod notifications;
 pub mod profile;
 pub mod sessions;

@@ -1,0 +1,75 @@
+//! One-click unsubscribe links (RFC 8058): `<user id>.<category>.<signature>`, signed with a
+//! key of their own derived from the server's token key, so that a link stops one category
+//! for one person and cannot be made for anyone else. They do not expire: a link in an old
+//! message must still stop the messages.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::domain::notifications::Category;
+
+/// The key unsubscribe links are signed with.
+#[derive(Clone)]
+pub struct UnsubscribeKey(Vec<u8>);
+
+impl UnsubscribeKey {
+    /// Derived from the server's token key (domain-separated, so neither signature can pass
+    /// for the other).
+    pub fn derive(token_key: &[u8]) -> Self {
+        UnsubscribeKey(mac(token_key, b"ensemble unsubscribe v1"))
+    }
+
+    pub fn sign(&self, user_id: i64, category: Category) -> String {
+        let payload = format!("{user_id}.{category}");
+        format!(
+            "{payload}.{}",
+            hex::encode(mac(&self.0, payload.as_bytes()))
+        )
+    }
+
+    /// The person and category a link stops, if its signature holds.
+    pub fn verify(&self, token: &str) -> Option<(i64, Category)> {
+        let (payload, signature) = token.trim().rsplit_once('.')?;
+        let (user_id, category) = payload.split_once('.')?;
+        let signature = hex::decode(signature).ok()?;
+        let mut check = Hmac::<Sha256>::new_from_slice(&self.0).ok()?;
+        check.update(payload.as_bytes());
+        check.verify_slice(&signature).ok()?;
+        Some((user_id.parse().ok()?, Category::parse(category)?))
+    }
+}
+
+fn mac(key: &[u8], message: &[u8]) -> Vec<u8> {
+    match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(message);
+            mac.finalize().into_bytes().to_vec()
+        }
+        // HMAC takes keys of any length.
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_stops_what_it_was_made_for_and_nothing_else() {
+        let key = UnsubscribeKey::derive(b"a key of the server");
+        let token = key.sign(42, Category::Replies);
+        assert_eq!(key.verify(&token), Some((42, Category::Replies)));
+        let (payload, signature) = token.rsplit_once('.').unwrap();
+        for forged in [
+            token.replace("42.", "43."),
+            token.replace("replies", "comments"),
+            format!("{payload}.{}", "0".repeat(signature.len())),
+            "42.replies".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(key.verify(&forged), None, "{forged}");
+        }
+        let other = UnsubscribeKey::derive(b"another server");
+        assert_eq!(other.verify(&token), None);
+    }
+}
