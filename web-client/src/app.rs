@@ -10,10 +10,11 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::{ApiClient, DOCS_PATH};
+use crate::components::UnverifiedNotice;
 use crate::pages::{
-    AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, MyDonationsPage,
-    NewOrganisationPage, NotFoundPage, NotificationsPage, OrganisationPage, SettingsPage,
-    SignInPage, SignUpPage, UpdatePage,
+    AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
+    MyDonationsPage, NewOrganisationPage, NotFoundPage, NotificationsPage, OrganisationPage,
+    ResetPasswordPage, SettingsPage, SignInPage, SignUpPage, UpdatePage, VerifyEmailPage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang, lang_chosen_here};
@@ -121,6 +122,7 @@ fn Frame() -> impl IntoView {
                 <p class="container tagline">{t.tagline}</p>
             </header>
             <main id=MAIN_ID class="container" tabindex="-1">
+                <UnverifiedNotice />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=DiscoverPage />
                     <Route path=path!("/feed") view=FeedPage />
@@ -136,6 +138,10 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/causes/:slug") view=CausePage />
                     <Route path=path!("/donations/:id") view=MyDonationsPage />
                     <Route path=path!("/auth/complete") view=AuthCompletePage />
+                    // Where the links sent by mail lead.
+                    <Route path=path!("/verify-email") view=VerifyEmailPage />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage />
                 </Routes>
             </main>
             <footer class="site-footer">

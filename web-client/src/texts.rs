@@ -341,6 +341,48 @@ pub struct Texts {
     pub password_change: &'static str,
     pub password_changed: &'static str,
     pub sign_in_account_exists: &'static str,
+
+    pub email_unverified: &'static str,
+    pub email_unverified_why: &'static str,
+    pub email_resend: &'static str,
+    /// `{email}`.
+    pub email_resent: &'static str,
+    pub email_already_verified: &'static str,
+    pub email_not_verified: &'static str,
+    pub email_invalid: &'static str,
+    pub verify_title: &'static str,
+    pub verify_working: &'static str,
+    pub verify_done: &'static str,
+    pub verify_changed: &'static str,
+    /// `{email}`.
+    pub verify_done_body: &'static str,
+    /// `{email}`.
+    pub verify_changed_body: &'static str,
+    pub verify_continue: &'static str,
+    pub verify_failed: &'static str,
+    pub verify_email_taken: &'static str,
+    pub verify_sign_in_to_ask: &'static str,
+    pub verify_ask_in_settings: &'static str,
+    pub link_invalid: &'static str,
+    pub link_expired: &'static str,
+    pub forgot_link: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_button: &'static str,
+    pub forgot_sent: &'static str,
+    pub reset_title: &'static str,
+    pub reset_button: &'static str,
+    pub reset_done: &'static str,
+    pub reset_ask_again: &'static str,
+    pub email_change_title: &'static str,
+    /// `{email}`.
+    pub email_change_current: &'static str,
+    pub email_change_new: &'static str,
+    pub email_change_password: &'static str,
+    pub email_change_button: &'static str,
+    /// `{email}`.
+    pub email_change_sent: &'static str,
+    pub password_wrong: &'static str,
 }
 
 impl Texts {

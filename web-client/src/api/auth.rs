@@ -1,5 +1,7 @@
-//! Signing up and in: with a password, or through a provider (Google, Facebook, …).
+//! Signing up and in: with a password, or through a provider (Google, Facebook, …); the
+//! links sent by mail (proving an address, choosing a new password), which need no sign-in.
 
+use ensemble_wire::email::{AddressConfirmed, ForgotPassword, MailToken, ResetPassword};
 use ensemble_wire::{AuthProvider, AuthResponse, LoginRequest, RegisterRequest};
 use gloo_net::http::Method;
 
@@ -18,6 +20,27 @@ impl ApiClient {
     /// The ways to sign in the server is configured with (the password one included).
     pub async fn auth_providers(&self) -> Result<Vec<AuthProvider>, ApiError> {
         self.get("/auth/providers", &[]).await
+    }
+
+    /// Redeems a link sent by mail: the address is proven, or becomes the account's new one
+    /// (`changed`). A link works once.
+    pub async fn confirm_email(&self, body: &MailToken) -> Result<AddressConfirmed, ApiError> {
+        self.send(Method::POST, "/auth/email/confirm", Some(body))
+            .await
+    }
+
+    /// Asks for a link to choose a new password. Answered the same whether or not an
+    /// account has the address.
+    pub async fn forgot_password(&self, body: &ForgotPassword) -> Result<(), ApiError> {
+        self.send_no_content(Method::POST, "/auth/password/forgot", Some(body))
+            .await
+    }
+
+    /// A new password, with the token of the link that allows it: every session of the
+    /// account ends.
+    pub async fn reset_password(&self, body: &ResetPassword) -> Result<(), ApiError> {
+        self.send_no_content(Method::POST, "/auth/password/reset", Some(body))
+            .await
     }
 }
 

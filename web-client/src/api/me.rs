@@ -1,6 +1,7 @@
-//! The signed-in person's own things: the account, its settings, devices, tokens, what it
-//! follows, and its notifications.
+//! The signed-in person's own things: the account, its address, its settings, devices,
+//! tokens, what it follows, and its notifications.
 
+use ensemble_wire::email::ChangeEmail;
 use ensemble_wire::{
     ApiToken, ChangePassword, CreatedApiToken, Following, MarkRead, Me, NewApiToken, Notification,
     Organisation, Page, SessionInfo, UpdateMe,
@@ -28,6 +29,20 @@ impl ApiClient {
     /// downloads it as it is).
     pub async fn export(&self) -> Result<serde_json::Value, ApiError> {
         self.get("/me/export", &[]).await
+    }
+
+    /// Mails the link that proves the account's address again (the earlier ones stop
+    /// working).
+    pub async fn ask_email_verification(&self) -> Result<(), ApiError> {
+        self.send_no_content::<()>(Method::POST, "/me/email/verification", None)
+            .await
+    }
+
+    /// A new address for the account: it becomes the account's once the link mailed to it
+    /// is opened.
+    pub async fn change_email(&self, body: &ChangeEmail) -> Result<(), ApiError> {
+        self.send_no_content(Method::POST, "/me/email", Some(body))
+            .await
     }
 
     pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {

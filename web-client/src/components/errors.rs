@@ -42,6 +42,8 @@ pub fn explain(t: &'static Texts, error: &ApiError) -> String {
         ApiError::Problem(problem) => match problem.known_code() {
             Some(Code::RateLimited) => t.too_many_requests.to_owned(),
             Some(Code::Forbidden) => t.forbidden.to_owned(),
+            Some(Code::EmailNotVerified) => t.email_not_verified.to_owned(),
+            Some(Code::AlreadyVerified) => t.email_already_verified.to_owned(),
             _ => problem
                 .detail
                 .clone()
@@ -77,4 +79,17 @@ pub fn show_form_error(
         t.form_fix_errors.to_owned()
     }));
     errors.set(fields);
+}
+
+/// Why a link sent by mail did not work, when the fault is the link's own (its `token`
+/// refused: expired, used already, or never issued): only a new link helps then.
+pub fn link_problem(t: &'static Texts, error: &ApiError) -> Option<&'static str> {
+    error
+        .field_errors()
+        .into_iter()
+        .find(|(field, _)| field == "token")
+        .map(|(_, code)| match Code::parse(&code) {
+            Some(Code::TokenExpired) => t.link_expired,
+            _ => t.link_invalid,
+        })
 }

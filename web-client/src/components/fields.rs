@@ -13,6 +13,8 @@ fn field_message(t: &'static Texts, code: &str) -> &'static str {
         Some(Code::TooShort) => t.field_too_short,
         Some(Code::EmailTaken) => t.email_taken,
         Some(Code::TooCommon) => t.password_too_common,
+        Some(Code::InvalidEmail) => t.email_invalid,
+        Some(Code::WrongPassword) => t.password_wrong,
         _ => t.field_invalid,
     }
 }

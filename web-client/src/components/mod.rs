@@ -1,12 +1,14 @@
 //! Small building blocks shared by the pages.
 
+mod email;
 mod errors;
 mod fields;
 mod organisations;
 mod states;
 mod updates;
 
-pub use errors::{ApiErrorNotice, explain, show_form_error};
+pub use email::{ResendLink, UnverifiedNotice};
+pub use errors::{ApiErrorNotice, explain, link_problem, show_form_error};
 pub use fields::Field;
 pub use organisations::{FollowButton, OrganisationCard, VerifiedBadge, role_name};
 pub use states::{Loading, SignInFirst, loaded};

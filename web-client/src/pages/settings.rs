@@ -1,12 +1,13 @@
-//! `/settings`: whether my follows are public, my data, my signed-in devices, my password,
-//! my API tokens, and deleting my account.
+//! `/settings`: whether my follows are public, my data, my signed-in devices, my address,
+//! my password, my API tokens, and deleting my account.
 
-use ensemble_wire::{ChangePassword, Me, NewApiToken, TokenScope, UpdateMe};
+use ensemble_wire::email::ChangeEmail;
+use ensemble_wire::{ChangePassword, Code, Me, NewApiToken, TokenScope, UpdateMe};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, encode};
-use crate::components::{Field, SignInFirst, explain};
+use crate::components::{Field, SignInFirst, explain, show_form_error};
 use crate::texts::{fill, format_date, texts};
 
 #[component]
@@ -45,6 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
             <p role="status" class="form-message">{move || message.get()}</p>
             <ExportLink />
             <Sessions />
+            <EmailForm />
             <PasswordForm />
             <ApiTokens />
             <DeleteAccount message />
@@ -109,6 +111,68 @@ fn Sessions() -> impl IntoView {
                     }).collect_view())}
                 </Transition>
             </ul>
+        </section>
+    }
+}
+
+/// A new address: the password is asked again, and the address changes once the link
+/// mailed to the new one is opened (at `/verify-email`).
+#[component]
+fn EmailForm() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = email.get_untracked().trim().to_owned();
+        let given = password.get_untracked();
+        // Accounts made through a provider have no password to give.
+        let body = ChangeEmail {
+            email: new.clone(),
+            password: (!given.is_empty()).then_some(given),
+        };
+        sent.set(None);
+        spawn_local(async move {
+            match api.change_email(&body).await {
+                Ok(()) => {
+                    email.set(String::new());
+                    password.set(String::new());
+                    errors.set(Vec::new());
+                    message.set(None);
+                    sent.set(Some(fill(t.email_change_sent, &[("email", &new)])));
+                }
+                // Refused as a whole (403, 409), but one field is at fault: it is marked.
+                Err(error) => match error.code() {
+                    Some(code @ (Code::WrongPassword | Code::EmailTaken)) => {
+                        let field = if code == Code::WrongPassword {
+                            "password"
+                        } else {
+                            "email"
+                        };
+                        errors.set(vec![(field.to_owned(), code.as_str().to_owned())]);
+                        message.set(Some(t.form_fix_errors.to_owned()));
+                    }
+                    _ => show_form_error(t, &error, errors, message),
+                },
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="email-title">
+            <h2 id="email-title">{t.email_change_title}</h2>
+            <p>{move || me.with(|me| me.as_ref().map(|me| fill(t.email_change_current, &[("email", &me.email)])))}</p>
+            <form on:submit=submit novalidate>
+                <Field id="new-email" label=t.email_change_new kind="email" value=email errors field="email" autocomplete="email" required=true />
+                <Field id="email-password" label=t.email_change_password kind="password" value=password errors field="password" autocomplete="current-password" />
+                <button type="submit">{t.email_change_button}</button>
+                <p role="status" class="form-message">{move || sent.get()}</p>
+                <p role="alert" class="form-message">{move || message.get()}</p>
+            </form>
         </section>
     }
 }

@@ -122,6 +122,7 @@ fn AuthForm(register: bool) -> impl IntoView {
                         .collect_view())}
                 </Transition>
             </ul>
+            {(!register).then(|| view! { <p><A href="/forgot-password">{t.forgot_link}</A></p> })}
             <p>
                 {if register {
                     view! { <A href="/signin">{t.have_account}</A> }.into_any()
