@@ -850,3 +850,150 @@ async fn mail_preferences_have_defaults_and_refuse_what_is_not_a_time_zone() {
         (Some("Europe/Paris"), Some("daily"))
     );
 }
+
+fn utc(at: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+fn queue_digests(app: &TestApp, at: &str) -> usize {
+    let mut conn = app.db.get().unwrap();
+    ensemble_api::db::digests::queue_due_at(&mut conn, utc(at)).unwrap()
+}
+
+#[tokio::test]
+async fn the_digest_comes_at_the_readers_morning_with_the_best_news_first_and_only_when_there_is_news()
+ {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let owner = person_via(&app, &smtp, "owner@example.org").await;
+    let reader = person_via(&app, &smtp, "reader@example.org").await;
+    let idle = person_via(&app, &smtp, "idle@example.org").await;
+    crate::helpers::create(&app, &owner, json!({"name": "Les Amis", "mission": "Help"})).await;
+    assert_eq!(
+        app.call(
+            "PUT",
+            "/api/v1/organisations/les-amis/follow",
+            None,
+            Some(&reader.token)
+        )
+        .await
+        .0,
+        200
+    );
+    for (who, zone, frequency, locale) in [
+        (&reader, "Asia/Tokyo", "daily", "fr"),
+        (&idle, "Asia/Tokyo", "daily", "en"),
+    ] {
+        let (status, _) = app
+            .call(
+                "PATCH",
+                "/api/v1/me/mail-preferences",
+                Some(json!({"time_zone": zone, "digest": frequency})),
+                Some(&who.token),
+            )
+            .await;
+        assert_eq!(status, 200);
+        app.call(
+            "PATCH",
+            "/api/v1/me",
+            Some(json!({"locale": locale})),
+            Some(&who.token),
+        )
+        .await;
+    }
+    let mut ids = Vec::new();
+    for title in ["Un puits", "Une école", "Un jardin"] {
+        let (status, update) = app
+            .call(
+                "POST",
+                "/api/v1/organisations/les-amis/updates",
+                Some(json!({"title": title, "body": "Des nouvelles."})),
+                Some(&owner.token),
+            )
+            .await;
+        assert_eq!(status, 201);
+        ids.push(update["id"].as_str().unwrap().to_owned());
+    }
+    // The school is the most talked about: first in the digest, whatever its age.
+    app.call(
+        "PUT",
+        &format!("/api/v1/updates/{}/reaction", ids[1]),
+        None,
+        Some(&reader.token),
+    )
+    .await;
+
+    // 22:30 UTC is 07:30 in Tokyo: nobody's morning yet.
+    assert_eq!(queue_digests(&app, "2026-12-07T22:30:00Z"), 0);
+    // 23:30 UTC is 08:30 in Tokyo: both readers are due, once only however often it runs.
+    assert_eq!(queue_digests(&app, "2026-12-07T23:30:00Z"), 2);
+    assert_eq!(queue_digests(&app, "2026-12-07T23:45:00Z"), 0);
+
+    let before = smtp.to("reader@example.org").len();
+    let digest = smtp.wait_for("reader@example.org", before + 1).await;
+    let digest = digest
+        .iter()
+        .find(|m| m.subject == "Vos nouvelles sur Ensemble : 3 actualités")
+        .expect("the digest, in the reader's language");
+    let school = digest.text.find("Une école").unwrap();
+    assert!(
+        school < digest.text.find("Un puits").unwrap()
+            && school < digest.text.find("Un jardin").unwrap(),
+        "the most talked about first: {}",
+        digest.text
+    );
+    assert!(digest.text.contains(&format!("/updates/{}", ids[1])));
+    assert!(digest.header("list-unsubscribe").is_some());
+
+    // Nothing new for the idle reader: nothing is sent.
+    nothing_more(&smtp, "idle@example.org", 1).await;
+
+    // The digest's own link stops it.
+    let stop = digest
+        .header("list-unsubscribe")
+        .unwrap()
+        .trim_matches(|c| c == '<' || c == '>')
+        .to_owned();
+    let stopped: Value = app
+        .client
+        .post(&stop)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stopped, json!({"digest": "never"}));
+    let (_, choices) = app
+        .call(
+            "GET",
+            "/api/v1/me/mail-preferences",
+            None,
+            Some(&reader.token),
+        )
+        .await;
+    assert_eq!(choices["digest"], "never");
+    // The next morning, only the idle reader is still due.
+    assert_eq!(queue_digests(&app, "2026-12-08T23:30:00Z"), 1);
+}
+
+#[tokio::test]
+async fn a_weekly_digest_is_queued_on_the_readers_monday_only() {
+    let app = crate::helpers::spawn_app().await;
+    let token = access(&app.register("ana@example.org").await);
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"time_zone": "Europe/Paris"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Tuesday 08:10 in Paris: not the day.
+    assert_eq!(queue_digests(&app, "2026-12-08T07:10:00Z"), 0);
+    // Monday 08:10 in Paris.
+    assert_eq!(queue_digests(&app, "2026-12-07T07:10:00Z"), 1);
+}

@@ -155,10 +155,14 @@ pub struct UpdateMailPreferences {
     pub time_zone: Option<String>,
 }
 
-/// A category stopped by an unsubscribe link.
+/// What an unsubscribe link stopped: a category of messages, or the digest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unsubscribed {
-    pub category: MailCategory,
-    pub delivery: MailDelivery,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<MailCategory>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<MailDelivery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<DigestFrequency>,
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{mail_preferences, users};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::notifications::{Category, Delivery, DigestFrequency, MailChanges};
+use crate::mail::unsubscribe::Topic;
 
 /// A person's choices, every category included.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,19 +86,22 @@ pub fn set(
     })
 }
 
-/// Stops one category for a person (an unsubscribe link); false when there is no such
-/// person any more.
-pub fn stop(conn: &mut DbConnection, user_id: i64, category: Category) -> QueryResult<bool> {
+/// Stops one category, or the digest, for a person (an unsubscribe link); false when there
+/// is no such person any more.
+pub fn stop(conn: &mut DbConnection, user_id: i64, topic: Topic) -> QueryResult<bool> {
     if super::users::find(conn, user_id)?.is_none() {
         return Ok(false);
     }
-    set(
-        conn,
-        user_id,
-        &MailChanges {
+    let changes = match topic {
+        Topic::Category(category) => MailChanges {
             categories: vec![(category, Delivery::Never)],
             ..MailChanges::default()
         },
-    )?;
+        Topic::Digest => MailChanges {
+            digest: Some(DigestFrequency::Never),
+            ..MailChanges::default()
+        },
+    };
+    set(conn, user_id, &changes)?;
     Ok(true)
 }

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod causes;
 pub mod comments;
 pub mod demo;
+pub mod digests;
 pub mod donations;
 pub mod email_tokens;
 pub mod error;

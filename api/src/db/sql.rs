@@ -164,6 +164,20 @@ impl Sql {
         }
     }
 
+    /// Runs a statement that answers no rows; answers how many it changed.
+    pub fn execute(self, conn: &mut DbConnection) -> diesel::QueryResult<usize> {
+        use diesel::RunQueryDsl;
+        let query = Prepared {
+            parts: &self.parts,
+            binds: &self.binds,
+            cache: self.prepared,
+        };
+        match conn {
+            DbConnection::Pg(pg) => query.execute(pg),
+            DbConnection::Sqlite(lite) => query.execute(lite),
+        }
+    }
+
     /// Loads the rows on whichever backend `conn` is.
     pub fn load<T>(self, conn: &mut DbConnection) -> diesel::QueryResult<Vec<T>>
     where

@@ -29,6 +29,8 @@ pub enum Job {
     Reconcile,
     /// Forget what has expired: used or stale links, sign-in states, old finished jobs.
     CleanUp,
+    /// Queue the digests due this hour: readers whose morning it is, in their time zone.
+    QueueDigests,
 }
 
 /// The mail a person is sent.
@@ -49,6 +51,8 @@ pub enum Mail {
     Notification { notification_id: i64 },
     /// The receipt of a payment, to its donor.
     Receipt { payment_id: i64 },
+    /// The digest of the news a reader follows.
+    Digest { user_id: i64 },
 }
 
 impl Job {
@@ -63,9 +67,11 @@ impl Job {
                 Mail::PasswordChanged { .. } => "mail.password_changed",
                 Mail::Notification { .. } => "mail.notification",
                 Mail::Receipt { .. } => "mail.receipt",
+                Mail::Digest { .. } => "mail.digest",
             },
             Job::Reconcile => "reconcile",
             Job::CleanUp => "clean_up",
+            Job::QueueDigests => "queue_digests",
         }
     }
 
@@ -74,7 +80,7 @@ impl Job {
     pub fn max_attempts(&self) -> i32 {
         match self {
             Job::Mail(_) => 12,
-            Job::Reconcile | Job::CleanUp => 3,
+            Job::Reconcile | Job::CleanUp | Job::QueueDigests => 3,
         }
     }
 }
@@ -99,15 +105,18 @@ pub enum Periodic {
     Reconcile,
     /// Daily.
     CleanUp,
+    /// Hourly: somewhere it is the morning.
+    Digests,
 }
 
 impl Periodic {
-    pub const ALL: [Periodic; 2] = [Periodic::Reconcile, Periodic::CleanUp];
+    pub const ALL: [Periodic; 3] = [Periodic::Reconcile, Periodic::CleanUp, Periodic::Digests];
 
     pub fn job(self) -> Job {
         match self {
             Periodic::Reconcile => Job::Reconcile,
             Periodic::CleanUp => Job::CleanUp,
+            Periodic::Digests => Job::QueueDigests,
         }
     }
 
@@ -116,7 +125,7 @@ impl Periodic {
         let at = at.naive_utc();
         let hour = at.date().and_hms_opt(at.hour(), 0, 0).unwrap_or(at);
         match self {
-            Periodic::Reconcile => hour,
+            Periodic::Reconcile | Periodic::Digests => hour,
             Periodic::CleanUp => at.date().and_hms_opt(0, 0, 0).unwrap_or(hour),
         }
     }
@@ -127,6 +136,7 @@ impl Periodic {
         let name = match self {
             Periodic::Reconcile => "reconcile",
             Periodic::CleanUp => "clean_up",
+            Periodic::Digests => "digests",
         };
         format!(
             "every:{name}:{:04}-{:02}-{:02}T{:02}",
@@ -136,6 +146,25 @@ impl Periodic {
             start.hour()
         )
     }
+}
+
+/// The hour of the reader's morning the digest comes at.
+pub const DIGEST_HOUR: u32 = 8;
+
+/// Of `zones` (IANA names), those where `at` falls in the digest's hour, and, for weekly
+/// digests, on a Monday. Unknown names never match (they cannot be stored, but a removed
+/// zone must not stop the others).
+pub fn morning_zones(zones: &[String], at: DateTime<Utc>, weekly: bool) -> Vec<String> {
+    zones
+        .iter()
+        .filter(|name| {
+            name.parse::<chrono_tz::Tz>().is_ok_and(|tz| {
+                let local = at.with_timezone(&tz);
+                local.hour() == DIGEST_HOUR && (!weekly || local.weekday() == chrono::Weekday::Mon)
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]
@@ -176,6 +205,36 @@ mod tests {
             Periodic::CleanUp.unique_key(at(9, 1)),
             "every:clean_up:2026-12-04T00"
         );
+    }
+
+    #[test]
+    fn a_digest_comes_at_eight_in_the_readers_morning_and_weekly_ones_on_monday() {
+        let zones: Vec<String> = [
+            "UTC",
+            "Europe/Paris",
+            "America/Bogota",
+            "Asia/Shanghai",
+            "Nowhere/Atlantis",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Monday 7 December 2026, 07:30 UTC: 08:30 in Paris, 15:30 in Shanghai.
+        let at = DateTime::parse_from_rfc3339("2026-12-07T07:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(morning_zones(&zones, at, false), ["Europe/Paris"]);
+        assert_eq!(morning_zones(&zones, at, true), ["Europe/Paris"]);
+        // Monday 13:00 UTC is 08:00 in Bogota.
+        let at = DateTime::parse_from_rfc3339("2026-12-07T13:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(morning_zones(&zones, at, false), ["America/Bogota"]);
+        // Tuesday 00:00 UTC is Tuesday 08:00 in Shanghai: daily, not weekly.
+        let at = DateTime::parse_from_rfc3339("2026-12-08T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(morning_zones(&zones, at, false), ["Asia/Shanghai"]);
+        assert!(morning_zones(&zones, at, true).is_empty());
     }
 
     #[test]

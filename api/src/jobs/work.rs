@@ -8,7 +8,7 @@ use crate::config::PublicUrl;
 use crate::db::{Db, StoreError, email_tokens, users};
 use crate::domain::credentials::EmailPurpose;
 use crate::domain::jobs::{Job, Mail};
-use crate::mail::unsubscribe::UnsubscribeKey;
+use crate::mail::unsubscribe::{Topic, UnsubscribeKey};
 use crate::mail::{self, Mailer, Rendered};
 use crate::metrics::Metrics;
 use crate::payments::Payments;
@@ -60,6 +60,15 @@ pub async fn run(context: &Context, job: Job) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Job::QueueDigests => {
+            let at = chrono::Utc::now();
+            let queued = context
+                .db
+                .run(move |conn| Ok(crate::db::digests::queue_due_at(conn, at)?))
+                .await?;
+            tracing::info!(queued, "digests queued");
+            Ok(())
+        }
         Job::CleanUp => {
             let removed = context
                 .db
@@ -79,6 +88,7 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
             return send_notification(context, *notification_id).await;
         }
         Mail::Receipt { payment_id } => return send_receipt(context, *payment_id).await,
+        Mail::Digest { user_id } => return send_digest(context, *user_id).await,
         Mail::VerifyAddress { user_id }
         | Mail::ResetPassword { user_id }
         | Mail::ConfirmNewAddress { user_id, .. }
@@ -111,7 +121,7 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
                 }
                 Mail::AddressChanged { old_address, .. } => Some((old_address.clone(), None, mail)),
                 Mail::PasswordChanged { .. } => Some((user.email.clone(), None, mail)),
-                Mail::Notification { .. } | Mail::Receipt { .. } => None,
+                Mail::Notification { .. } | Mail::Receipt { .. } | Mail::Digest { .. } => None,
             };
             Ok(prepared.map(|p| (user, p)))
         })
@@ -154,7 +164,7 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
         Mail::PasswordChanged { .. } => {
             mail::render(lang, |t| t.password_changed, &user.display_name, &[], None)
         }
-        Mail::Notification { .. } | Mail::Receipt { .. } => return Ok(()),
+        Mail::Notification { .. } | Mail::Receipt { .. } | Mail::Digest { .. } => return Ok(()),
     };
     context
         .mailer
@@ -232,7 +242,9 @@ async fn send_notification(context: &Context, notification_id: i64) -> Result<()
     };
     let unsubscribe = url.join(&format!(
         "/api/v1/mail/unsubscribe?token={}",
-        context.unsubscribe.sign(user.id, row.kind.category())
+        context
+            .unsubscribe
+            .sign(user.id, Topic::Category(row.kind.category()))
     ));
     let message = mail::render_notice(
         lang,
@@ -295,7 +307,7 @@ async fn send_receipt(context: &Context, payment_id: i64) -> Result<(), Failure>
     let url = &context.public_url;
     let unsubscribe = url.join(&format!(
         "/api/v1/mail/unsubscribe?token={}",
-        context.unsubscribe.sign(user.id, category)
+        context.unsubscribe.sign(user.id, Topic::Category(category))
     ));
     let recurring = donation.recurring.is_some();
     let mut message = mail::render_notice(
@@ -337,6 +349,67 @@ async fn send_receipt(context: &Context, payment_id: i64) -> Result<(), Failure>
     context
         .mailer
         .send(&user.email, &user.display_name, &message)
+        .await?;
+    Ok(())
+}
+
+/// Mails a reader their digest, if there is something new (else nothing is sent, and the
+/// next digest covers the same time).
+async fn send_digest(context: &Context, user_id: i64) -> Result<(), Failure> {
+    use crate::domain::notifications::DigestFrequency;
+    let started = crate::db::now();
+    let found = context
+        .db
+        .run(move |conn| {
+            let Some(user) = users::find(conn, user_id)? else {
+                return Ok(None);
+            };
+            let (frequency, last) = crate::db::digests::schedule_of(conn, user_id)?;
+            if frequency == DigestFrequency::Never || !user.email_verified {
+                return Ok(None);
+            }
+            let digest = crate::db::digests::content(conn, user_id, frequency, last)?;
+            Ok(Some((user, frequency, digest)))
+        })
+        .await?;
+    let Some((user, frequency, digest)) = found else {
+        return Ok(());
+    };
+    if digest.updates.is_empty() && digest.notifications == 0 {
+        return Ok(());
+    }
+    let lang = Lang::from_tag(&user.locale).unwrap_or_default();
+    let url = &context.public_url;
+    let items: Vec<mail::DigestItem> = digest
+        .updates
+        .iter()
+        .map(|u| mail::DigestItem {
+            organisation: u.name.clone(),
+            title: u.title.clone(),
+            link: url.page(&format!("updates/{}", u.id), &[]),
+        })
+        .collect();
+    let unsubscribe = url.join(&format!(
+        "/api/v1/mail/unsubscribe?token={}",
+        context.unsubscribe.sign(user.id, Topic::Digest)
+    ));
+    let message = mail::render_digest(
+        lang,
+        &user.display_name,
+        &items,
+        digest.more,
+        digest.notifications,
+        frequency == DigestFrequency::Daily,
+        &url.page("feed", &[]),
+        &unsubscribe,
+    );
+    context
+        .mailer
+        .send(&user.email, &user.display_name, &message)
+        .await?;
+    context
+        .db
+        .run(move |conn| Ok(crate::db::digests::sent(conn, user_id, started)?))
         .await?;
     Ok(())
 }

@@ -144,6 +144,98 @@ pub fn render_notice(
     }
 }
 
+/// One update in a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestItem {
+    pub organisation: String,
+    pub title: String,
+    pub link: String,
+}
+
+/// Renders a digest: the updates (best first), how many more, the notifications waiting,
+/// the way to the feed, and the link that stops the digest.
+#[allow(clippy::too_many_arguments)]
+pub fn render_digest(
+    lang: Lang,
+    name: &str,
+    items: &[DigestItem],
+    more: usize,
+    notifications: i64,
+    daily: bool,
+    feed: &str,
+    unsubscribe: &str,
+) -> Rendered {
+    let words = texts::texts(lang);
+    let count = (items.len() + more).to_string();
+    let more_text = (more > 0).then(|| fill(words.digest_more, &[("more", &more.to_string())]));
+    let notifications_text = (notifications > 0).then(|| {
+        fill(
+            words.digest_notifications,
+            &[("notifications", &notifications.to_string())],
+        )
+    });
+    let why = if daily {
+        words.why_digest_daily
+    } else {
+        words.why_digest_weekly
+    };
+    let subject = fill(words.digest_subject, &[("count", &count)]);
+    let greeting = fill(words.greeting, &[("name", name)]);
+
+    let mut text = format!("{greeting}\n\n{}\n\n", words.digest_intro);
+    for item in items {
+        text.push_str(&format!(
+            "* {}: {}\n  {}\n",
+            item.organisation, item.title, item.link
+        ));
+    }
+    for line in more_text.iter().chain(notifications_text.iter()) {
+        text.push_str(&format!("\n{line}\n"));
+    }
+    text.push_str(&format!(
+        "\n{}\n{feed}\n\n{}\n\n-- \n{why}\n{}: {unsubscribe}\n",
+        words.digest_action, words.signature, words.digest_unsubscribe
+    ));
+
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family: system-ui, sans-serif; color: #1f2933; max-width: 36rem; margin: 0 auto; padding: 1rem; line-height: 1.5\">\
+         <p>{}</p><p>{}</p><ul>",
+        lang.code(),
+        escape(&subject),
+        escape(&greeting),
+        escape(words.digest_intro)
+    );
+    for item in items {
+        html.push_str(&format!(
+            "<li><strong>{}</strong>: <a href=\"{}\">{}</a></li>",
+            escape(&item.organisation),
+            escape(&item.link),
+            escape(&item.title)
+        ));
+    }
+    html.push_str("</ul>");
+    for line in more_text.iter().chain(notifications_text.iter()) {
+        html.push_str(&format!("<p>{}</p>", escape(line)));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\" style=\"display: inline-block; background: #1d4ed8; color: #fff; padding: 0.6rem 1.1rem; border-radius: 0.4rem; text-decoration: none\">{}</a></p>\
+         <p>{}</p><hr><p style=\"font-size: 0.85em; color: #52606d\">{} <a href=\"{}\">{}</a></p></body></html>",
+        escape(feed),
+        escape(words.digest_action),
+        escape(words.signature),
+        escape(why),
+        escape(unsubscribe),
+        escape(words.digest_unsubscribe)
+    ));
+    Rendered {
+        subject,
+        text,
+        html,
+        unsubscribe: Some(unsubscribe.to_owned()),
+    }
+}
+
 /// Replaces each `{name}` of `template` with its value.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values

@@ -55,6 +55,15 @@ pub struct Texts {
     pub test_money: &'static str,
     pub why_receipts: &'static str,
     pub why_recurring: &'static str,
+    /// The digest: `{count}` updates; `{more}` not shown; `{notifications}` waiting.
+    pub digest_subject: &'static str,
+    pub digest_intro: &'static str,
+    pub digest_more: &'static str,
+    pub digest_notifications: &'static str,
+    pub digest_action: &'static str,
+    pub why_digest_daily: &'static str,
+    pub why_digest_weekly: &'static str,
+    pub digest_unsubscribe: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -160,6 +169,14 @@ static EN: Texts = Texts {
     test_money: "TEST, no money moved:",
     why_receipts: "You receive this because you gave through Ensemble.",
     why_recurring: "You receive this because you give every month or year through Ensemble.",
+    digest_subject: "Your news on Ensemble: {count} updates",
+    digest_intro: "What the organisations and causes you follow shared since your last digest:",
+    digest_more: "And {more} more in your feed.",
+    digest_notifications: "{notifications} notifications wait for you (comments and other news).",
+    digest_action: "Open my feed",
+    why_digest_daily: "You receive this digest every morning.",
+    why_digest_weekly: "You receive this digest every Monday morning.",
+    digest_unsubscribe: "Stop the digest",
 };
 
 static FR: Texts = Texts {
@@ -260,6 +277,14 @@ static FR: Texts = Texts {
     test_money: "TEST, aucun argent n'a circulé :",
     why_receipts: "Vous recevez ce message parce que vous avez donné sur Ensemble.",
     why_recurring: "Vous recevez ce message parce que vous donnez chaque mois ou chaque année sur Ensemble.",
+    digest_subject: "Vos nouvelles sur Ensemble : {count} actualités",
+    digest_intro: "Ce que les organisations et les causes que vous suivez ont partagé depuis votre dernier résumé :",
+    digest_more: "Et {more} de plus dans votre fil.",
+    digest_notifications: "{notifications} notifications vous attendent (commentaires et autres nouvelles).",
+    digest_action: "Ouvrir mon fil",
+    why_digest_daily: "Vous recevez ce résumé chaque matin.",
+    why_digest_weekly: "Vous recevez ce résumé chaque lundi matin.",
+    digest_unsubscribe: "Ne plus recevoir le résumé",
 };
 
 static ES: Texts = Texts {
@@ -360,6 +385,14 @@ static ES: Texts = Texts {
     test_money: "PRUEBA, no se movió dinero:",
     why_receipts: "Recibe este mensaje porque donó a través de Ensemble.",
     why_recurring: "Recibe este mensaje porque dona cada mes o cada año a través de Ensemble.",
+    digest_subject: "Sus novedades en Ensemble: {count} publicaciones",
+    digest_intro: "Lo que compartieron las organizaciones y causas que sigue desde su último resumen:",
+    digest_more: "Y {more} más en su página de novedades.",
+    digest_notifications: "Le esperan {notifications} notificaciones (comentarios y otras noticias).",
+    digest_action: "Abrir mis novedades",
+    why_digest_daily: "Recibe este resumen cada mañana.",
+    why_digest_weekly: "Recibe este resumen cada lunes por la mañana.",
+    digest_unsubscribe: "Dejar de recibir el resumen",
 };
 
 static ZH: Texts = Texts {
@@ -448,4 +481,12 @@ static ZH: Texts = Texts {
     test_money: "测试，未发生真实资金流动：",
     why_receipts: "您收到此邮件是因为您通过 Ensemble 进行了捐款。",
     why_recurring: "您收到此邮件是因为您通过 Ensemble 每月或每年捐款。",
+    digest_subject: "您在 Ensemble 上的动态：{count} 条更新",
+    digest_intro: "自上次摘要以来，您关注的组织和议题分享了以下内容：",
+    digest_more: "您的动态中还有 {more} 条。",
+    digest_notifications: "有 {notifications} 条通知等您查看（评论及其他消息）。",
+    digest_action: "打开我的动态",
+    why_digest_daily: "您每天早上都会收到此摘要。",
+    why_digest_weekly: "您每周一早上都会收到此摘要。",
+    digest_unsubscribe: "不再接收摘要",
 };

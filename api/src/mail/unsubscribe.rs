@@ -8,6 +8,29 @@ use sha2::Sha256;
 
 use crate::domain::notifications::Category;
 
+/// What a link stops: a category of messages, or the digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    Category(Category),
+    Digest,
+}
+
+impl Topic {
+    fn as_str(self) -> &'static str {
+        match self {
+            Topic::Category(category) => category.as_str(),
+            Topic::Digest => "digest",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "digest" => Some(Topic::Digest),
+            other => Category::parse(other).map(Topic::Category),
+        }
+    }
+}
+
 /// The key unsubscribe links are signed with.
 #[derive(Clone)]
 pub struct UnsubscribeKey(Vec<u8>);
@@ -19,23 +42,23 @@ impl UnsubscribeKey {
         UnsubscribeKey(mac(token_key, b"ensemble unsubscribe v1"))
     }
 
-    pub fn sign(&self, user_id: i64, category: Category) -> String {
-        let payload = format!("{user_id}.{category}");
+    pub fn sign(&self, user_id: i64, topic: Topic) -> String {
+        let payload = format!("{user_id}.{}", topic.as_str());
         format!(
             "{payload}.{}",
             hex::encode(mac(&self.0, payload.as_bytes()))
         )
     }
 
-    /// The person and category a link stops, if its signature holds.
-    pub fn verify(&self, token: &str) -> Option<(i64, Category)> {
+    /// The person and topic a link stops, if its signature holds.
+    pub fn verify(&self, token: &str) -> Option<(i64, Topic)> {
         let (payload, signature) = token.trim().rsplit_once('.')?;
-        let (user_id, category) = payload.split_once('.')?;
+        let (user_id, topic) = payload.split_once('.')?;
         let signature = hex::decode(signature).ok()?;
         let mut check = Hmac::<Sha256>::new_from_slice(&self.0).ok()?;
         check.update(payload.as_bytes());
         check.verify_slice(&signature).ok()?;
-        Some((user_id.parse().ok()?, Category::parse(category)?))
+        Some((user_id.parse().ok()?, Topic::parse(topic)?))
     }
 }
 
@@ -57,8 +80,13 @@ mod tests {
     #[test]
     fn a_link_stops_what_it_was_made_for_and_nothing_else() {
         let key = UnsubscribeKey::derive(b"a key of the server");
-        let token = key.sign(42, Category::Replies);
-        assert_eq!(key.verify(&token), Some((42, Category::Replies)));
+        let token = key.sign(42, Topic::Category(Category::Replies));
+        assert_eq!(
+            key.verify(&token),
+            Some((42, Topic::Category(Category::Replies)))
+        );
+        let digest = key.sign(42, Topic::Digest);
+        assert_eq!(key.verify(&digest), Some((42, Topic::Digest)));
         let (payload, signature) = token.rsplit_once('.').unwrap();
         for forged in [
             token.replace("42.", "43."),

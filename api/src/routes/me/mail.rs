@@ -4,7 +4,9 @@
 
 use actix_web::web::{self, Data};
 use actix_web::{get, patch, post};
-use ensemble_wire::email::{MailDelivery, MailPreferences, Unsubscribed, UpdateMailPreferences};
+use ensemble_wire::email::{
+    DigestFrequency, MailDelivery, MailPreferences, Unsubscribed, UpdateMailPreferences,
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -13,7 +15,7 @@ use crate::db::{Db, StoreError, mail_preferences};
 use crate::domain::notifications::MailChanges;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
-use crate::mail::unsubscribe::UnsubscribeKey;
+use crate::mail::unsubscribe::{Topic, UnsubscribeKey};
 
 /// What you receive by mail: each category (at once, in the digest, or never), the
 /// digest's frequency and your time zone.
@@ -80,17 +82,25 @@ pub async fn unsubscribe(
     key: Data<UnsubscribeKey>,
     Query(params): Query<UnsubscribeParams>,
 ) -> Result<web::Json<Unsubscribed>, ApiError> {
-    let (user_id, category) = key
+    let (user_id, topic) = key
         .verify(&params.token)
         .ok_or(ApiError::NotFound("link"))?;
     let stopped = db
-        .run(move |conn| Ok(mail_preferences::stop(conn, user_id, category)?))
+        .run(move |conn| Ok(mail_preferences::stop(conn, user_id, topic)?))
         .await?;
     if !stopped {
         return Err(StoreError::NotFound("link").into());
     }
-    Ok(web::Json(Unsubscribed {
-        category: category.into(),
-        delivery: MailDelivery::Never,
+    Ok(web::Json(match topic {
+        Topic::Category(category) => Unsubscribed {
+            category: Some(category.into()),
+            delivery: Some(MailDelivery::Never),
+            digest: None,
+        },
+        Topic::Digest => Unsubscribed {
+            category: None,
+            delivery: None,
+            digest: Some(DigestFrequency::Never),
+        },
     }))
 }
