@@ -660,6 +660,16 @@ async fn notifications_come_as_each_person_chose_and_one_click_stops_a_category(
         reply.header("list-unsubscribe-post"),
         Some("List-Unsubscribe=One-Click")
     );
+    // A person who clicks in the text reaches the web page that asks before stopping (mail
+    // scanners open links; only the one-click POST stops at once).
+    assert!(
+        reply.text.contains(&format!(
+            "{}/unsubscribe?token={}.replies.",
+            app.address, bea.id
+        )),
+        "{}",
+        reply.text
+    );
     let unsubscribe = reply
         .header("list-unsubscribe")
         .unwrap()

@@ -3,9 +3,10 @@
 // reads the feed, comments, gives, changes address and switches to French; an editor who
 // proves their address, creates an organisation and posts an update that a follower then
 // finds in their feed; a supporter who forgot their password and chooses a new one from the
-// mail. The mail is read where the server writes it (no SMTP in the tests), and its links
-// opened in the browser as a person would. Screenshots of the main pages go to
-// docs/screenshots.
+// mail; a supporter who chooses what comes by mail, then stops the replies to their comments
+// from the link in one of those messages. The mail is read where the server writes it (no
+// SMTP in the tests), and its links opened in the browser as a person would. Screenshots of
+// the main pages go to docs/screenshots.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
@@ -499,5 +500,121 @@ test('a supporter who forgot the password resets it from the mail', async () => 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/feed$/);
     await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await page.close();
+});
+
+/** A new account whose address is proven, through the link mailed at sign-up. */
+async function provenAccount(who, options) {
+    const email = uniqueEmail(who);
+    const account = await register(BASE_URL, email, options);
+    const welcome = await waitForMail(email, { path: '/verify-email' });
+    const token = new URL(welcome.link).searchParams.get('token');
+    const confirmed = await api(BASE_URL, 'POST', '/auth/email/confirm', { body: { token } });
+    assert.equal(confirmed.status, 200, `proving ${email}: HTTP ${confirmed.status}`);
+    return { email, ...account };
+}
+
+test('a supporter chooses what comes by mail, then stops the replies from the link in one', async () => {
+    const reader = await provenAccount('mail-reader', { displayName: 'Reader' });
+    // This device is in Bogotá: its zone is offered while the saved one is still UTC.
+    const page = await newPage(browser, { phone: true, timezoneId: 'America/Bogota' });
+    await page.goto(`${BASE_URL}/signin`);
+    await page.getByLabel('Email').fill(reader.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/feed$/);
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Email', exact: true }).waitFor();
+    const replies = page.getByLabel('Replies to my comments');
+    const comments = page.getByLabel('Comments on my organisations’ updates');
+    const digest = page.getByLabel('How often');
+    const zone = page.getByLabel('My time zone');
+    await comments.waitFor();
+    // As everyone starts: what concerns me at once, comments in a weekly digest, UTC.
+    assert.equal(await replies.inputValue(), 'immediately');
+    assert.equal(await comments.inputValue(), 'digest');
+    assert.equal(await digest.inputValue(), 'weekly');
+    assert.equal(await zone.inputValue(), 'UTC');
+    await page.getByText('This device is set to America/Bogota.').waitFor();
+    await screenshot(page, 'settings-mail-suggestion');
+    await checkAccessibility(page, 'settings, mail (phone)');
+
+    await comments.selectOption({ label: 'At once' });
+    await digest.selectOption({ label: 'Daily' });
+    await page.getByRole('button', { name: 'Use America/Bogota' }).click();
+    assert.equal(await zone.inputValue(), 'America/Bogota');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const mailSection = page.locator('section[aria-labelledby="mail-title"]');
+    await mailSection.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+    // Kept: after a reload, and at the server.
+    await page.reload();
+    await comments.waitFor();
+    assert.equal(await comments.inputValue(), 'immediately');
+    assert.equal(await digest.inputValue(), 'daily');
+    assert.equal(await zone.inputValue(), 'America/Bogota');
+    assert.equal(await replies.inputValue(), 'immediately');
+    assert.equal(await page.getByText('This device is set to').count(), 0, 'nothing to suggest once a zone is saved');
+    await screenshot(page, 'settings-mail');
+    const saved = await api(BASE_URL, 'GET', '/me/mail-preferences', { token: reader.access_token });
+    assert.equal(saved.body.digest, 'daily');
+    assert.equal(saved.body.time_zone, 'America/Bogota');
+    assert.equal(saved.body.categories.find((c) => c.category === 'comments').delivery, 'immediately');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await checkAccessibility(page, 'settings, mail');
+
+    // A reply to the reader's comment comes at once, by mail, with its link to stop replies.
+    const { body: directory } = await api(BASE_URL, 'GET', '/organisations?limit=1');
+    const { body: updates } = await api(BASE_URL, 'GET', `/organisations/${directory.items[0].slug}/updates?limit=1`);
+    const comment = await api(BASE_URL, 'POST', `/updates/${updates.items[0].id}/comments`, {
+        token: reader.access_token,
+        body: { body: 'Where do we meet on Saturday?' },
+    });
+    assert.equal(comment.status, 201);
+    const replier = await provenAccount('mail-replier', { displayName: 'Replier' });
+    const since = Date.now();
+    const reply = await api(BASE_URL, 'POST', `/updates/${updates.items[0].id}/comments`, {
+        token: replier.access_token,
+        body: { body: 'At the garden gate, at ten.', parent_id: comment.body.id },
+    });
+    assert.equal(reply.status, 201);
+    const mail = await waitForMail(reader.email, { path: '/api/v1/mail/unsubscribe', since });
+    const stop = mail.links.find((link) => link.includes('/unsubscribe?token='));
+    // The API's address stops in one click (a POST, from the mail reader); a person opening
+    // a link from the text lands on the page, with the same token.
+    const pageLink = new URL(stop).pathname === '/unsubscribe'
+        ? stop
+        : `${BASE_URL}/unsubscribe?token=${encodeURIComponent(new URL(stop).searchParams.get('token'))}`;
+
+    await page.goto(pageLink);
+    await page.getByRole('heading', { level: 1, name: 'Stop these messages?' }).waitFor();
+    const stopButton = page.getByRole('button', { name: 'Stop these messages' });
+    await stopButton.waitFor();
+    await screenshot(page, 'unsubscribe');
+    // Opening the link stops nothing (mail scanners open them all): the button does.
+    const opened = await api(BASE_URL, 'GET', '/me/mail-preferences', { token: reader.access_token });
+    assert.equal(opened.body.categories.find((c) => c.category === 'replies').delivery, 'immediately');
+    await checkAccessibility(page, 'unsubscribe');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await checkAccessibility(page, 'unsubscribe (phone)');
+    await stopButton.click();
+    await page.getByRole('heading', { level: 1, name: 'These messages are stopped' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'You will no longer receive “Replies to my comments” by mail.' }).waitFor();
+    await screenshot(page, 'unsubscribed');
+    await checkAccessibility(page, 'unsubscribed (phone)');
+
+    await page.getByRole('link', { name: 'Change it again in your settings' }).click();
+    await replies.waitFor();
+    assert.equal(await replies.inputValue(), 'never');
+    assert.equal(await comments.inputValue(), 'immediately', 'the other choices stay');
+
+    // A link the server does not know.
+    await page.goto(`${BASE_URL}/unsubscribe?token=not-a-link-of-ours`);
+    await page.getByRole('button', { name: 'Stop these messages' }).click();
+    await page.getByRole('heading', { level: 1, name: 'This link did not work' }).waitFor();
+    await page.getByText('This link is incomplete, or the account it was for no longer exists.').waitFor();
+    await page.getByRole('link', { name: 'Choose what you receive in your settings' }).waitFor();
+    await checkAccessibility(page, 'unsubscribe, a link that did not work (phone)');
     await page.close();
 });

@@ -107,6 +107,13 @@ impl TryFrom<ensemble_wire::email::UpdateMailPreferences> for MailChanges {
                 }
             },
         };
+        if body.categories.len() > Category::ALL.len() {
+            return Err(vec![super::text::field_error(
+                "categories",
+                ensemble_wire::Code::TooMany,
+                "at most one choice per category",
+            )]);
+        }
         Ok(MailChanges {
             categories: body
                 .categories

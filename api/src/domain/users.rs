@@ -35,14 +35,22 @@ impl Email {
             return Err(invalid());
         }
         let (local, domain) = address.rsplit_once('@').ok_or_else(invalid)?;
+        // The domain as DNS writes it: ASCII letters, digits and inner hyphens, in two
+        // labels or more (what the OpenAPI pattern says too).
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
         if local.is_empty()
             || local.chars().count() > 64
-            || domain.len() < 3
-            || !domain.contains('.')
-            || domain.starts_with(['.', '-'])
-            || domain.ends_with(['.', '-'])
-            || domain.contains("..")
-            || domain.contains('@')
+            || local.contains('@')
+            || local.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c))
+            || domain.split('.').count() < 2
+            || !domain.split('.').all(label_ok)
         {
             return Err(invalid());
         }
@@ -270,6 +278,9 @@ mod tests {
             "a b@example.org",
             "ana@.org",
             "ana@ex..org",
+            "ana@example.org*",
+            "ana@-example.org",
+            "ana@exämple.org",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }

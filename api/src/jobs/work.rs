@@ -240,12 +240,7 @@ async fn send_notification(context: &Context, notification_id: i64) -> Result<()
             url.page(&format!("organisations/{slug}/admin"), &[]),
         ),
     };
-    let unsubscribe = url.join(&format!(
-        "/api/v1/mail/unsubscribe?token={}",
-        context
-            .unsubscribe
-            .sign(user.id, Topic::Category(row.kind.category()))
-    ));
+    let unsubscribe = unsubscribe_links(context, user.id, Topic::Category(row.kind.category()));
     let message = mail::render_notice(
         lang,
         notice,
@@ -305,10 +300,7 @@ async fn send_receipt(context: &Context, payment_id: i64) -> Result<(), Failure>
         payment.currency
     );
     let url = &context.public_url;
-    let unsubscribe = url.join(&format!(
-        "/api/v1/mail/unsubscribe?token={}",
-        context.unsubscribe.sign(user.id, Topic::Category(category))
-    ));
+    let unsubscribe = unsubscribe_links(context, user.id, Topic::Category(category));
     let recurring = donation.recurring.is_some();
     let mut message = mail::render_notice(
         lang,
@@ -389,10 +381,7 @@ async fn send_digest(context: &Context, user_id: i64) -> Result<(), Failure> {
             link: url.page(&format!("updates/{}", u.id), &[]),
         })
         .collect();
-    let unsubscribe = url.join(&format!(
-        "/api/v1/mail/unsubscribe?token={}",
-        context.unsubscribe.sign(user.id, Topic::Digest)
-    ));
+    let unsubscribe = unsubscribe_links(context, user.id, Topic::Digest);
     let message = mail::render_digest(
         lang,
         &user.display_name,
@@ -412,4 +401,16 @@ async fn send_digest(context: &Context, user_id: i64) -> Result<(), Failure> {
         .run(move |conn| Ok(crate::db::digests::sent(conn, user_id, started)?))
         .await?;
     Ok(())
+}
+
+/// The links that stop `topic` for `user_id`: the page for people, the address for mail
+/// readers' one click.
+fn unsubscribe_links(context: &Context, user_id: i64, topic: Topic) -> mail::Unsubscribe {
+    let token = context.unsubscribe.sign(user_id, topic);
+    mail::Unsubscribe {
+        page: context.public_url.page("unsubscribe", &[("token", &token)]),
+        one_click: context
+            .public_url
+            .join(&format!("/api/v1/mail/unsubscribe?token={token}")),
+    }
 }

@@ -19,6 +19,14 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use crate::secrets::Secret;
 use ensemble_wire::Lang;
 
+/// How a message can be stopped: the web page its text links to (a person clicks), and the
+/// address mail readers POST to in one click (`List-Unsubscribe`, RFC 8058).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribe {
+    pub page: String,
+    pub one_click: String,
+}
+
 /// A message ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -105,10 +113,11 @@ pub fn render_notice(
     values: &[(&str, &str)],
     link: &str,
     why: impl Fn(&texts::Texts) -> &'static str,
-    unsubscribe: &str,
+    unsubscribe: &Unsubscribe,
 ) -> Rendered {
     let words = texts::texts(lang);
     let notice = notice(words);
+    let (one_click, unsubscribe) = (&unsubscribe.one_click, &unsubscribe.page);
     let greeting = fill(words.greeting, &[("name", name)]);
     let subject = fill(notice.subject, values);
     let body = fill(notice.body, values);
@@ -140,7 +149,7 @@ pub fn render_notice(
         subject,
         text,
         html,
-        unsubscribe: Some(unsubscribe.to_owned()),
+        unsubscribe: Some(one_click.clone()),
     }
 }
 
@@ -163,9 +172,10 @@ pub fn render_digest(
     notifications: i64,
     daily: bool,
     feed: &str,
-    unsubscribe: &str,
+    unsubscribe: &Unsubscribe,
 ) -> Rendered {
     let words = texts::texts(lang);
+    let (one_click, unsubscribe) = (&unsubscribe.one_click, &unsubscribe.page);
     let count = (items.len() + more).to_string();
     let more_text = (more > 0).then(|| fill(words.digest_more, &[("more", &more.to_string())]));
     let notifications_text = (notifications > 0).then(|| {
@@ -232,7 +242,7 @@ pub fn render_digest(
         subject,
         text,
         html,
-        unsubscribe: Some(unsubscribe.to_owned()),
+        unsubscribe: Some(one_click.clone()),
     }
 }
 
