@@ -14,7 +14,8 @@ use crate::components::UnverifiedNotice;
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
     MyDonationsPage, NewOrganisationPage, NotFoundPage, NotificationsPage, OrganisationPage,
-    ResetPasswordPage, SettingsPage, SignInPage, SignUpPage, UpdatePage, VerifyEmailPage,
+    ResetPasswordPage, SettingsPage, SignInPage, SignUpPage, UnsubscribePage, UpdatePage,
+    VerifyEmailPage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang, lang_chosen_here};
@@ -142,6 +143,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/verify-email") view=VerifyEmailPage />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/unsubscribe") view=UnsubscribePage />
                 </Routes>
             </main>
             <footer class="site-footer">

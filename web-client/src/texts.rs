@@ -383,6 +383,41 @@ pub struct Texts {
     /// `{email}`.
     pub email_change_sent: &'static str,
     pub password_wrong: &'static str,
+    pub mail_title: &'static str,
+    pub mail_intro: &'static str,
+    pub mail_load_failed: &'static str,
+    pub mail_categories: &'static str,
+    pub mail_replies: &'static str,
+    pub mail_comments: &'static str,
+    pub mail_invitations: &'static str,
+    pub mail_receipts: &'static str,
+    pub mail_recurring: &'static str,
+    pub mail_verification: &'static str,
+    pub mail_at_once: &'static str,
+    pub mail_in_digest: &'static str,
+    pub mail_never: &'static str,
+    pub digest_title: &'static str,
+    pub digest_label: &'static str,
+    pub digest_hint: &'static str,
+    pub digest_daily: &'static str,
+    pub digest_weekly: &'static str,
+    pub time_zone_label: &'static str,
+    /// `{zone}`: an IANA time zone.
+    pub time_zone_device: &'static str,
+    /// `{zone}`.
+    pub time_zone_use_device: &'static str,
+    pub mail_save: &'static str,
+    pub unsubscribe_title: &'static str,
+    pub unsubscribe_intro: &'static str,
+    pub unsubscribe_button: &'static str,
+    pub unsubscribe_done_title: &'static str,
+    /// `{category}`: a category's name, e.g. "Replies to my comments".
+    pub unsubscribe_done_category: &'static str,
+    pub unsubscribe_done_digest: &'static str,
+    pub unsubscribe_change: &'static str,
+    pub unsubscribe_settings: &'static str,
+    pub unsubscribe_sign_in: &'static str,
+    pub unsubscribe_bad_link: &'static str,
 }
 
 impl Texts {

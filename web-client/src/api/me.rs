@@ -1,14 +1,15 @@
 //! The signed-in person's own things: the account, its address, its settings, devices,
-//! tokens, what it follows, and its notifications.
+//! tokens, what it follows, its notifications and what it receives by mail; and the
+//! one-click unsubscribe of a message, which needs no sign-in (the link is the proof).
 
-use ensemble_wire::email::ChangeEmail;
+use ensemble_wire::email::{ChangeEmail, MailPreferences, Unsubscribed, UpdateMailPreferences};
 use ensemble_wire::{
     ApiToken, ChangePassword, CreatedApiToken, Following, MarkRead, Me, NewApiToken, Notification,
     Organisation, Page, SessionInfo, UpdateMe,
 };
 use gloo_net::http::Method;
 
-use super::{ApiClient, ApiError};
+use super::{ApiClient, ApiError, encode};
 
 impl ApiClient {
     pub async fn me(&self) -> Result<Me, ApiError> {
@@ -94,5 +95,25 @@ impl ApiClient {
     pub async fn mark_notifications_read(&self, which: &MarkRead) -> Result<(), ApiError> {
         self.send_no_content(Method::POST, "/me/notifications/read", Some(which))
             .await
+    }
+
+    /// What the account receives by mail: each category, the digest and the time zone.
+    pub async fn mail_preferences(&self) -> Result<MailPreferences, ApiError> {
+        self.get("/me/mail-preferences", &[]).await
+    }
+
+    /// Changes what the account receives by mail; what is absent stays as it is.
+    pub async fn update_mail_preferences(
+        &self,
+        changes: &UpdateMailPreferences,
+    ) -> Result<MailPreferences, ApiError> {
+        self.send(Method::PATCH, "/me/mail-preferences", Some(changes))
+            .await
+    }
+
+    /// Stops the kind of message (or the digest) whose unsubscribe link carries `token`.
+    pub async fn unsubscribe(&self, token: &str) -> Result<Unsubscribed, ApiError> {
+        let path = format!("/mail/unsubscribe?token={}", encode(token));
+        self.send::<(), _>(Method::POST, &path, None).await
     }
 }

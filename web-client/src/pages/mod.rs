@@ -13,6 +13,7 @@ mod organisation;
 mod password_reset;
 mod settings;
 mod sign_in;
+mod unsubscribe;
 mod update;
 mod verify_email;
 
@@ -29,5 +30,6 @@ pub use organisation::OrganisationPage;
 pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use settings::SettingsPage;
 pub use sign_in::{SignInPage, SignUpPage};
+pub use unsubscribe::UnsubscribePage;
 pub use update::UpdatePage;
 pub use verify_email::VerifyEmailPage;

@@ -1,5 +1,9 @@
-//! `/settings`: whether my follows are public, my data, my signed-in devices, my address,
-//! my password, my API tokens, and deleting my account.
+//! `/settings`: whether my follows are public, my data, what I receive by mail, my
+//! signed-in devices, my address, my password, my API tokens, and deleting my account.
+
+mod mail;
+
+pub use mail::category_name;
 
 use ensemble_wire::email::ChangeEmail;
 use ensemble_wire::{ChangePassword, Code, Me, NewApiToken, TokenScope, UpdateMe};
@@ -45,6 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
             </div>
             <p role="status" class="form-message">{move || message.get()}</p>
             <ExportLink />
+            <mail::MailSettings />
             <Sessions />
             <EmailForm />
             <PasswordForm />
