@@ -23,6 +23,7 @@ errors are `application/problem+json` with a stable `code`; lists are keyset-pag
         (name = "me", description = "The signed-in person: profile, data, API tokens"),
         (name = "causes", description = "The causes supporters follow and organisations serve"),
         (name = "organisations", description = "The directory of organisations"),
+        (name = "invitations", description = "Invitations to a team mailed to an address, opened by their link"),
         (name = "operations", description = "Health, readiness and metrics probes"),
     ),
     components(schemas(ensemble_wire::Problem, ensemble_wire::FieldError)),

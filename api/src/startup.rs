@@ -116,6 +116,10 @@ impl Application {
             secrets.token_signing_key.expose().as_bytes(),
         );
         let unsubscribe_data = Data::new(unsubscribe.clone());
+        let invitations = crate::mail::signed::InvitationKey::derive(
+            secrets.token_signing_key.expose().as_bytes(),
+        );
+        let invitations_data = Data::new(invitations.clone());
         let wake = Arc::new(jobs::Wake::default());
         let wake_data = Data::from(wake.clone());
         let job_context = Arc::new(jobs::Context {
@@ -125,6 +129,7 @@ impl Application {
             payments: payments.clone().into_inner(),
             metrics: metrics.clone().into_inner(),
             unsubscribe: unsubscribe.clone(),
+            invitations,
         });
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
@@ -149,6 +154,7 @@ impl Application {
                 .app_data(payments.clone())
                 .app_data(wake_data.clone())
                 .app_data(unsubscribe_data.clone())
+                .app_data(invitations_data.clone())
                 .app_data(web::FormConfig::default().error_handler(|error, _| {
                     match error {
                         actix_web::error::UrlencodedError::ContentType => {

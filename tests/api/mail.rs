@@ -819,6 +819,183 @@ async fn a_donor_is_sent_the_receipt_marked_as_test_money_unless_they_said_never
     nothing_more(&smtp, "donor@example.org", 2).await;
 }
 
+/// Issue 15's invitation of a newcomer, through a real SMTP server: the owner invites an
+/// address; its owner follows the mailed link, signs up from it, accepts, and is in the
+/// team. The invitation's words are the inviter's language (the address has none).
+#[tokio::test]
+async fn a_newcomer_invited_by_mail_signs_up_from_the_link_and_joins_the_team() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let before = smtp.to("owner@example.org").len();
+    let (status, auth) = app
+        .call(
+            "POST",
+            "/api/v1/auth/register",
+            Some(json!({"email": "owner@example.org", "password": PASSWORD,
+                        "display_name": "Odile", "locale": "fr"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 201, "{auth}");
+    let proof = smtp.wait_for("owner@example.org", before + 1).await;
+    assert_eq!(confirm(&app, &token_of(&proof[0])).await.0, 200);
+    let owner = crate::helpers::Person {
+        id: auth["user"]["id"].as_str().unwrap().to_owned(),
+        token: access(&auth),
+    };
+    crate::helpers::create(
+        &app,
+        &owner,
+        json!({"name": "Les Amis", "mission": "Aider"}),
+    )
+    .await;
+    let (status, invitation) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/les-amis/members",
+            Some(json!({"email": "zoe@example.org", "role": "admin"})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 202, "{invitation}");
+    let mail = smtp.wait_for("zoe@example.org", 1).await.remove(0);
+    assert_eq!(
+        mail.subject,
+        "Odile vous invite à rejoindre Les Amis sur Ensemble"
+    );
+    assert!(mail.text.contains("administrateur"), "{}", mail.text);
+    assert!(mail.html.contains("Les Amis"), "{}", mail.html);
+    // Not a list message: nothing to unsubscribe from, and no account to stop it for.
+    assert_eq!(mail.header("list-unsubscribe"), None);
+    let token = token_of(&mail);
+
+    let (status, auth) = app
+        .call(
+            "POST",
+            "/api/v1/auth/register",
+            Some(json!({"email": "zoe@example.org", "password": PASSWORD,
+                        "display_name": "Zoé", "invitation": token})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 201, "{auth}");
+    assert_eq!(auth["user"]["email_verified"], true);
+    let zoe = access(&auth);
+    let (status, accepted) = app
+        .call(
+            "POST",
+            &format!(
+                "/api/v1/me/invitations/{}/accept",
+                invitation["id"].as_str().unwrap()
+            ),
+            None,
+            Some(&zoe),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    let (_, team) = app
+        .call(
+            "GET",
+            "/api/v1/organisations/les-amis/members",
+            None,
+            Some(&owner.token),
+        )
+        .await;
+    assert!(
+        team["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["display_name"] == "Zoé" && m["role"] == "admin"),
+        "{team}"
+    );
+    // The link proved the address: no verification mail follows.
+    nothing_more(&smtp, "zoe@example.org", 1).await;
+}
+
+/// The platform's decisions on an organisation's identity reach its owners at once (their
+/// default), or never if they said so.
+#[tokio::test]
+async fn owners_are_told_of_the_platforms_verification_decisions_as_they_chose() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let owner = person_via(&app, &smtp, "owner@example.org").await;
+    let platform = person_via(&app, &smtp, "platform@example.org").await;
+    crate::helpers::make_admin(&app, "platform@example.org");
+    for name in ["Fonds Lumière", "Fonds Ombre"] {
+        crate::helpers::create(
+            &app,
+            &owner,
+            json!({"name": name, "mission": "Light for all.",
+                   "registration": {"registry": "FR-RNA", "number": "W691234567"}}),
+        )
+        .await;
+    }
+    let decide = |slug: &'static str, status: &'static str| {
+        let token = platform.token.clone();
+        let app = &app;
+        async move {
+            let (code, body) = app
+                .call(
+                    "POST",
+                    &format!("/api/v1/organisations/{slug}/verification"),
+                    Some(json!({"status": status, "note": "Checked against the register."})),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(code, 201, "{body}");
+        }
+    };
+    decide("fonds-lumiere", "verified").await;
+    let mails = smtp.wait_for("owner@example.org", 2).await;
+    let approved = mails
+        .iter()
+        .find(|m| m.subject == "Fonds Lumière is verified")
+        .expect("the decision");
+    assert!(
+        approved
+            .link()
+            .unwrap()
+            .ends_with("/organisations/fonds-lumiere")
+    );
+    assert!(approved.header("list-unsubscribe").is_some());
+    decide("fonds-ombre", "rejected").await;
+    let mails = smtp.wait_for("owner@example.org", 3).await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject == "Fonds Ombre could not be verified"),
+        "{:?}",
+        mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    // In the notifications too.
+    let (_, notes) = app
+        .call("GET", "/api/v1/me/notifications", None, Some(&owner.token))
+        .await;
+    let kinds: Vec<&str> = notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"verification_approved") && kinds.contains(&"verification_rejected"),
+        "{kinds:?}"
+    );
+
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"categories": [{"category": "verification", "delivery": "never"}]})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    decide("fonds-ombre", "verified").await;
+    nothing_more(&smtp, "owner@example.org", 3).await;
+}
+
 #[tokio::test]
 async fn mail_preferences_have_defaults_and_refuse_what_is_not_a_time_zone() {
     let app = crate::helpers::spawn_app().await;

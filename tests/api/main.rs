@@ -19,6 +19,7 @@ mod feed;
 mod follows;
 mod health;
 mod http;
+mod invitations;
 mod mail;
 mod me;
 mod oauth;

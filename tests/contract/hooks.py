@@ -63,7 +63,16 @@ def lists_reject_only_unissued_cursors_and_unknown_causes(ctx, response, case):
 SEMANTIC_REJECTIONS = {
     # A password of 10+ characters can still be one of the most common ones, or a single
     # repeated character ("0000000000"): refused with `too_common`.
-    "POST /api/v1/auth/register": (422, {("password", "too_common")}),
+    # An invitation's link names an invitation this server mailed, which no schema can know.
+    "POST /api/v1/auth/register": (
+        422,
+        {
+            ("password", "too_common"),
+            ("invitation", "invalid_token"),
+            ("invitation", "invitation_expired"),
+            ("invitation", "invitation_answered"),
+        },
+    ),
     "POST /api/v1/me/password": (422, {("new_password", "too_common")}),
     # References to other resources (a cause of the taxonomy, an existing user), and a
     # founding year that must not be in the future (the schema's maximum is a constant).
@@ -75,7 +84,17 @@ SEMANTIC_REJECTIONS = {
         422,
         {("causes", "unknown_cause"), ("founded_year", "out_of_range")},
     ),
-    "POST /api/v1/organisations/{slug}/members": (422, {("user_id", "unknown_user")}),
+    # An existing user; and exactly one of `user_id` and `email`, which the schema does not
+    # say (both are optional fields).
+    "POST /api/v1/organisations/{slug}/members": (
+        422,
+        {
+            ("user_id", "unknown_user"),
+            ("user_id", "required"),
+            ("email", "invalid_value"),
+            ("email", "invalid_email"),
+        },
+    ),
     # A link's token names a mail this server sent (or none), which no schema can know; a
     # new address may be the account's own already.
     "POST /api/v1/auth/email/confirm": (

@@ -34,6 +34,12 @@ pub struct RegisterRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::codes::Locale>))]
     pub locale: Option<String>,
+    /// The token of an invitation to a team sent to this person's address (from its
+    /// link): the new account finds it waiting for an answer, and an account made with the
+    /// address the invitation was sent to needs no separate proof of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub invitation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -262,8 +262,11 @@ pub enum InvitationStatus {
 pub struct Invitation {
     pub id: String,
     pub organisation: crate::updates::OrganisationRef,
-    /// Who is invited.
-    pub invitee: crate::updates::PersonRef,
+    /// Who is invited: `null` for an invitation sent to an address that no account has
+    /// taken yet.
+    pub invitee: Option<crate::updates::PersonRef>,
+    /// The address the invitation was sent to (`null` for one sent to an account).
+    pub email: Option<String>,
     /// The role they will have once they accept.
     pub role: Role,
     pub status: InvitationStatus,
@@ -272,14 +275,27 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Invites someone to the team (they join once they accept).
+/// Invites someone to the team (they join once they accept): a person with an account by
+/// their `user_id`, or anyone by their `email` address (exactly one of the two). An address
+/// is sent a link; whoever follows it signs up (or signs in) and answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
     /// The `id` of a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{1,18}$"))]
-    pub user_id: String,
+    pub user_id: Option<String>,
+    /// An email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = r"^[^\s@\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+        )
+    )]
+    pub email: Option<String>,
     pub role: Role,
 }
 

@@ -212,6 +212,10 @@ pub enum NotificationKind {
     /// Your organisation went back to review: the name, registration or website that was
     /// verified changed. Gifts wait for the platform's decision.
     VerificationChanged,
+    /// The platform verified your organisation: it can receive gifts.
+    VerificationApproved,
+    /// The platform could not verify your organisation (its verification says why).
+    VerificationRejected,
 }
 
 /// Something that happened that concerns you.

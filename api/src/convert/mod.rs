@@ -79,7 +79,9 @@ both_ways!(
         UpdateComment,
         RoleGranted,
         Invitation,
-        VerificationChanged
+        VerificationChanged,
+        VerificationApproved,
+        VerificationRejected
     ]
 );
 

@@ -91,11 +91,15 @@ impl From<InvitationRow> for Invitation {
         Invitation {
             id: row.id,
             organisation: row.organisation.into(),
-            invitee: PersonRef {
-                user_id: row.user_id.to_string(),
-                display_name: row.invitee_name,
-                avatar_url: None,
-            },
+            invitee: row
+                .user_id
+                .zip(row.invitee_name)
+                .map(|(user_id, display_name)| PersonRef {
+                    user_id: user_id.to_string(),
+                    display_name,
+                    avatar_url: None,
+                }),
+            email: row.email,
             role: row.role.into(),
             status: status.into(),
             created_at: utc(row.created_at),

@@ -227,9 +227,16 @@ fn load_organisation(
     // The demo's teams join as everyone does: invited by the owner, and accepting.
     for member in team {
         let (user, role) = member?;
-        let invitation = super::teams::invite(conn, organisation_id, owner, user, role)
+        let invited = crate::domain::organisations::Invited::User(user);
+        let invitation = super::teams::invite(conn, organisation_id, owner, &invited, role)
             .map_err(|e| anyhow!("{e}"))?;
-        super::teams::answer(conn, user, &invitation, true).map_err(|e| anyhow!("{e}"))?;
+        super::teams::answer(
+            conn,
+            super::teams::Answerer::Invitee(user),
+            &invitation,
+            true,
+        )
+        .map_err(|e| anyhow!("{e}"))?;
     }
     for key in &o.followers {
         let user = people

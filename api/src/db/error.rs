@@ -50,6 +50,7 @@ pub enum Unique {
     UserEmail,
     OrganisationSlug,
     PendingInvitation,
+    PendingAddressInvitation,
     OrganisationFollow,
     CauseFollow,
     Reaction,
@@ -59,10 +60,11 @@ pub enum Unique {
 }
 
 impl Unique {
-    const ALL: [Unique; 9] = [
+    const ALL: [Unique; 10] = [
         Unique::UserEmail,
         Unique::OrganisationSlug,
         Unique::PendingInvitation,
+        Unique::PendingAddressInvitation,
         Unique::OrganisationFollow,
         Unique::CauseFollow,
         Unique::Reaction,
@@ -79,6 +81,10 @@ impl Unique {
             Unique::PendingInvitation => (
                 "organisation_invitations_pending_key",
                 "organisation_invitations.organisation_id, organisation_invitations.user_id",
+            ),
+            Unique::PendingAddressInvitation => (
+                "organisation_invitations_pending_address_key",
+                "organisation_invitations.organisation_id, organisation_invitations.email_key",
             ),
             Unique::OrganisationFollow => (
                 "organisation_follows_pkey",

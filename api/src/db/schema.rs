@@ -313,13 +313,15 @@ diesel::table! {
     organisation_invitations (id) {
         id -> Text,
         organisation_id -> BigInt,
-        user_id -> BigInt,
+        user_id -> Nullable<BigInt>,
         role -> Text,
         invited_by -> Nullable<BigInt>,
         status -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
         answered_at -> Nullable<Timestamp>,
+        email -> Nullable<Text>,
+        email_key -> Nullable<Text>,
     }
 }
 

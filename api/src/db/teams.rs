@@ -11,7 +11,8 @@ use super::organisations::Brief;
 use super::organisations::lock_organisation;
 use super::schema::{organisation_invitations, organisation_members, organisations, users};
 use super::{DbConnection, notifications, now, write_transaction};
-use crate::domain::organisations::{InvitationStatus, Role};
+use crate::domain::jobs::{Job, Mail};
+use crate::domain::organisations::{InvitationStatus, Invited, Role};
 use crate::domain::pagination::{KeysetAfter, TextKeysetAfter};
 use crate::domain::text::field_error;
 
@@ -256,9 +257,13 @@ pub struct InvitationRow {
     pub organisation_id: i64,
     #[diesel(embed)]
     pub organisation: Brief,
-    pub user_id: i64,
-    #[diesel(select_expression = users::display_name)]
-    pub invitee_name: String,
+    /// The account invited, or that took an invitation sent to an address.
+    pub user_id: Option<i64>,
+    #[diesel(select_expression = users::display_name.nullable())]
+    pub invitee_name: Option<String>,
+    /// The address an invitation was sent to.
+    pub email: Option<String>,
+    pub email_key: Option<String>,
     pub role: Role,
     pub invited_by: Option<i64>,
     pub status: InvitationStatus,
@@ -281,7 +286,7 @@ macro_rules! invitation_rows {
     () => {
         organisation_invitations::table
             .inner_join(organisations::table)
-            .inner_join(users::table.on(users::id.eq(organisation_invitations::user_id)))
+            .left_join(users::table.on(users::id.nullable().eq(organisation_invitations::user_id)))
             .select(InvitationRow::as_select())
     };
 }
@@ -306,6 +311,16 @@ pub enum InvitationsOf {
     EverInvited(i64),
 }
 
+/// A person's address, if they proved it (`None` matches no invitation).
+fn proven_address(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::id.eq(user_id))
+        .filter(users::email_verified)
+        .select(users::email_key)
+        .first(conn)
+        .optional()
+}
+
 /// Newest first, keyset-paged on (created at, id).
 pub fn invitations(
     conn: &mut DbConnection,
@@ -320,18 +335,24 @@ pub fn invitations(
         ))
         .limit(limit + 1)
         .into_boxed();
-    query = match of {
-        InvitationsOf::Organisation(id) => {
-            query.filter(organisation_invitations::organisation_id.eq(id))
-        }
-        InvitationsOf::Invitee(user_id) => query
-            .filter(organisation_invitations::user_id.eq(user_id))
-            .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
-            .filter(organisation_invitations::expires_at.gt(now())),
-        InvitationsOf::EverInvited(user_id) => {
-            query.filter(organisation_invitations::user_id.eq(user_id))
-        }
-    };
+    query =
+        match of {
+            InvitationsOf::Organisation(id) => {
+                query.filter(organisation_invitations::organisation_id.eq(id))
+            }
+            // Theirs, and those sent to their proven address that no account has taken.
+            InvitationsOf::Invitee(user_id) => query
+                .filter(organisation_invitations::user_id.eq(user_id).or(
+                    organisation_invitations::user_id.is_null().and(
+                        organisation_invitations::email_key.eq(proven_address(conn, user_id)?),
+                    ),
+                ))
+                .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
+                .filter(organisation_invitations::expires_at.gt(now())),
+            InvitationsOf::EverInvited(user_id) => {
+                query.filter(organisation_invitations::user_id.eq(user_id))
+            }
+        };
     if let Some(after) = after {
         query = query.filter(
             organisation_invitations::created_at
@@ -346,13 +367,14 @@ pub fn invitations(
 
 /// Invites someone to the team with a role the actor may give (answers the invitation's
 /// id): 422 for an unknown person, 409 `already_member` or `already_invited`, 409
-/// `too_many_invitations` past the organisation's limit. The invitee is notified; they
-/// are in the team only once they accept.
+/// `too_many_invitations` past the organisation's limit. A person with an account is
+/// notified; an address is sent the invitation's link (queued with it). Nobody is in the
+/// team before accepting.
 pub fn invite(
     conn: &mut DbConnection,
     organisation_id: i64,
     actor_id: i64,
-    user_id: i64,
+    invited: &Invited,
     role: Role,
 ) -> Result<String, StoreError> {
     write_transaction(conn, |conn| {
@@ -360,14 +382,30 @@ pub fn invite(
         if !actor_role(conn, organisation_id, actor_id)?.may_manage(role) {
             return Err(StoreError::Forbidden(Code::Forbidden));
         }
-        if super::users::find(conn, user_id)?.is_none() {
-            return Err(StoreError::Invalid(vec![field_error(
-                "user_id",
-                Code::UnknownUser,
-                "no user has this id",
-            )]));
-        }
-        if member_role(conn, organisation_id, user_id)?.is_some() {
+        let already_member = match invited {
+            Invited::User(user_id) => {
+                if super::users::find(conn, *user_id)?.is_none() {
+                    return Err(StoreError::Invalid(vec![field_error(
+                        "user_id",
+                        Code::UnknownUser,
+                        "no user has this id",
+                    )]));
+                }
+                member_role(conn, organisation_id, *user_id)?.is_some()
+            }
+            // A member whose proven address it is (the team knows its members already).
+            Invited::Address(email) => {
+                let members: i64 = organisation_members::table
+                    .inner_join(users::table)
+                    .filter(organisation_members::organisation_id.eq(organisation_id))
+                    .filter(users::email_key.eq(&email.key))
+                    .filter(users::email_verified)
+                    .count()
+                    .get_result(conn)?;
+                members > 0
+            }
+        };
+        if already_member {
             return Err(StoreError::Conflict(
                 Code::AlreadyMember,
                 "This person is already in the team.".into(),
@@ -397,11 +435,17 @@ pub fn invite(
             ));
         }
         let id = uuid::Uuid::new_v4().simple().to_string();
+        let (user_id, email, email_key) = match invited {
+            Invited::User(user_id) => (Some(*user_id), None, None),
+            Invited::Address(email) => (None, Some(&email.address), Some(&email.key)),
+        };
         let inserted = diesel::insert_into(organisation_invitations::table)
             .values((
                 organisation_invitations::id.eq(&id),
                 organisation_invitations::organisation_id.eq(organisation_id),
                 organisation_invitations::user_id.eq(user_id),
+                organisation_invitations::email.eq(email),
+                organisation_invitations::email_key.eq(email_key),
                 organisation_invitations::role.eq(role),
                 organisation_invitations::invited_by.eq(actor_id),
                 organisation_invitations::status.eq(InvitationStatus::Pending),
@@ -413,7 +457,10 @@ pub fn invite(
             Ok(_) => {}
             // Another invitation for the same person at the same moment (the unique index
             // on waiting invitations decides).
-            Err(e) if super::Unique::PendingInvitation.violated_by(&e) => {
+            Err(e)
+                if super::Unique::PendingInvitation.violated_by(&e)
+                    || super::Unique::PendingAddressInvitation.violated_by(&e) =>
+            {
                 return Err(StoreError::Conflict(
                     Code::AlreadyInvited,
                     "This person already has an invitation waiting.".into(),
@@ -421,18 +468,29 @@ pub fn invite(
             }
             Err(other) => return Err(other.into()),
         }
-        notifications::notify(
-            conn,
-            user_id,
-            notifications::Kind::Invitation,
-            &notifications::Event {
-                actor_id,
-                organisation_id: Some(organisation_id),
-                update_id: None,
-                comment_id: None,
-                role: Some(role),
-            },
-        )?;
+        match invited {
+            Invited::User(user_id) => notifications::notify(
+                conn,
+                *user_id,
+                notifications::Kind::Invitation,
+                &notifications::Event {
+                    actor_id,
+                    organisation_id: Some(organisation_id),
+                    update_id: None,
+                    comment_id: None,
+                    role: Some(role),
+                },
+            )?,
+            Invited::Address(_) => {
+                super::jobs::enqueue(
+                    conn,
+                    &Job::Mail(Mail::Invitation {
+                        invitation_id: id.clone(),
+                    }),
+                    None,
+                )?;
+            }
+        }
         Ok(id)
     })
 }
@@ -482,30 +540,79 @@ fn not_pending(status: InvitationStatus) -> StoreError {
     }
 }
 
-/// The invitee answers: accepting makes them a member with the invited role (answers
-/// the organisation's id), declining ends the invitation. Only their own, waiting
-/// invitations: 404 for anyone else's.
+/// Who answers an invitation.
+#[derive(Debug, Clone, Copy)]
+pub enum Answerer {
+    /// A signed-in person answering one of theirs: sent to them, or to their proven
+    /// address and not taken by another account.
+    Invitee(i64),
+    /// A signed-in person who followed the link mailed to the address: the invitation
+    /// becomes theirs (unless another account took it).
+    LinkHolder(i64),
+    /// Whoever followed the link, signed in or not: declining needs no account.
+    Anyone,
+}
+
+impl Answerer {
+    fn user_id(self) -> Option<i64> {
+        match self {
+            Answerer::Invitee(id) | Answerer::LinkHolder(id) => Some(id),
+            Answerer::Anyone => None,
+        }
+    }
+}
+
+/// Whether `found` is `answerer`'s to answer.
+fn may_answer(
+    conn: &mut DbConnection,
+    found: &InvitationRow,
+    answerer: Answerer,
+) -> QueryResult<bool> {
+    Ok(match (answerer, found.user_id) {
+        (Answerer::Anyone, _) => true,
+        (Answerer::Invitee(me) | Answerer::LinkHolder(me), Some(invitee)) => me == invitee,
+        (Answerer::LinkHolder(_), None) => true,
+        (Answerer::Invitee(me), None) => {
+            let proven = proven_address(conn, me)?;
+            proven.is_some() && proven == found.email_key
+        }
+    })
+}
+
+/// The invitee answers: accepting makes them a member with the invited role, declining
+/// ends the invitation. Only invitations `answerer` may answer (404 for anyone else's),
+/// and only waiting ones (409).
 pub fn answer(
     conn: &mut DbConnection,
-    user_id: i64,
+    answerer: Answerer,
     invitation_id: &str,
     accept: bool,
 ) -> Result<InvitationRow, StoreError> {
-    let found = invitation(conn, invitation_id)?
-        .filter(|i| i.user_id == user_id)
-        .ok_or(StoreError::NotFound("invitation"))?;
+    let found = invitation(conn, invitation_id)?.ok_or(StoreError::NotFound("invitation"))?;
+    if !may_answer(conn, &found, answerer)? {
+        return Err(StoreError::NotFound("invitation"));
+    }
     let organisation_id = found.organisation_id;
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
-        // Read again under the lock: a revocation may have come in between.
-        let found = invitation(conn, invitation_id)?
-            .filter(|i| i.user_id == user_id)
-            .ok_or(StoreError::NotFound("invitation"))?;
+        // Read again under the lock: a revocation, or another account taking the link,
+        // may have come in between.
+        let found = invitation(conn, invitation_id)?.ok_or(StoreError::NotFound("invitation"))?;
+        if !may_answer(conn, &found, answerer)? {
+            return Err(StoreError::NotFound("invitation"));
+        }
         let at = now();
         let status = found.status_at(at);
         if status != InvitationStatus::Pending {
             return Err(not_pending(status));
         }
+        let invitee = found.user_id.or(answerer.user_id());
+        // Accepting takes an account (`Answerer::Anyone` only declines).
+        let joining = match (accept, invitee) {
+            (true, Some(user_id)) => Some(user_id),
+            (true, None) => return Err(StoreError::Forbidden(Code::Forbidden)),
+            (false, _) => None,
+        };
         // The invitation speaks for whoever sent it: if they may no longer give that role
         // (demoted, gone), it has lapsed with their power.
         let still_allowed = match found.invited_by {
@@ -533,12 +640,15 @@ pub fn answer(
         .set((
             organisation_invitations::status.eq(next),
             organisation_invitations::answered_at.eq(Some(at)),
+            organisation_invitations::user_id.eq(invitee),
         ))
         .execute(conn)?;
         if answered != 1 {
             return Err(not_pending(InvitationStatus::Accepted));
         }
-        if accept && member_role(conn, organisation_id, user_id)?.is_none() {
+        if let Some(user_id) = joining
+            && member_role(conn, organisation_id, user_id)?.is_none()
+        {
             diesel::insert_into(organisation_members::table)
                 .values((
                     organisation_members::organisation_id.eq(organisation_id),
@@ -548,11 +658,54 @@ pub fn answer(
                 ))
                 .execute(conn)?;
         }
-        Ok(InvitationRow {
+        Ok(invitation(conn, invitation_id)?.unwrap_or(InvitationRow {
             status: next,
             ..found
-        })
+        }))
     })
+}
+
+/// A newcomer signing up from the link mailed to an address takes the invitation (still
+/// waiting for their answer). Answers whether the account was made with the address the
+/// invitation was sent to (the link proved it). Inside the sign-up's transaction.
+pub(crate) fn take_for_new_account(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+    user_id: i64,
+    email_key: &str,
+) -> Result<bool, StoreError> {
+    let refused = |code: Code, message: &str| {
+        StoreError::Invalid(vec![field_error("invitation", code, message)])
+    };
+    let found = invitation(conn, invitation_id)?
+        .ok_or_else(|| refused(Code::InvalidToken, "this invitation link is not valid"))?;
+    lock_organisation(conn, found.organisation_id)?;
+    let found = invitation(conn, invitation_id)?
+        .ok_or_else(|| refused(Code::InvalidToken, "this invitation link is not valid"))?;
+    match found.status_at(now()) {
+        InvitationStatus::Pending if found.user_id.is_none() => {}
+        InvitationStatus::Expired => {
+            return Err(refused(
+                Code::InvitationExpired,
+                "this invitation has lapsed: ask the team for a new one",
+            ));
+        }
+        _ => {
+            return Err(refused(
+                Code::InvitationAnswered,
+                "this invitation has already been answered or withdrawn",
+            ));
+        }
+    }
+    diesel::update(
+        organisation_invitations::table
+            .find(invitation_id)
+            .filter(organisation_invitations::status.eq(InvitationStatus::Pending))
+            .filter(organisation_invitations::user_id.is_null()),
+    )
+    .set(organisation_invitations::user_id.eq(Some(user_id)))
+    .execute(conn)?;
+    Ok(found.email_key.as_deref() == Some(email_key))
 }
 
 /// A person's place in a team.

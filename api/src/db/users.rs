@@ -85,9 +85,24 @@ pub fn register(
     conn: &mut DbConnection,
     registration: &Registration,
     password_hash: &str,
+    invitation_id: Option<&str>,
 ) -> Result<UserRow, StoreError> {
     write_transaction(conn, |conn| {
         let user = insert_registration(conn, registration, password_hash)?;
+        // Signed up from an invitation's link: it waits for the new account's answer, and
+        // the link proved the address it was sent to.
+        let proven = match invitation_id {
+            Some(id) => {
+                super::teams::take_for_new_account(conn, id, user.id, &registration.email.key)?
+            }
+            None => false,
+        };
+        if proven {
+            diesel::update(users::table.find(user.id))
+                .set(users::email_verified.eq(true))
+                .execute(conn)?;
+            return find(conn, user.id)?.ok_or(StoreError::NotFound("user"));
+        }
         super::jobs::enqueue(
             conn,
             &crate::domain::jobs::Job::Mail(crate::domain::jobs::Mail::VerifyAddress {

@@ -208,8 +208,51 @@ pub fn decide(
                 organisations::verified_website.eq(checked.and_then(|i| i.website.as_ref())),
             ))
             .execute(conn)?;
+        // The owners hear of the platform's decision (each as they chose to); the demo's
+        // decisions, made by nobody, are news to nobody.
+        let told = match (authority, decision.status) {
+            (Authority::Platform, Status::Verified) => {
+                Some(notifications::Kind::VerificationApproved)
+            }
+            (Authority::Platform, Status::Rejected | Status::Revoked) => {
+                Some(notifications::Kind::VerificationRejected)
+            }
+            _ => None,
+        };
+        if let (Some(kind), Some(actor_id)) = (told, actor_id) {
+            notify_owners(conn, organisation_id, actor_id, kind)?;
+        }
         Ok(())
     })
+}
+
+/// Notifies the organisation's owners, but not the one who acted.
+fn notify_owners(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    kind: notifications::Kind,
+) -> QueryResult<()> {
+    let owners: Vec<i64> = organisation_members::table
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::role.eq(Role::Owner))
+        .select(organisation_members::user_id)
+        .load(conn)?;
+    for owner in owners.into_iter().filter(|owner| *owner != actor_id) {
+        notifications::notify(
+            conn,
+            owner,
+            kind,
+            &notifications::Event {
+                actor_id,
+                organisation_id: Some(organisation_id),
+                update_id: None,
+                comment_id: None,
+                role: None,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn record(
@@ -286,24 +329,11 @@ pub fn recheck_identity(
             organisations::verified_website.eq(None::<String>),
         ))
         .execute(conn)?;
-    let owners: Vec<i64> = organisation_members::table
-        .filter(organisation_members::organisation_id.eq(organisation_id))
-        .filter(organisation_members::role.eq(Role::Owner))
-        .select(organisation_members::user_id)
-        .load(conn)?;
-    for owner in owners.into_iter().filter(|owner| *owner != actor_id) {
-        notifications::notify(
-            conn,
-            owner,
-            notifications::Kind::VerificationChanged,
-            &notifications::Event {
-                actor_id,
-                organisation_id: Some(organisation_id),
-                update_id: None,
-                comment_id: None,
-                role: None,
-            },
-        )?;
-    }
+    notify_owners(
+        conn,
+        organisation_id,
+        actor_id,
+        notifications::Kind::VerificationChanged,
+    )?;
     Ok(true)
 }

@@ -53,6 +53,8 @@ pub enum Mail {
     Receipt { payment_id: i64 },
     /// The digest of the news a reader follows.
     Digest { user_id: i64 },
+    /// An invitation to a team sent to an address, with its link.
+    Invitation { invitation_id: String },
 }
 
 impl Job {
@@ -68,6 +70,7 @@ impl Job {
                 Mail::Notification { .. } => "mail.notification",
                 Mail::Receipt { .. } => "mail.receipt",
                 Mail::Digest { .. } => "mail.digest",
+                Mail::Invitation { .. } => "mail.invitation",
             },
             Job::Reconcile => "reconcile",
             Job::CleanUp => "clean_up",

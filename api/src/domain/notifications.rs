@@ -13,6 +13,10 @@ crate::text_enum! {
         Invitation = "invitation",
         /// Your organisation went back to review: the identity that was verified changed.
         VerificationChanged = "verification_changed",
+        /// The platform verified your organisation.
+        VerificationApproved = "verification_approved",
+        /// The platform could not verify your organisation.
+        VerificationRejected = "verification_rejected",
     }
 }
 
@@ -76,7 +80,9 @@ impl Kind {
             Kind::CommentReply => Category::Replies,
             Kind::UpdateComment => Category::Comments,
             Kind::RoleGranted | Kind::Invitation => Category::Invitations,
-            Kind::VerificationChanged => Category::Verification,
+            Kind::VerificationChanged | Kind::VerificationApproved | Kind::VerificationRejected => {
+                Category::Verification
+            }
         }
     }
 }

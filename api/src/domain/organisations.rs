@@ -459,26 +459,54 @@ mod tests {
     }
 }
 
+/// Who an invitation is for: a person with an account, or an address (whoever signs up or
+/// signs in from the link sent there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invited {
+    User(i64),
+    Address(crate::domain::users::Email),
+}
+
 /// Someone invited to a team, and the role offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitee {
-    pub user_id: i64,
+    pub who: Invited,
     pub role: Role,
 }
 
 impl TryFrom<ensemble_wire::NewMember> for Invitee {
     type Error = Vec<FieldError>;
 
+    /// Exactly one of `user_id` and `email`.
     fn try_from(body: ensemble_wire::NewMember) -> Result<Self, Self::Error> {
-        let user_id = body.user_id.parse().map_err(|_| {
-            vec![field_error(
-                "user_id",
-                Code::UnknownUser,
-                "no user has this id",
-            )]
-        })?;
+        let who = match (body.user_id, body.email) {
+            (Some(user_id), None) => Invited::User(user_id.parse().map_err(|_| {
+                vec![field_error(
+                    "user_id",
+                    Code::UnknownUser,
+                    "no user has this id",
+                )]
+            })?),
+            (None, Some(email)) => Invited::Address(
+                crate::domain::users::Email::parse(&email).map_err(|error| vec![error])?,
+            ),
+            (Some(_), Some(_)) => {
+                return Err(vec![field_error(
+                    "email",
+                    Code::InvalidValue,
+                    "give a user_id or an email, not both",
+                )]);
+            }
+            (None, None) => {
+                return Err(vec![field_error(
+                    "user_id",
+                    Code::Required,
+                    "a user_id or an email is required",
+                )]);
+            }
+        };
         Ok(Invitee {
-            user_id,
+            who,
             role: body.role.into(),
         })
     }

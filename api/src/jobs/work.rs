@@ -8,6 +8,7 @@ use crate::config::PublicUrl;
 use crate::db::{Db, StoreError, email_tokens, users};
 use crate::domain::credentials::EmailPurpose;
 use crate::domain::jobs::{Job, Mail};
+use crate::mail::signed::InvitationKey;
 use crate::mail::unsubscribe::{Topic, UnsubscribeKey};
 use crate::mail::{self, Mailer, Rendered};
 use crate::metrics::Metrics;
@@ -22,6 +23,7 @@ pub struct Context {
     pub payments: Arc<Payments>,
     pub metrics: Arc<Metrics>,
     pub unsubscribe: UnsubscribeKey,
+    pub invitations: InvitationKey,
 }
 
 /// Why a job failed (it is tried again later, or given up).
@@ -89,6 +91,9 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
         }
         Mail::Receipt { payment_id } => return send_receipt(context, *payment_id).await,
         Mail::Digest { user_id } => return send_digest(context, *user_id).await,
+        Mail::Invitation { invitation_id } => {
+            return send_invitation(context, invitation_id.clone()).await;
+        }
         Mail::VerifyAddress { user_id }
         | Mail::ResetPassword { user_id }
         | Mail::ConfirmNewAddress { user_id, .. }
@@ -121,7 +126,10 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
                 }
                 Mail::AddressChanged { old_address, .. } => Some((old_address.clone(), None, mail)),
                 Mail::PasswordChanged { .. } => Some((user.email.clone(), None, mail)),
-                Mail::Notification { .. } | Mail::Receipt { .. } | Mail::Digest { .. } => None,
+                Mail::Notification { .. }
+                | Mail::Receipt { .. }
+                | Mail::Digest { .. }
+                | Mail::Invitation { .. } => None,
             };
             Ok(prepared.map(|p| (user, p)))
         })
@@ -164,12 +172,73 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
         Mail::PasswordChanged { .. } => {
             mail::render(lang, |t| t.password_changed, &user.display_name, &[], None)
         }
-        Mail::Notification { .. } | Mail::Receipt { .. } | Mail::Digest { .. } => return Ok(()),
+        Mail::Notification { .. }
+        | Mail::Receipt { .. }
+        | Mail::Digest { .. }
+        | Mail::Invitation { .. } => return Ok(()),
     };
     context
         .mailer
         .send(&to, &user.display_name, &message)
         .await?;
+    Ok(())
+}
+
+/// Mails an invitation to a team to the address it was sent to, with its link, in the
+/// language of whoever sent it (the address has no account, so no language of its own).
+/// Nothing is sent for an invitation answered, withdrawn or lapsed meanwhile.
+async fn send_invitation(context: &Context, invitation_id: String) -> Result<(), Failure> {
+    use crate::domain::organisations::{InvitationStatus, Role};
+    let id = invitation_id.clone();
+    let found = context
+        .db
+        .run(move |conn| {
+            let Some(invitation) = crate::db::teams::invitation(conn, &id)? else {
+                return Ok(None);
+            };
+            let inviter = match invitation.invited_by {
+                Some(inviter) => users::find(conn, inviter)?,
+                None => None,
+            };
+            Ok(Some((invitation, inviter)))
+        })
+        .await?;
+    let Some((invitation, inviter)) = found else {
+        return Ok(());
+    };
+    let Some(address) = invitation.email.clone() else {
+        return Ok(());
+    };
+    if invitation.status_at(crate::db::now()) != InvitationStatus::Pending {
+        return Ok(());
+    }
+    let lang = inviter
+        .as_ref()
+        .and_then(|inviter| Lang::from_tag(&inviter.locale))
+        .unwrap_or_default();
+    let words = mail::texts::texts(lang);
+    let role = match invitation.role {
+        Role::Owner => words.owner,
+        Role::Admin => words.admin,
+        Role::Editor => words.editor,
+    };
+    let actor = inviter.map_or_else(|| "Ensemble".to_owned(), |inviter| inviter.display_name);
+    let link = context.public_url.page(
+        "invitation",
+        &[("token", &context.invitations.sign(&invitation_id))],
+    );
+    let message = mail::render(
+        lang,
+        |t| t.invitation_to_address,
+        &address,
+        &[
+            ("actor", &actor),
+            ("organisation", &invitation.organisation.name),
+            ("role", role),
+        ],
+        Some(&link),
+    );
+    context.mailer.send(&address, "", &message).await?;
     Ok(())
 }
 
@@ -236,6 +305,16 @@ async fn send_notification(context: &Context, notification_id: i64) -> Result<()
         ),
         Kind::VerificationChanged => (
             |t| t.verification_changed,
+            |t| t.why_verification,
+            url.page(&format!("organisations/{slug}/admin"), &[]),
+        ),
+        Kind::VerificationApproved => (
+            |t| t.verification_approved,
+            |t| t.why_verification,
+            url.page(&format!("organisations/{slug}"), &[]),
+        ),
+        Kind::VerificationRejected => (
+            |t| t.verification_rejected,
             |t| t.why_verification,
             url.page(&format!("organisations/{slug}/admin"), &[]),
         ),

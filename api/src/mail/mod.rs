@@ -4,6 +4,7 @@
 //! which the log names, so that a newcomer can open a verification link without a mail
 //! server. Mail is sent by the job runner (`crate::jobs`), never inside a request.
 
+pub mod signed;
 pub mod texts;
 pub mod unsubscribe;
 
@@ -73,7 +74,7 @@ pub fn render(
          <body style=\"font-family: system-ui, sans-serif; color: #1f2933; max-width: 36rem; margin: 0 auto; padding: 1rem; line-height: 1.5\">\
          <p>{}</p>",
         lang.code(),
-        escape(message.subject),
+        escape(&fill(message.subject, values)),
         escape(&greeting)
     );
     for paragraph in &body {
@@ -96,7 +97,7 @@ pub fn render(
     }
     html.push_str(&format!("<p>{}</p></body></html>", escape(words.signature)));
     Rendered {
-        subject: message.subject.to_owned(),
+        subject: fill(message.subject, values),
         text,
         html,
         unsubscribe: None,
@@ -323,7 +324,7 @@ impl Mailer {
         message: &Rendered,
     ) -> Result<(), MailError> {
         let to = Mailbox::new(
-            Some(name.to_owned()),
+            Some(name.to_owned()).filter(|name| !name.is_empty()),
             address
                 .parse()
                 .map_err(|e| MailError::Build(format!("{address:?}: {e}")))?,

@@ -33,11 +33,16 @@ pub struct Texts {
     pub confirm_new_address: Message,
     pub address_changed: Message,
     pub password_changed: Message,
+    /// An invitation to a team sent to an address: `{actor}`, `{organisation}`, `{role}`.
+    pub invitation_to_address: Message,
     pub comment_reply: Notice,
     pub update_comment: Notice,
     pub role_granted: Notice,
     pub invitation: Notice,
     pub verification_changed: Notice,
+    /// The platform's decision on an organisation's identity, to its owners.
+    pub verification_approved: Notice,
+    pub verification_rejected: Notice,
     /// Role names, as notifications say them.
     pub owner: &'static str,
     pub admin: &'static str,
@@ -123,6 +128,17 @@ static EN: Texts = Texts {
         action: "",
         after: &["If you did not do this, ask for a new password at once from the sign-in page."],
     },
+    invitation_to_address: Message {
+        subject: "{actor} invites you to join {organisation} on Ensemble",
+        body: &[
+            "{actor} invites you to join the team of {organisation} on Ensemble as {role}, to publish its news and look after its page together.",
+            "If you have no Ensemble account yet, you can make one from the invitation in a minute.",
+        ],
+        action: "See the invitation",
+        after: &[
+            "The invitation waits for 14 days. If you do not know {actor} or {organisation}, ignore this message: nothing happens unless you accept.",
+        ],
+    },
     comment_reply: Notice {
         subject: "{actor} replied to your comment",
         body: "{actor} replied to your comment on an update of {organisation}.",
@@ -146,6 +162,16 @@ static EN: Texts = Texts {
     verification_changed: Notice {
         subject: "{organisation} is back in review",
         body: "The name, registration or website of {organisation} changed since it was verified. It receives no gifts until the platform has checked it again.",
+        action: "Open {organisation}",
+    },
+    verification_approved: Notice {
+        subject: "{organisation} is verified",
+        body: "The platform checked the identity of {organisation}: its page now shows it as verified, and it can receive gifts.",
+        action: "Open {organisation}",
+    },
+    verification_rejected: Notice {
+        subject: "{organisation} could not be verified",
+        body: "The platform could not verify the identity of {organisation}. The organisation's administration page says why; you can correct it and ask again.",
         action: "Open {organisation}",
     },
     owner: "owner",
@@ -231,6 +257,17 @@ static FR: Texts = Texts {
             "Si ce n'est pas vous, demandez sans attendre un nouveau mot de passe depuis la page de connexion.",
         ],
     },
+    invitation_to_address: Message {
+        subject: "{actor} vous invite à rejoindre {organisation} sur Ensemble",
+        body: &[
+            "{actor} vous invite à rejoindre l'équipe de {organisation} sur Ensemble en tant que {role}, pour publier ses actualités et s'occuper de sa page ensemble.",
+            "Si vous n'avez pas encore de compte Ensemble, vous pouvez en créer un depuis l'invitation en une minute.",
+        ],
+        action: "Voir l'invitation",
+        after: &[
+            "L'invitation attend 14 jours. Si vous ne connaissez ni {actor} ni {organisation}, ignorez ce message : rien ne se passe si vous n'acceptez pas.",
+        ],
+    },
     comment_reply: Notice {
         subject: "{actor} a répondu à votre commentaire",
         body: "{actor} a répondu à votre commentaire sur une actualité de {organisation}.",
@@ -254,6 +291,16 @@ static FR: Texts = Texts {
     verification_changed: Notice {
         subject: "{organisation} est de nouveau en cours de vérification",
         body: "Le nom, l'enregistrement ou le site de {organisation} a changé depuis sa vérification. Elle ne reçoit plus de dons tant que la plateforme ne l'a pas vérifiée à nouveau.",
+        action: "Ouvrir {organisation}",
+    },
+    verification_approved: Notice {
+        subject: "{organisation} est vérifiée",
+        body: "La plateforme a vérifié l'identité de {organisation} : sa page l'indique désormais comme vérifiée, et elle peut recevoir des dons.",
+        action: "Ouvrir {organisation}",
+    },
+    verification_rejected: Notice {
+        subject: "{organisation} n'a pas pu être vérifiée",
+        body: "La plateforme n'a pas pu vérifier l'identité de {organisation}. La page d'administration de l'organisation en donne la raison ; vous pouvez corriger et demander à nouveau.",
         action: "Ouvrir {organisation}",
     },
     owner: "propriétaire",
@@ -339,6 +386,17 @@ static ES: Texts = Texts {
             "Si no fue usted, pida de inmediato una nueva contraseña desde la página de inicio de sesión.",
         ],
     },
+    invitation_to_address: Message {
+        subject: "{actor} le invita a unirse a {organisation} en Ensemble",
+        body: &[
+            "{actor} le invita a unirse al equipo de {organisation} en Ensemble como {role}, para publicar sus novedades y cuidar juntos de su página.",
+            "Si todavía no tiene una cuenta de Ensemble, puede crearla desde la invitación en un minuto.",
+        ],
+        action: "Ver la invitación",
+        after: &[
+            "La invitación espera 14 días. Si no conoce a {actor} ni a {organisation}, ignore este mensaje: no pasa nada si no acepta.",
+        ],
+    },
     comment_reply: Notice {
         subject: "{actor} respondió a su comentario",
         body: "{actor} respondió a su comentario en una novedad de {organisation}.",
@@ -362,6 +420,16 @@ static ES: Texts = Texts {
     verification_changed: Notice {
         subject: "{organisation} vuelve a estar en revisión",
         body: "El nombre, el registro o el sitio web de {organisation} cambió desde su verificación. No recibe donaciones hasta que la plataforma la verifique de nuevo.",
+        action: "Abrir {organisation}",
+    },
+    verification_approved: Notice {
+        subject: "{organisation} está verificada",
+        body: "La plataforma comprobó la identidad de {organisation}: su página ya la muestra como verificada y puede recibir donaciones.",
+        action: "Abrir {organisation}",
+    },
+    verification_rejected: Notice {
+        subject: "{organisation} no pudo ser verificada",
+        body: "La plataforma no pudo verificar la identidad de {organisation}. La página de administración de la organización explica por qué; puede corregirlo y pedirlo de nuevo.",
         action: "Abrir {organisation}",
     },
     owner: "propietario",
@@ -435,6 +503,17 @@ static ZH: Texts = Texts {
         action: "",
         after: &["如果这不是您本人的操作，请立即在登录页面申请新密码。"],
     },
+    invitation_to_address: Message {
+        subject: "{actor} 邀请您在 Ensemble 上加入 {organisation}",
+        body: &[
+            "{actor} 邀请您以{role}身份加入 {organisation} 在 Ensemble 上的团队，一起发布动态、管理主页。",
+            "如果您还没有 Ensemble 账户，可以通过邀请在一分钟内注册。",
+        ],
+        action: "查看邀请",
+        after: &[
+            "邀请有效期为 14 天。如果您不认识 {actor} 或 {organisation}，请忽略此邮件：除非您接受，否则什么都不会发生。",
+        ],
+    },
     comment_reply: Notice {
         subject: "{actor} 回复了您的评论",
         body: "{actor} 回复了您在 {organisation} 动态下的评论。",
@@ -458,6 +537,16 @@ static ZH: Texts = Texts {
     verification_changed: Notice {
         subject: "{organisation} 重新进入审核",
         body: "{organisation} 的名称、登记信息或网站在认证后发生了变化。在平台重新审核之前，它将无法接收捐款。",
+        action: "打开 {organisation}",
+    },
+    verification_approved: Notice {
+        subject: "{organisation} 已通过认证",
+        body: "平台已核实 {organisation} 的身份：其主页现显示为已认证，并可以接收捐款。",
+        action: "打开 {organisation}",
+    },
+    verification_rejected: Notice {
+        subject: "{organisation} 未能通过认证",
+        body: "平台未能核实 {organisation} 的身份。组织的管理页面说明了原因；您可以更正后重新申请。",
         action: "打开 {organisation}",
     },
     owner: "所有者",

@@ -3,9 +3,7 @@
 //! for one person and cannot be made for anyone else. They do not expire: a link in an old
 //! message must still stop the messages.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
+use super::signed::LinkKey;
 use crate::domain::notifications::Category;
 
 /// What a link stops: a category of messages, or the digest.
@@ -33,43 +31,23 @@ impl Topic {
 
 /// The key unsubscribe links are signed with.
 #[derive(Clone)]
-pub struct UnsubscribeKey(Vec<u8>);
+pub struct UnsubscribeKey(LinkKey);
 
 impl UnsubscribeKey {
     /// Derived from the server's token key (domain-separated, so neither signature can pass
     /// for the other).
     pub fn derive(token_key: &[u8]) -> Self {
-        UnsubscribeKey(mac(token_key, b"ensemble unsubscribe v1"))
+        UnsubscribeKey(LinkKey::derive(token_key, b"ensemble unsubscribe v1"))
     }
 
     pub fn sign(&self, user_id: i64, topic: Topic) -> String {
-        let payload = format!("{user_id}.{}", topic.as_str());
-        format!(
-            "{payload}.{}",
-            hex::encode(mac(&self.0, payload.as_bytes()))
-        )
+        self.0.sign(&format!("{user_id}.{}", topic.as_str()))
     }
 
     /// The person and topic a link stops, if its signature holds.
     pub fn verify(&self, token: &str) -> Option<(i64, Topic)> {
-        let (payload, signature) = token.trim().rsplit_once('.')?;
-        let (user_id, topic) = payload.split_once('.')?;
-        let signature = hex::decode(signature).ok()?;
-        let mut check = Hmac::<Sha256>::new_from_slice(&self.0).ok()?;
-        check.update(payload.as_bytes());
-        check.verify_slice(&signature).ok()?;
+        let (user_id, topic) = self.0.verify(token)?.split_once('.')?;
         Some((user_id.parse().ok()?, Topic::parse(topic)?))
-    }
-}
-
-fn mac(key: &[u8], message: &[u8]) -> Vec<u8> {
-    match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(message);
-            mac.finalize().into_bytes().to_vec()
-        }
-        // HMAC takes keys of any length.
-        Err(_) => Vec::new(),
     }
 }
 

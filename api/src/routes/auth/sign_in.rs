@@ -15,9 +15,11 @@ use crate::context;
 use crate::db::Db;
 use crate::db::sessions::{self, Rotation};
 use crate::db::users::{self, UserRow};
+use crate::domain::text::field_error;
 use crate::domain::users::Registration;
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::mail::signed::InvitationKey;
 use ensemble_wire::Me;
 
 fn user_agent(req: &HttpRequest) -> String {
@@ -66,10 +68,13 @@ fn answer(
     responses(
         (status = 201, description = "Account created and signed in", body = AuthResponse),
         (status = 409, description = "`email_taken`"),
+        (status = 422, description = "`validation_failed`: a field is not valid, or the `invitation` link is not valid (`invalid_token`), has lapsed (`invitation_expired`) or was answered (`invitation_answered`)"),
         (status = 429, description = "`rate_limited`"),
     )
 )]
 #[post("/auth/register")]
+// Each argument is a piece of the request or of the server that actix hands over.
+#[allow(clippy::too_many_arguments)]
 pub async fn register(
     req: HttpRequest,
     client: ClientIp,
@@ -77,17 +82,28 @@ pub async fn register(
     keys: Data<TokenKeys>,
     limiter: Data<RateLimiter>,
     limits: Data<AuthLimits>,
+    invitations: Data<InvitationKey>,
     Json(body): Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.take(&format!("ip:{client}"), limits.per_ip)?;
     let asked_in = context::current().map(|c| c.lang).unwrap_or_default();
     let registration = Registration::parse(&body, asked_in).map_err(ApiError::Validation)?;
+    let invitation = match &body.invitation {
+        Some(token) => Some(invitations.verify(token).ok_or_else(|| {
+            ApiError::Validation(vec![field_error(
+                "invitation",
+                Code::InvalidToken,
+                "this invitation link is not valid",
+            )])
+        })?),
+        None => None,
+    };
     let secret = registration.password.expose().to_owned();
     let hash = web::block(move || password::hash(&secret))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
     let user = db
-        .run(move |conn| users::register(conn, &registration, &hash))
+        .run(move |conn| users::register(conn, &registration, &hash, invitation.as_deref()))
         .await?;
     let answer = sign_in(&db, &keys, user, user_agent(&req)).await?;
     Ok(HttpResponse::Created().json(answer))
