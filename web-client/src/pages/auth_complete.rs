@@ -4,6 +4,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use super::sign_in::is_local_path;
 use crate::session::{self, Session};
 use crate::texts::texts;
 
@@ -107,11 +108,6 @@ fn sign_in_error_text(code: &str) -> &'static str {
         Some(Code::InvalidState) => t.sign_in_expired,
         _ => t.sign_in_failed,
     }
-}
-
-/// A path of this site; never `//other.example`.
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
 fn decode(text: &str) -> String {

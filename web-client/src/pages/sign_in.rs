@@ -1,15 +1,24 @@
-//! `/signin` and `/signup`: email and password, and the configured providers.
+//! `/signin` and `/signup`: email and password, and the configured providers. A page that
+//! sends someone to sign in first names itself in `?return_to=`, where they land after.
 
 use ensemble_wire::{Code, LoginRequest, RegisterRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{ApiClient, provider_sign_in_url};
+use crate::api::{ApiClient, encode, provider_sign_in_url};
 use crate::components::{Field, explain};
 use crate::texts::{current_lang, fill, texts};
+
+/// Where a sign-in lands unless the page that asked for it said otherwise.
+const DEFAULT_RETURN: &str = "/feed";
+
+/// A path of this site; never `//other.example`.
+pub(super) fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -33,6 +42,16 @@ fn AuthForm(register: bool) -> impl IntoView {
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let return_to = use_query_map()
+        .with_untracked(|query| query.get("return_to"))
+        .filter(|path| is_local_path(path));
+    // Between the two forms, the way back is kept.
+    let other_form = |path: &str| match &return_to {
+        Some(back) => format!("{path}?return_to={}", encode(back)),
+        None => path.to_owned(),
+    };
+    let (sign_in_link, sign_up_link) = (other_form("/signin"), other_form("/signup"));
+    let return_to = StoredValue::new(return_to.unwrap_or_else(|| DEFAULT_RETURN.to_owned()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -47,6 +66,7 @@ fn AuthForm(register: bool) -> impl IntoView {
                     password: password.get_untracked(),
                     display_name: name.get_untracked(),
                     locale: Some(current_lang().code().to_owned()),
+                    invitation: None,
                 };
                 api.register(&body).await
             } else {
@@ -61,7 +81,7 @@ fn AuthForm(register: bool) -> impl IntoView {
                 Ok(auth) => {
                     api.sign_in(&auth);
                     me.set(Some(auth.user));
-                    navigate("/feed", NavigateOptions::default());
+                    navigate(&return_to.get_value(), NavigateOptions::default());
                 }
                 Err(error) => {
                     let fields = error.field_errors();
@@ -113,7 +133,7 @@ fn AuthForm(register: bool) -> impl IntoView {
                         .map(|p| view! {
                             <li>
                                 // A server route, not a page of this app: the browser goes there.
-                                <a class="button" rel="external" href=provider_sign_in_url(&p.id, "/feed")
+                                <a class="button" rel="external" href=provider_sign_in_url(&p.id, &return_to.get_value())
                                     on:click=|_| crate::session::mark_sign_in_started()>
                                     {fill(t.continue_with, &[("provider", &p.name)])}
                                 </a>
@@ -125,9 +145,9 @@ fn AuthForm(register: bool) -> impl IntoView {
             {(!register).then(|| view! { <p><A href="/forgot-password">{t.forgot_link}</A></p> })}
             <p>
                 {if register {
-                    view! { <A href="/signin">{t.have_account}</A> }.into_any()
+                    view! { <A href=sign_in_link>{t.have_account}</A> }.into_any()
                 } else {
-                    view! { <A href="/signup">{t.no_account}</A> }.into_any()
+                    view! { <A href=sign_up_link>{t.no_account}</A> }.into_any()
                 }}
             </p>
         </section>
