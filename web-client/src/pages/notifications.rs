@@ -57,11 +57,7 @@ fn NotificationList(notifications: Vec<Notification>) -> impl IntoView {
         <ul class="organisation-list">
             {notifications.into_iter().map(|n| {
                 let text = notification_text(t, &n);
-                let link = match (&n.update_id, &n.organisation) {
-                    (Some(update), _) => format!("/updates/{update}"),
-                    (None, Some(o)) => format!("/organisations/{}", o.slug),
-                    _ => "/".to_owned(),
-                };
+                let link = notification_link(&n);
                 view! {
                     <li class="card">
                         {(!n.read).then(|| view! { <span class="badge">{t.notification_unread}</span> " " })}
@@ -73,6 +69,23 @@ fn NotificationList(notifications: Vec<Notification>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// Where a notification leads: the update it is about, else the organisation's page, or for
+/// its verification (notified to its owners) the team's page, where a new review is asked.
+fn notification_link(n: &Notification) -> String {
+    let verification = matches!(
+        n.kind,
+        NotificationKind::VerificationChanged
+            | NotificationKind::VerificationApproved
+            | NotificationKind::VerificationRejected
+    );
+    match (&n.update_id, &n.organisation) {
+        (Some(update), _) => format!("/updates/{update}"),
+        (None, Some(o)) if verification => format!("/organisations/{}/admin", o.slug),
+        (None, Some(o)) => format!("/organisations/{}", o.slug),
+        _ => "/".to_owned(),
+    }
 }
 
 fn notification_text(t: &'static Texts, n: &Notification) -> String {
@@ -108,6 +121,14 @@ fn notification_text(t: &'static Texts, n: &Notification) -> String {
         ),
         NotificationKind::VerificationChanged => fill(
             t.notification_verification_changed,
+            &[("organisation", &organisation)],
+        ),
+        NotificationKind::VerificationApproved => fill(
+            t.notification_verification_approved,
+            &[("organisation", &organisation)],
+        ),
+        NotificationKind::VerificationRejected => fill(
+            t.notification_verification_rejected,
             &[("organisation", &organisation)],
         ),
     }

@@ -59,8 +59,8 @@ struct Changes {
 }
 
 impl Changes {
-    fn done(self, what: &'static str) {
-        self.message.set(Some(what.to_owned()));
+    fn done(self, what: impl Into<String>) {
+        self.message.set(Some(what.into()));
         self.page.refetch();
     }
 

@@ -1,11 +1,13 @@
-//! The team: its members and their roles, the invitations sent, and inviting someone.
+//! The team: its members and their roles, the invitations sent, and inviting someone by
+//! their email address.
 
-use ensemble_wire::{Invitation, InvitationStatus, Member, MemberRole, NewMember, Role};
+use ensemble_wire::{Code, Invitation, InvitationStatus, Member, MemberRole, NewMember, Role};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::Changes;
-use crate::api::ApiClient;
-use crate::components::role_name;
+use crate::api::{ApiClient, ApiError};
+use crate::components::{Field, role_name, show_form_error};
 use crate::texts::{Texts, fill, texts};
 
 /// A role as the forms' `<select>`s write it.
@@ -113,10 +115,22 @@ fn InvitationRow(slug: String, invitation: Invitation, changes: Changes) -> impl
             api.revoke_invitation(&slug, &id).await
         });
     };
-    let name = invitation.invitee.display_name;
+    // Whoever took it (an account), else the address it was sent to.
+    let name = invitation
+        .invitee
+        .as_ref()
+        .map(|person| person.display_name.clone())
+        .or_else(|| invitation.email.clone())
+        .unwrap_or_default();
+    let address = invitation
+        .invitee
+        .is_some()
+        .then_some(invitation.email)
+        .flatten();
     view! {
         <li class="member">
-            <span>{name.clone()}</span>
+            <span class="member-name">{name.clone()}</span>
+            {address.map(|address| view! { <span class="muted member-name">{address}</span> })}
             <span class="muted">{format!("{} · {}", role_name(t, invitation.role), invitation_status_text(t, invitation.status))}</span>
             {(invitation.status == InvitationStatus::Pending).then(|| view! {
                 <button type="button" class="link-button" on:click=revoke>
@@ -127,31 +141,71 @@ fn InvitationRow(slug: String, invitation: Invitation, changes: Changes) -> impl
     }
 }
 
-/// Inviting someone, by their user id, with a role.
+/// Why an invitation was not sent, when the team can do something about it.
+fn invite_refusal(t: &'static Texts, error: &ApiError) -> Option<&'static str> {
+    Some(match error.code()? {
+        Code::AlreadyInvited => t.admin_already_invited,
+        Code::AlreadyMember => t.admin_already_member,
+        Code::TooManyInvitations => t.admin_too_many_invitations,
+        Code::RateLimited => t.admin_invite_rate_limited,
+        _ => return None,
+    })
+}
+
+/// Inviting someone, by their email address (what a team knows of its volunteers), with a
+/// role: the address is mailed a link from which they sign up or sign in, and answer.
 #[component]
 fn InviteForm(slug: String, changes: Changes) -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
     let slug = StoredValue::new(slug);
-    let user_id = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Editor);
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let invite = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let address = email.get_untracked().trim().to_owned();
         let body = NewMember {
-            user_id: user_id.get_untracked().trim().to_owned(),
+            user_id: None,
+            email: Some(address.clone()),
             role: role.get_untracked(),
         };
         let slug = slug.get_value();
-        changes.run(t.admin_invited, async move {
-            api.invite(&slug, &body).await.map(|_| ())
+        spawn_local(async move {
+            match api.invite(&slug, &body).await {
+                // The page is drawn again with the invitation listed, this form empty.
+                Ok(_) => changes.done(fill(t.admin_invited, &[("email", &address)])),
+                Err(error) => match invite_refusal(t, &error) {
+                    Some(reason) => {
+                        errors.set(Vec::new());
+                        message.set(Some(reason.to_owned()));
+                    }
+                    None => show_form_error(t, &error, errors, message),
+                },
+            }
+            busy.set(false);
         });
     };
     view! {
-        <form on:submit=invite class="filters">
-            <div class="field">
-                <label for="member-id">{t.admin_member_id}</label>
-                <input id="member-id" type="text" inputmode="numeric" prop:value=move || user_id.get() on:input=move |ev| user_id.set(event_target_value(&ev)) />
-            </div>
+        <h3 id="invite-title">{t.admin_invite_title}</h3>
+        <form on:submit=invite class="filters" aria-labelledby="invite-title" novalidate>
+            <Field
+                id="member-email"
+                label=t.admin_member_email
+                kind="email"
+                autocomplete="off"
+                hint=t.admin_invite_hint
+                value=email
+                errors
+                field="email"
+                required=true
+            />
             <div class="field">
                 <label for="member-role">{t.admin_member_role}</label>
                 <select id="member-role" on:change=move |ev| role.set(parse_role(&event_target_value(&ev)))>
@@ -160,7 +214,8 @@ fn InviteForm(slug: String, changes: Changes) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <button type="submit">{t.admin_member_add}</button>
+            <button type="submit" aria-disabled=move || busy.get().to_string()>{t.admin_member_add}</button>
         </form>
+        <p role="alert" class="form-message">{move || message.get()}</p>
     }
 }
