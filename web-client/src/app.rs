@@ -13,9 +13,9 @@ use crate::api::{ApiClient, DOCS_PATH};
 use crate::components::UnverifiedNotice;
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
-    MyDonationsPage, NewOrganisationPage, NotFoundPage, NotificationsPage, OrganisationPage,
-    ResetPasswordPage, SettingsPage, SignInPage, SignUpPage, UnsubscribePage, UpdatePage,
-    VerifyEmailPage,
+    InvitationPage, MyDonationsPage, NewOrganisationPage, NotFoundPage, NotificationsPage,
+    OrganisationPage, ResetPasswordPage, SettingsPage, SignInPage, SignUpPage, UnsubscribePage,
+    UpdatePage, VerifyEmailPage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang, lang_chosen_here};
@@ -144,6 +144,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
                     <Route path=path!("/unsubscribe") view=UnsubscribePage />
+                    <Route path=path!("/invitation") view=InvitationPage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -427,6 +427,34 @@ pub struct Texts {
     pub unsubscribe_settings: &'static str,
     pub unsubscribe_sign_in: &'static str,
     pub unsubscribe_bad_link: &'static str,
+
+    /// `{organisation}`.
+    pub invitation_title: &'static str,
+    pub invitation_load_failed: &'static str,
+    pub invitation_link_invalid: &'static str,
+    pub invitation_was_accepted: &'static str,
+    pub invitation_was_declined: &'static str,
+    pub invitation_was_revoked: &'static str,
+    pub invitation_was_expired: &'static str,
+    pub invitation_taken: &'static str,
+    pub invitation_answered: &'static str,
+    pub invitation_withdrawn: &'static str,
+    pub invitation_account_ready: &'static str,
+    /// `{email}`.
+    pub invitation_sent_to: &'static str,
+    /// `{date}`.
+    pub invitation_answer_by: &'static str,
+    /// `{organisation}`.
+    pub invitation_see_organisation: &'static str,
+    /// `{email}`: the signed-in account's address.
+    pub invitation_signed_in_as: &'static str,
+    pub invitation_sign_in_to_answer: &'static str,
+    pub invitation_have_account: &'static str,
+    pub invitation_not_for_you: &'static str,
+    pub invitation_decline_without_account: &'static str,
+    pub invitation_sign_up_title: &'static str,
+    pub invitation_sign_up_intro: &'static str,
+    pub invitation_email_taken: &'static str,
 }
 
 impl Texts {

@@ -4,7 +4,7 @@
 use ensemble_wire::{Invitation, Member, MemberRole, NewMember, Page};
 use gloo_net::http::Method;
 
-use super::{ApiClient, ApiError};
+use super::{ApiClient, ApiError, encode};
 
 impl ApiClient {
     pub async fn members(&self, slug: &str) -> Result<Page<Member>, ApiError> {
@@ -66,6 +66,25 @@ impl ApiClient {
     pub async fn answer_invitation(&self, id: &str, accept: bool) -> Result<Invitation, ApiError> {
         let verb = if accept { "accept" } else { "decline" };
         let path = format!("/me/invitations/{id}/{verb}");
+        self.send::<(), _>(Method::POST, &path, None).await
+    }
+
+    /// The invitation a link mailed to an address opens (no sign-in needed: the link is
+    /// the proof).
+    pub async fn linked_invitation(&self, token: &str) -> Result<Invitation, ApiError> {
+        self.get(&format!("/invitations/{}", encode(token)), &[])
+            .await
+    }
+
+    /// Accepts, signed in, the invitation a mailed link opens: it becomes this account's.
+    pub async fn accept_linked_invitation(&self, token: &str) -> Result<Invitation, ApiError> {
+        let path = format!("/invitations/{}/accept", encode(token));
+        self.send::<(), _>(Method::POST, &path, None).await
+    }
+
+    /// Declines the invitation a mailed link opens, with or without an account.
+    pub async fn decline_linked_invitation(&self, token: &str) -> Result<Invitation, ApiError> {
+        let path = format!("/invitations/{}/decline", encode(token));
         self.send::<(), _>(Method::POST, &path, None).await
     }
 }

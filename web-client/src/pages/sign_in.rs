@@ -20,6 +20,11 @@ pub(super) fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
+/// The sign-in page, returning to `return_to` (a path of this site) once signed in.
+pub(super) fn sign_in_path(return_to: &str) -> String {
+    format!("/signin?return_to={}", encode(return_to))
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     view! { <AuthForm register=false /> }
