@@ -186,7 +186,7 @@ async fn links_made_up_withdrawn_or_lapsed_open_nothing_and_change_nothing() {
         let (status, _) = sign_up(&app, "zoe@example.org", &forged).await;
         assert_eq!(status, 422);
     }
-    let forged = register_from(&app, "zoe@example.org", &id).await;
+    let forged = register_from(&app, "zoe@example.org", id).await;
     assert_field_error(forged, 422, "invitation", "invalid_token").await;
 
     // Withdrawn: the link says so; accepting or signing up from it is refused.

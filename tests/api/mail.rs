@@ -996,6 +996,112 @@ async fn owners_are_told_of_the_platforms_verification_decisions_as_they_chose()
     nothing_more(&smtp, "owner@example.org", 3).await;
 }
 
+/// A monthly gift: each period charged is told (as a charge, test money marked), and a
+/// period that could not be charged too, once however often the provider sends its event;
+/// never, for a donor who chose so.
+#[tokio::test]
+async fn a_monthly_donor_hears_of_each_charge_and_of_a_charge_that_failed() {
+    let smtp = SmtpServer::start();
+    let app = app_with_smtp(&smtp).await;
+    let owner = person_via(&app, &smtp, "owner@example.org").await;
+    let donor = person_via(&app, &smtp, "donor@example.org").await;
+    let platform = person_via(&app, &smtp, "platform@example.org").await;
+    crate::helpers::make_admin(&app, "platform@example.org");
+    crate::helpers::create(
+        &app,
+        &owner,
+        json!({"name": "Fonds Lumière", "mission": "Light for all.",
+               "registration": {"registry": "FR-RNA", "number": "W691234567"}}),
+    )
+    .await;
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/fonds-lumiere/verification",
+            Some(json!({"status": "verified"})),
+            Some(&platform.token),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, gift) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/fonds-lumiere/donations",
+            Some(json!({"amount_minor": 1500, "currency": "EUR", "recurring": "monthly"})),
+            Some(&donor.token),
+        )
+        .await;
+    assert_eq!(status, 201, "{gift}");
+    crate::donations::checkout(&app, gift["checkout_url"].as_str().unwrap(), "pay").await;
+    let mails = smtp.wait_for("donor@example.org", 2).await;
+    let charged = mails
+        .iter()
+        .find(|m| m.subject.contains("15.00 EUR"))
+        .expect("the charge");
+    assert!(
+        charged.subject.starts_with("TEST, no money moved:"),
+        "{}",
+        charged.subject
+    );
+
+    let id = gift["id"].as_str().unwrap();
+    let failed = json!({"id": format!("evt_{id}_cycle_failed"), "type": "invoice.payment_failed",
+        "data": {"object": {"id": format!("in_sandbox_{id}_2"),
+            "subscription": format!("sub_sandbox_{id}"), "billing_reason": "subscription_cycle",
+            "amount_due": 1500, "currency": "eur",
+            "subscription_details": {"metadata": {"donation_id": id}}}}});
+    let secret = crate::helpers::sandbox_secret(&app);
+    for _ in 0..2 {
+        let status = crate::helpers::deliver_event(&app, "sandbox", &secret, &failed, 0).await;
+        assert_eq!(status, 200);
+    }
+    let mails = smtp.wait_for("donor@example.org", 3).await;
+    let failure = mails
+        .iter()
+        .find(|m| m.subject.contains("could not be charged"))
+        .expect("the failure");
+    assert!(
+        failure
+            .subject
+            .ends_with("Your monthly gift of 15.00 EUR to Fonds Lumière could not be charged"),
+        "{}",
+        failure.subject
+    );
+    assert!(failure.subject.starts_with("TEST, no money moved:"));
+    assert!(failure.link().unwrap().ends_with("/donations"));
+    assert!(failure.header("list-unsubscribe").is_some());
+    nothing_more(&smtp, "donor@example.org", 3).await;
+    // The gift goes on meanwhile: the provider tries again.
+    let (_, seen) = app
+        .call(
+            "GET",
+            &format!("/api/v1/donations/{id}"),
+            None,
+            Some(&donor.token),
+        )
+        .await;
+    assert_eq!(seen["status"], "active", "{seen}");
+
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"categories": [{"category": "recurring", "delivery": "never"}]})),
+            Some(&donor.token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let again = json!({"id": format!("evt_{id}_cycle_failed_again"), "type": "invoice.payment_failed",
+        "data": {"object": {"id": format!("in_sandbox_{id}_3"),
+            "subscription": format!("sub_sandbox_{id}"), "billing_reason": "subscription_cycle",
+            "amount_due": 1500, "currency": "eur"}}});
+    assert_eq!(
+        crate::helpers::deliver_event(&app, "sandbox", &secret, &again, 0).await,
+        200
+    );
+    nothing_more(&smtp, "donor@example.org", 3).await;
+}
+
 #[tokio::test]
 async fn mail_preferences_have_defaults_and_refuse_what_is_not_a_time_zone() {
     let app = crate::helpers::spawn_app().await;

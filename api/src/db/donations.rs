@@ -15,6 +15,8 @@ use crate::domain::donations::{
     EventOutcome, Facts, IdempotencyKey, Money, NewGift, PaymentIn, PaymentStatus, Provider,
     ProviderEvent, Recurrence, Rejection, Status, receipt_number,
 };
+use crate::domain::jobs::{Job, Mail};
+use crate::domain::notifications::{Category, Delivery};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
 use crate::domain::verification;
@@ -624,6 +626,24 @@ fn judge(
             }
             move_locked(conn, &donation, Status::Failed)
         }
+        ProviderEvent::PeriodFailed {
+            subscription_id,
+            donation_id,
+        } => {
+            let Some(donation) = subscribed(conn, provider, subscription_id, *donation_id)? else {
+                return Ok(Judgement::rejected(Rejection::UnknownDonation, None));
+            };
+            if let Err(rejection) = donation.facts.check_subscription(subscription_id) {
+                return Ok(Judgement::rejected(rejection, Some(&donation)));
+            }
+            // Nothing changes until the provider gives up; a live gift's donor is told.
+            if donation.facts.status == Status::Active {
+                mail_donor(conn, &donation, Category::Recurring, |donation_id| {
+                    Mail::RecurringFailed { donation_id }
+                })?;
+            }
+            Ok(Judgement::unchanged(&donation))
+        }
         ProviderEvent::SubscriptionCancelled { subscription_id } => {
             match lock_by_subscription(conn, provider, subscription_id)? {
                 Some(donation) => move_locked(conn, &donation, Status::Cancelled),
@@ -817,7 +837,22 @@ fn record_payment(
 /// transaction, if they want it at once: a one-off gift's as a receipt, a period of a
 /// recurring one as a charge.
 fn mail_receipt(conn: &mut DbConnection, donation: &Locked, payment_id: i64) -> QueryResult<()> {
-    use crate::domain::notifications::{Category, Delivery};
+    let category = if donation.facts.recurring {
+        Category::Recurring
+    } else {
+        Category::Receipts
+    };
+    mail_donor(conn, donation, category, |_| Mail::Receipt { payment_id })
+}
+
+/// Queues `mail` (made from the donation's id) to the donor, in this transaction, if the
+/// account still exists and wants `category` at once.
+fn mail_donor(
+    conn: &mut DbConnection,
+    donation: &Locked,
+    category: Category,
+    mail: impl FnOnce(i64) -> Mail,
+) -> QueryResult<()> {
     let donor: Option<i64> = donations::table
         .find(donation.id)
         .select(donations::donor_id)
@@ -825,17 +860,8 @@ fn mail_receipt(conn: &mut DbConnection, donation: &Locked, payment_id: i64) -> 
     let Some(donor) = donor else {
         return Ok(());
     };
-    let category = if donation.facts.recurring {
-        Category::Recurring
-    } else {
-        Category::Receipts
-    };
     if super::mail_preferences::delivery(conn, donor, category)? == Delivery::Immediately {
-        super::jobs::enqueue(
-            conn,
-            &crate::domain::jobs::Job::Mail(crate::domain::jobs::Mail::Receipt { payment_id }),
-            None,
-        )?;
+        super::jobs::enqueue(conn, &Job::Mail(mail(donation.id)), None)?;
     }
     Ok(())
 }

@@ -53,6 +53,8 @@ pub enum Mail {
     Receipt { payment_id: i64 },
     /// The digest of the news a reader follows.
     Digest { user_id: i64 },
+    /// A period of a monthly gift could not be charged (the provider tries again).
+    RecurringFailed { donation_id: i64 },
     /// An invitation to a team sent to an address, with its link.
     Invitation { invitation_id: String },
 }
@@ -71,6 +73,7 @@ impl Job {
                 Mail::Receipt { .. } => "mail.receipt",
                 Mail::Digest { .. } => "mail.digest",
                 Mail::Invitation { .. } => "mail.invitation",
+                Mail::RecurringFailed { .. } => "mail.recurring_failed",
             },
             Job::Reconcile => "reconcile",
             Job::CleanUp => "clean_up",

@@ -94,6 +94,9 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
         Mail::Invitation { invitation_id } => {
             return send_invitation(context, invitation_id.clone()).await;
         }
+        Mail::RecurringFailed { donation_id } => {
+            return send_recurring_failed(context, *donation_id).await;
+        }
         Mail::VerifyAddress { user_id }
         | Mail::ResetPassword { user_id }
         | Mail::ConfirmNewAddress { user_id, .. }
@@ -129,7 +132,8 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
                 Mail::Notification { .. }
                 | Mail::Receipt { .. }
                 | Mail::Digest { .. }
-                | Mail::Invitation { .. } => None,
+                | Mail::Invitation { .. }
+                | Mail::RecurringFailed { .. } => None,
             };
             Ok(prepared.map(|p| (user, p)))
         })
@@ -175,7 +179,8 @@ async fn send(context: &Context, mail: Mail) -> Result<(), Failure> {
         Mail::Notification { .. }
         | Mail::Receipt { .. }
         | Mail::Digest { .. }
-        | Mail::Invitation { .. } => return Ok(()),
+        | Mail::Invitation { .. }
+        | Mail::RecurringFailed { .. } => return Ok(()),
     };
     context
         .mailer
@@ -407,15 +412,74 @@ async fn send_receipt(context: &Context, payment_id: i64) -> Result<(), Failure>
         &unsubscribe,
     );
     if donation.provider.is_test() {
-        // Test money says so, first thing.
-        let marker = mail::texts::texts(lang).test_money;
-        message.subject = format!("{marker} {}", message.subject);
-        message.text = format!("{marker}\n\n{}", message.text);
-        message.html = message.html.replacen(
-            "<p>",
-            &format!("<p><strong>{}</strong></p><p>", mail::escape(marker)),
-            1,
-        );
+        mark_test_money(lang, &mut message);
+    }
+    context
+        .mailer
+        .send(&user.email, &user.display_name, &message)
+        .await?;
+    Ok(())
+}
+
+/// Test money says so, first thing.
+fn mark_test_money(lang: Lang, message: &mut Rendered) {
+    let marker = mail::texts::texts(lang).test_money;
+    message.subject = format!("{marker} {}", message.subject);
+    message.text = format!("{marker}\n\n{}", message.text);
+    message.html = message.html.replacen(
+        "<p>",
+        &format!("<p><strong>{}</strong></p><p>", mail::escape(marker)),
+        1,
+    );
+}
+
+/// Tells a donor that a period of their monthly gift could not be charged, if the gift is
+/// still live and they still want such news at once.
+async fn send_recurring_failed(context: &Context, donation_id: i64) -> Result<(), Failure> {
+    use crate::domain::donations::Status;
+    use crate::domain::notifications::{Category, Delivery};
+    let found = context
+        .db
+        .run(move |conn| {
+            let Some(donation) = crate::db::donations::find(conn, donation_id)? else {
+                return Ok(None);
+            };
+            let Some(donor) = donation.donor_id else {
+                return Ok(None);
+            };
+            if donation.status != Status::Active
+                || crate::db::mail_preferences::delivery(conn, donor, Category::Recurring)?
+                    != Delivery::Immediately
+            {
+                return Ok(None);
+            }
+            Ok(users::find(conn, donor)?.map(|user| (user, donation)))
+        })
+        .await?;
+    let Some((user, donation)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_tag(&user.locale).unwrap_or_default();
+    let amount = format!(
+        "{} {}",
+        crate::domain::donations::decimal(donation.amount_minor),
+        donation.currency
+    );
+    let unsubscribe = unsubscribe_links(context, user.id, Topic::Category(Category::Recurring));
+    let mut message = mail::render_notice(
+        lang,
+        |t| t.recurring_failed,
+        &user.display_name,
+        &[
+            ("amount", &amount),
+            ("organisation", &donation.organisation.name),
+        ],
+        &context.public_url.page("donations", &[]),
+        |t| t.why_recurring,
+        &unsubscribe,
+    );
+    if donation.provider.is_test() {
+        mark_test_money(lang, &mut message);
     }
     context
         .mailer

@@ -56,6 +56,8 @@ pub struct Texts {
     /// A payment received: `{amount}`, `{organisation}`, `{number}` (the receipt's number).
     pub receipt: Notice,
     pub recurring_charged: Notice,
+    /// A period of a monthly gift not charged: `{amount}`, `{organisation}`.
+    pub recurring_failed: Notice,
     /// Before the subject and in the body of anything about test money (the sandbox).
     pub test_money: &'static str,
     pub why_receipts: &'static str,
@@ -192,6 +194,11 @@ static EN: Texts = Texts {
         body: "This period of your regular gift to {organisation} was charged: {amount}. Receipt number {number}. You can stop the gift at any time from your gifts.",
         action: "See my gifts",
     },
+    recurring_failed: Notice {
+        subject: "Your monthly gift of {amount} to {organisation} could not be charged",
+        body: "This month's payment of your gift of {amount} to {organisation} failed. The payment provider will try again in the coming days; if it never succeeds, the gift stops. You can check your card, or stop the gift, from your gifts.",
+        action: "See my gifts",
+    },
     test_money: "TEST, no money moved:",
     why_receipts: "You receive this because you gave through Ensemble.",
     why_recurring: "You receive this because you give every month or year through Ensemble.",
@@ -319,6 +326,11 @@ static FR: Texts = Texts {
     recurring_charged: Notice {
         subject: "Votre don régulier de {amount} à {organisation}",
         body: "Cette échéance de votre don régulier à {organisation} a été prélevée : {amount}. Reçu n° {number}. Vous pouvez arrêter ce don à tout moment depuis vos dons.",
+        action: "Voir mes dons",
+    },
+    recurring_failed: Notice {
+        subject: "Votre don mensuel de {amount} à {organisation} n'a pas pu être prélevé",
+        body: "Le paiement de ce mois de votre don de {amount} à {organisation} a échoué. Le prestataire de paiement réessaiera dans les prochains jours ; s'il n'y parvient pas, le don s'arrête. Vous pouvez vérifier votre carte, ou arrêter le don, depuis vos dons.",
         action: "Voir mes dons",
     },
     test_money: "TEST, aucun argent n'a circulé :",
@@ -450,6 +462,11 @@ static ES: Texts = Texts {
         body: "Se cobró este periodo de su donación periódica a {organisation}: {amount}. Recibo n.º {number}. Puede detener la donación cuando quiera desde sus donaciones.",
         action: "Ver mis donaciones",
     },
+    recurring_failed: Notice {
+        subject: "No se pudo cobrar su donación mensual de {amount} a {organisation}",
+        body: "El pago de este mes de su donación de {amount} a {organisation} falló. El proveedor de pagos lo intentará de nuevo en los próximos días; si nunca lo logra, la donación se detiene. Puede revisar su tarjeta, o detener la donación, desde sus donaciones.",
+        action: "Ver mis donaciones",
+    },
     test_money: "PRUEBA, no se movió dinero:",
     why_receipts: "Recibe este mensaje porque donó a través de Ensemble.",
     why_recurring: "Recibe este mensaje porque dona cada mes o cada año a través de Ensemble.",
@@ -565,6 +582,11 @@ static ZH: Texts = Texts {
     recurring_charged: Notice {
         subject: "您向 {organisation} 的定期捐款 {amount}",
         body: "您向 {organisation} 的定期捐款本期已扣款：{amount}。收据编号 {number}。您可以随时在“我的捐款”中停止这项捐款。",
+        action: "查看我的捐款",
+    },
+    recurring_failed: Notice {
+        subject: "您给 {organisation} 的每月 {amount} 捐款未能扣款",
+        body: "您给 {organisation} 的 {amount} 捐款本月扣款失败。支付服务商会在接下来几天重试；如果始终无法成功，捐款将停止。您可以在“我的捐款”中检查银行卡或停止这笔捐款。",
         action: "查看我的捐款",
     },
     test_money: "测试，未发生真实资金流动：",

@@ -180,7 +180,11 @@ pub fn effect(event: &Event) -> ProviderEvent {
                     donation_id: invoice_donation_id(object),
                 }
             }
-            _ => ProviderEvent::Ignored,
+            Some(subscription_id) => ProviderEvent::PeriodFailed {
+                subscription_id,
+                donation_id: invoice_donation_id(object),
+            },
+            None => ProviderEvent::Ignored,
         },
         "customer.subscription.deleted" => {
             text(object, "id").map_or(ProviderEvent::Ignored, |id| {

@@ -37,6 +37,12 @@ pub enum ProviderEvent {
         subscription_id: String,
         donation_id: Option<i64>,
     },
+    /// A later period could not be charged: the provider tries again, and ends the
+    /// subscription (`SubscriptionCancelled`) if it never can. The donor is told.
+    PeriodFailed {
+        subscription_id: String,
+        donation_id: Option<i64>,
+    },
     SubscriptionCancelled {
         subscription_id: String,
     },
