@@ -53,6 +53,12 @@ enum Command {
         #[command(subcommand)]
         action: JobsCommand,
     },
+    /// Digests: `digests queue` queues the digests due at a time, as the hourly job does
+    /// (to catch up an hour the servers missed, or to measure it).
+    Digests {
+        #[command(subcommand)]
+        action: DigestsCommand,
+    },
     /// Print the SQL a hot path runs and the database's plan for it: `EXPLAIN (ANALYZE,
     /// BUFFERS)` on PostgreSQL (the query runs), `EXPLAIN QUERY PLAN` on SQLite.
     Explain {
@@ -134,6 +140,17 @@ enum JobsCommand {
         older_than_days: i64,
         #[arg(long)]
         dead: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DigestsCommand {
+    /// Queue the digest of every reader whose morning it is at `--at` (weekly ones on
+    /// their Monday); a reader already queued that day is not queued twice.
+    Queue {
+        /// An RFC 3339 time, e.g. 2026-12-07T08:00:00Z; absent: now.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
 }
 
@@ -277,6 +294,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("{n} finished jobs deleted");
                 }
             }
+            Ok(())
+        }
+        Command::Digests {
+            action: DigestsCommand::Queue { at },
+        } => {
+            let at = at.map_or_else(chrono::Utc::now, |at| at.with_timezone(&chrono::Utc));
+            let db = Db::connect(&cli.settings.database()?, 1)?;
+            let mut conn = db.get()?;
+            let started = std::time::Instant::now();
+            let queued = ensemble_api::db::digests::queue_due_at(&mut conn, at)?;
+            println!(
+                "{queued} digests queued for {} in {:.3} s",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Explain { what, sql_only } => {

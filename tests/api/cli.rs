@@ -166,6 +166,44 @@ async fn admin_grant_and_revoke_use_the_server_configuration() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
 }
 
+#[tokio::test]
+async fn digests_queue_queues_the_readers_whose_morning_it_is_once() {
+    let app = crate::helpers::spawn_app().await;
+    let token = crate::helpers::access(&app.register("ana@example.org").await);
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(serde_json::json!({"time_zone": "Europe/Paris"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let queue = |at: &str| {
+        let output = Command::new(BIN)
+            .args(["digests", "queue", "--at", at])
+            .env("DATABASE_URL", &app.database_url)
+            .env("ENSEMBLE_DATA_DIR", app.dir.path().join("data"))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // Monday 08:00 in Paris, written in Paris's offset; then the same hour again.
+    let first = queue("2026-12-07T08:00:00+01:00");
+    assert!(
+        first.starts_with("1 digests queued for 2026-12-07T07:00:00Z"),
+        "{first}"
+    );
+    assert!(queue("2026-12-07T07:30:00Z").starts_with("0 digests"));
+    // Tuesday: a weekly reader is not due.
+    assert!(queue("2026-12-08T07:00:00Z").starts_with("0 digests"));
+}
+
 #[test]
 fn sigterm_lets_an_in_flight_request_finish() {
     use std::io::{Read, Write};
