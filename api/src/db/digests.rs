@@ -103,14 +103,13 @@ pub fn content(
         _ => chrono::Duration::days(7),
     };
     let since = last.unwrap_or_else(|| now() - period);
-    let mut found: Vec<UpdateRow> = updates::feed(conn, user_id, None, 50)?
-        .into_iter()
-        .filter(|u| u.created_at > since)
-        .collect();
+    // Each followed organisation's range stops at `since`: a reader with three new updates
+    // costs three rows, not a page of old ones.
+    let mut found: Vec<UpdateRow> = updates::feed_since(conn, user_id, since, 50)?;
     let causes = super::causes::followed_ids(conn, user_id)?;
     if !causes.is_empty() {
-        for update in updates::in_causes(conn, &causes, None, 50)? {
-            if update.created_at > since && !found.iter().any(|f| f.id == update.id) {
+        for update in updates::in_causes(conn, &causes, None, Some(since), 50)? {
+            if !found.iter().any(|f| f.id == update.id) {
                 found.push(update);
             }
         }

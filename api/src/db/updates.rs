@@ -72,6 +72,14 @@ fn push_after(sql: &mut Sql, alias: &str, after: Option<&KeysetAfter>) {
     }
 }
 
+/// ` AND alias.created_at > since` when the range stops at `since`.
+fn push_since(sql: &mut Sql, alias: &str, since: Option<NaiveDateTime>) {
+    if let Some(since) = since {
+        sql.push(&format!(" AND {alias}.created_at > "))
+            .bind(Bind::Time(since));
+    }
+}
+
 /// Loads full rows for a page of ids chosen by `page_sql` (a query answering `id`,
 /// `created_at`), newest first.
 fn load_page(mut sql: Sql, conn: &mut DbConnection) -> QueryResult<Vec<UpdateRow>> {
@@ -103,19 +111,24 @@ fn page_start(conn: &DbConnection) -> Sql {
 /// organisations' newest updates); SQLite, which has no LATERAL, bounds each
 /// organisation's range by its n-th newest update, on the same index. Never the plain join and
 /// sort, whose cost grows with every update ever posted.
+///
+/// With `since`, only updates posted after it: each organisation's range stops there, so
+/// a week's news costs what it holds rather than a full page of older rows.
 fn merged(
     conn: &mut DbConnection,
     source: impl Fn(&mut Sql),
     after: Option<&KeysetAfter>,
+    since: Option<NaiveDateTime>,
     limit: i64,
 ) -> QueryResult<Vec<UpdateRow>> {
-    merged_query(conn, source, after, limit).load(conn)
+    merged_query(conn, source, after, since, limit).load(conn)
 }
 
 fn merged_query(
     conn: &DbConnection,
     source: impl Fn(&mut Sql),
     after: Option<&KeysetAfter>,
+    since: Option<NaiveDateTime>,
     limit: i64,
 ) -> Sql {
     let mut sql = page_start(conn);
@@ -134,6 +147,7 @@ fn merged_query(
              WHERE u.organisation_id = s.organisation_id",
         );
         push_after(&mut sql, "u", after);
+        push_since(&mut sql, "u", since);
         sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT 1) t), bound AS (SELECT COALESCE((SELECT created_at FROM newest ORDER BY created_at DESC LIMIT 1 OFFSET ")
             .int(n - 1)
             .push(
@@ -143,6 +157,7 @@ fn merged_query(
                  WHERE u.organisation_id = w.organisation_id AND u.created_at >= b.at",
             );
         push_after(&mut sql, "u", after);
+        push_since(&mut sql, "u", since);
         sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
             .int(n)
             .push(") l WHERE w.created_at >= b.at ORDER BY l.created_at DESC, l.id DESC LIMIT ")
@@ -154,6 +169,7 @@ fn merged_query(
         // bound may add a few rows; the final sort and limit are unaffected.
         sql.push("SELECT u.id, u.created_at FROM (SELECT s.organisation_id, (SELECT b.created_at FROM updates b WHERE b.organisation_id = s.organisation_id");
         push_after(&mut sql, "b", after);
+        push_since(&mut sql, "b", since);
         sql.push(" ORDER BY b.created_at DESC, b.id DESC LIMIT 1 OFFSET ")
             .int(n - 1)
             .push(") AS bound FROM (");
@@ -163,6 +179,7 @@ fn merged_query(
              AND u.created_at >= COALESCE(r.bound, '')",
         );
         push_after(&mut sql, "u", after);
+        push_since(&mut sql, "u", since);
         sql.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
             .int(n);
     }
@@ -180,6 +197,28 @@ pub fn feed(
     feed_query(conn, user_id, after, limit).load(conn)
 }
 
+/// The feed's updates posted after `since` (the digest's news), newest first: `limit + 1`
+/// at most.
+pub fn feed_since(
+    conn: &mut DbConnection,
+    user_id: i64,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<UpdateRow>> {
+    merged(
+        conn,
+        |sql| followed_by(sql, user_id),
+        None,
+        Some(since),
+        limit,
+    )
+}
+
+fn followed_by(sql: &mut Sql, user_id: i64) {
+    sql.push("SELECT organisation_id FROM organisation_follows WHERE user_id = ")
+        .int(user_id);
+}
+
 /// The feed's query, as [`feed`] runs it (`ensemble explain feed` prints it).
 pub fn feed_query(
     conn: &DbConnection,
@@ -187,22 +226,16 @@ pub fn feed_query(
     after: Option<&KeysetAfter>,
     limit: i64,
 ) -> Sql {
-    merged_query(
-        conn,
-        |sql| {
-            sql.push("SELECT organisation_id FROM organisation_follows WHERE user_id = ")
-                .int(user_id);
-        },
-        after,
-        limit,
-    )
+    merged_query(conn, |sql| followed_by(sql, user_id), after, None, limit)
 }
 
-/// The newest updates of the organisations in these causes.
+/// The newest updates of the organisations in these causes (posted after `since`, if
+/// given).
 pub fn in_causes(
     conn: &mut DbConnection,
     cause_ids: &[i64],
     after: Option<&KeysetAfter>,
+    since: Option<NaiveDateTime>,
     limit: i64,
 ) -> QueryResult<Vec<UpdateRow>> {
     merged(
@@ -212,6 +245,7 @@ pub fn in_causes(
                 .id_in("cause_id", cause_ids, false);
         },
         after,
+        since,
         limit,
     )
 }

@@ -63,7 +63,13 @@ pub async fn cause_updates(
     let viewer = viewer.user_id();
     let page = page_of(&db, limit, viewer, move |conn| {
         let ids = causes::with_children(conn, &slug)?.ok_or(StoreError::NotFound("cause"))?;
-        Ok(store::in_causes(conn, &ids, after.as_ref(), limit.get())?)
+        Ok(store::in_causes(
+            conn,
+            &ids,
+            after.as_ref(),
+            None,
+            limit.get(),
+        )?)
     })
     .await?;
     Ok(web::Json(page))
