@@ -108,6 +108,8 @@ async fn a_newcomer_signs_up_from_the_mailed_link_into_the_waiting_invitation_an
     assert_eq!(status, 200, "{opened}");
     assert_eq!(opened["id"], invitation["id"]);
     assert_eq!(opened["organisation"]["slug"], "les-amis");
+    assert_eq!(opened["invited_by"]["display_name"], "Test Person");
+    assert_eq!(opened["invited_by"]["user_id"], json!(owner.id));
 
     // Signing up from it with the address it was sent to: the link proved the address, so
     // no verification mail, and the invitation waits for the new account's answer.

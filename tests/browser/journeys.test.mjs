@@ -495,6 +495,7 @@ test("an owner invites a newcomer's address; the newcomer signs up from the mail
     await guest.goto(mail.link);
     await guest.getByRole('heading', { level: 1, name: `Join the team of ${name}` }).waitFor();
     await guest.getByText(`${name} invites you to join its team as editor.`).waitFor();
+    await guest.getByText('Sent by Owner.').waitFor();
     await guest.getByText(`Sent to ${newcomer}.`).waitFor();
     assert.equal(await guest.getByLabel('Email').inputValue(), newcomer, 'the address is filled in');
     await guest.getByRole('link', { name: 'I already have an account: sign in' }).waitFor();

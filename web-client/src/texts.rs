@@ -442,6 +442,8 @@ pub struct Texts {
     pub invitation_account_ready: &'static str,
     /// `{email}`.
     pub invitation_sent_to: &'static str,
+    /// Who sent an invitation: `{name}`.
+    pub invitation_sent_by: &'static str,
     /// `{date}`.
     pub invitation_answer_by: &'static str,
     /// `{organisation}`.

@@ -329,6 +329,7 @@ pub const EN: Texts = Texts {
     invitation_withdrawn: "This invitation can no longer be accepted: whoever sent it can no longer give this role. Ask the team to invite you again.",
     invitation_account_ready: "Your account is ready. Now accept or decline the invitation.",
     invitation_sent_to: "Sent to {email}.",
+    invitation_sent_by: "Sent by {name}.",
     invitation_answer_by: "Answer by {date}.",
     invitation_see_organisation: "About {organisation}",
     invitation_signed_in_as: "You answer as {email}: accepting adds this account to the team.",

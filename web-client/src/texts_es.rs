@@ -329,6 +329,7 @@ pub const ES: Texts = Texts {
     invitation_withdrawn: "Esta invitación ya no se puede aceptar: quien la envió ya no puede dar este rol. Pide al equipo que te invite de nuevo.",
     invitation_account_ready: "Tu cuenta está lista. Ahora acepta o rechaza la invitación.",
     invitation_sent_to: "Enviada a {email}.",
+    invitation_sent_by: "Enviada por {name}.",
     invitation_answer_by: "Responde antes del {date}.",
     invitation_see_organisation: "Conocer {organisation}",
     invitation_signed_in_as: "Respondes como {email}: al aceptar, esta cuenta se une al equipo.",

@@ -329,6 +329,7 @@ pub const FR: Texts = Texts {
     invitation_withdrawn: "Cette invitation ne peut plus être acceptée : la personne qui l’a envoyée ne peut plus donner ce rôle. Demandez à l’équipe de vous inviter à nouveau.",
     invitation_account_ready: "Votre compte est prêt. Acceptez ou refusez maintenant l’invitation.",
     invitation_sent_to: "Envoyée à {email}.",
+    invitation_sent_by: "Envoyée par {name}.",
     invitation_answer_by: "Répondez avant le {date}.",
     invitation_see_organisation: "Découvrir {organisation}",
     invitation_signed_in_as: "Vous répondez en tant que {email} : accepter ajoute ce compte à l’équipe.",

@@ -329,6 +329,7 @@ pub const ZH: Texts = Texts {
     invitation_withdrawn: "此邀请已无法接受：发出邀请的人已不能再授予此角色。请团队重新邀请你。",
     invitation_account_ready: "你的账号已创建。现在请接受或拒绝邀请。",
     invitation_sent_to: "发送至 {email}。",
+    invitation_sent_by: "由 {name} 发送。",
     invitation_answer_by: "请在 {date} 前回复。",
     invitation_see_organisation: "了解 {organisation}",
     invitation_signed_in_as: "你将以 {email} 的身份回复：接受后此账号将加入团队。",

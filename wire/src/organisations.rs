@@ -267,6 +267,8 @@ pub struct Invitation {
     pub invitee: Option<crate::updates::PersonRef>,
     /// The address the invitation was sent to (`null` for one sent to an account).
     pub email: Option<String>,
+    /// Who sent it (`null` once their account is gone).
+    pub invited_by: Option<crate::updates::PersonRef>,
     /// The role they will have once they accept.
     pub role: Role,
     pub status: InvitationStatus,

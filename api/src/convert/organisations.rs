@@ -100,6 +100,14 @@ impl From<InvitationRow> for Invitation {
                     avatar_url: None,
                 }),
             email: row.email,
+            invited_by: row
+                .invited_by
+                .zip(row.inviter_name)
+                .map(|(user_id, display_name)| PersonRef {
+                    user_id: user_id.to_string(),
+                    display_name,
+                    avatar_url: None,
+                }),
             role: row.role.into(),
             status: status.into(),
             created_at: utc(row.created_at),

@@ -249,6 +249,8 @@ pub fn ensure_not_sole_owner(conn: &mut DbConnection, user_id: i64) -> Result<()
     Ok(())
 }
 
+diesel::alias!(users as inviters: Inviters);
+
 /// An invitation, with the organisation and the people it names.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisation_invitations)]
@@ -266,6 +268,8 @@ pub struct InvitationRow {
     pub email_key: Option<String>,
     pub role: Role,
     pub invited_by: Option<i64>,
+    #[diesel(select_expression = inviters.field(users::display_name).nullable())]
+    pub inviter_name: Option<String>,
     pub status: InvitationStatus,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -287,6 +291,12 @@ macro_rules! invitation_rows {
         organisation_invitations::table
             .inner_join(organisations::table)
             .left_join(users::table.on(users::id.nullable().eq(organisation_invitations::user_id)))
+            .left_join(
+                inviters.on(inviters
+                    .field(users::id)
+                    .nullable()
+                    .eq(organisation_invitations::invited_by)),
+            )
             .select(InvitationRow::as_select())
     };
 }

@@ -171,12 +171,14 @@ fn Answer(invitation: Invitation, token: String) -> impl IntoView {
     let accept_label = fill(t.invitation_accept, &[("organisation", name)]);
     let organisation_page = format!("/organisations/{}", invitation.organisation.slug);
     let sent_to = invitation.email.clone();
+    let sent_by = invitation.invited_by.map(|person| person.display_name);
     let expires_at = invitation.expires_at;
     let sign_in = sign_in_path(&format!("/invitation?token={}", encode(&token.get_value())));
     view! {
         <section class="page narrow" aria-labelledby="page-title">
             <h1 id="page-title">{title}</h1>
             <p class="lead">{line}</p>
+            {sent_by.map(|name| view! { <p class="muted member-name">{fill(t.invitation_sent_by, &[("name", &name)])}</p> })}
             {sent_to.clone().map(|email| view! { <p class="muted member-name">{fill(t.invitation_sent_to, &[("email", &email)])}</p> })}
             {move || open().then(|| view! {
                 <p class="muted">{fill(t.invitation_answer_by, &[("date", &format_date(&expires_at))])}</p>
