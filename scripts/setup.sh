@@ -57,12 +57,21 @@ ensure_browser_deps() {
 # The Python packages the tests use, pinned, in the project's virtualenv (.venv): aiosmtpd
 # is the real SMTP server the mail tests send to (tests/mail/smtp_server.py).
 AIOSMTPD_VERSION=1.4.6
+# The picture tests: Pillow makes the pictures sent and inspects the ones served (someone
+# else's reading of JPEG, PNG, WebP and EXIF); moto's server is the S3-protocol bucket.
+PILLOW_VERSION=13.0.0
+MOTO_VERSION=5.2.5
 ensure_test_python() {
     local venv="$ROOT/.venv"
     [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
     if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('aiosmtpd') != '$AIOSMTPD_VERSION')" 2>/dev/null; then
         say "Installing aiosmtpd==$AIOSMTPD_VERSION into .venv (the mail tests' SMTP server)"
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+    fi
+    if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('pillow') != '$PILLOW_VERSION' or m.version('moto') != '$MOTO_VERSION')" 2>/dev/null; then
+        say "Installing pillow==$PILLOW_VERSION and moto[server]==$MOTO_VERSION into .venv (the picture tests)"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            "pillow==$PILLOW_VERSION" "moto[server]==$MOTO_VERSION"
     fi
 }
 

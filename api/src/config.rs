@@ -43,6 +43,14 @@ pub mod defaults {
     pub const JOB_POLL_MS: u64 = 1000;
     pub const JOB_RETRY_BASE_SECS: u64 = 30;
     pub const JOB_LEASE_SECS: u64 = 600;
+    pub const UPLOAD_MAX_BYTES: usize = 15 * 1000 * 1000;
+    pub const UPLOAD_MAX_PIXELS: u64 = 50 * 1000 * 1000;
+    pub const UPLOAD_QUOTA_PER_PERSON: i64 = 200 * 1000 * 1000;
+    pub const UPLOAD_QUOTA_PER_ORGANISATION: i64 = 1000 * 1000 * 1000;
+    /// Decoding and encoding a 12-megapixel photo keeps a core busy for about a second:
+    /// two at once leave the other requests their share of two cores.
+    pub const UPLOAD_PROCESSING: usize = 2;
+    pub const S3_REGION: &str = "us-east-1";
 }
 
 /// The address people reach the server at, for absolute links (feeds, redirects).
@@ -255,6 +263,45 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_JOB_LEASE_SECS", default_value_t = defaults::JOB_LEASE_SECS)]
     pub job_lease_secs: u64,
 
+    /// The largest picture file accepted, in bytes.
+    #[arg(long, env = "ENSEMBLE_UPLOAD_MAX_BYTES", default_value_t = defaults::UPLOAD_MAX_BYTES)]
+    pub upload_max_bytes: usize,
+
+    /// The most pixels (width × height) an uploaded picture may have.
+    #[arg(long, env = "ENSEMBLE_UPLOAD_MAX_PIXELS", default_value_t = defaults::UPLOAD_MAX_PIXELS)]
+    pub upload_max_pixels: u64,
+
+    /// The bytes one person's uploaded pictures (all their variants) may take.
+    #[arg(long, env = "ENSEMBLE_UPLOAD_QUOTA_PER_PERSON", default_value_t = defaults::UPLOAD_QUOTA_PER_PERSON)]
+    pub upload_quota_per_person: i64,
+
+    /// The bytes the pictures one organisation shows may take.
+    #[arg(long, env = "ENSEMBLE_UPLOAD_QUOTA_PER_ORGANISATION", default_value_t = defaults::UPLOAD_QUOTA_PER_ORGANISATION)]
+    pub upload_quota_per_organisation: i64,
+
+    /// Pictures processed at once; more wait their turn (without holding a thread).
+    #[arg(long, env = "ENSEMBLE_UPLOAD_PROCESSING", default_value_t = defaults::UPLOAD_PROCESSING)]
+    pub upload_processing: usize,
+
+    /// Keep pictures in an S3-compatible bucket (for several servers) at this endpoint, e.g.
+    /// `https://s3.eu-west-3.amazonaws.com` or `http://127.0.0.1:9000`. Absent (and no
+    /// bucket): files under `<data dir>/uploads`.
+    #[arg(long, env = "ENSEMBLE_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's name; setting it turns the bucket on.
+    #[arg(long, env = "ENSEMBLE_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    #[arg(long, env = "ENSEMBLE_S3_REGION", default_value = defaults::S3_REGION)]
+    pub s3_region: String,
+    #[arg(long, env = "ENSEMBLE_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "ENSEMBLE_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<Secret>,
+    /// The bucket's public address, if browsers may read it directly (`/media/…` then
+    /// redirects there). Absent: this server serves the pictures.
+    #[arg(long, env = "ENSEMBLE_S3_PUBLIC_URL")]
+    pub s3_public_url: Option<Url>,
+
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "ENSEMBLE_SHUTDOWN_TIMEOUT", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECS)]
     pub shutdown_timeout_secs: u64,
@@ -305,6 +352,17 @@ impl Settings {
             job_poll_ms: defaults::JOB_POLL_MS,
             job_retry_base_secs: defaults::JOB_RETRY_BASE_SECS,
             job_lease_secs: defaults::JOB_LEASE_SECS,
+            upload_max_bytes: defaults::UPLOAD_MAX_BYTES,
+            upload_max_pixels: defaults::UPLOAD_MAX_PIXELS,
+            upload_quota_per_person: defaults::UPLOAD_QUOTA_PER_PERSON,
+            upload_quota_per_organisation: defaults::UPLOAD_QUOTA_PER_ORGANISATION,
+            upload_processing: defaults::UPLOAD_PROCESSING,
+            s3_endpoint: None,
+            s3_bucket: None,
+            s3_region: defaults::S3_REGION.into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_public_url: None,
         }
     }
 
@@ -316,6 +374,40 @@ impl Settings {
             poll: Duration::from_millis(self.job_poll_ms.max(10)),
             retry_base: Duration::from_secs(self.job_retry_base_secs.max(1)),
             lease: Duration::from_secs(self.job_lease_secs.max(1)),
+        }
+    }
+
+    /// The picture store: the bucket if one is named, else the data directory.
+    pub fn media(&self) -> anyhow::Result<crate::media::Media> {
+        match self.s3_bucket.as_deref().map(str::trim) {
+            Some(bucket) if !bucket.is_empty() => crate::media::Media::s3(
+                &crate::media::S3Settings {
+                    endpoint: self.s3_endpoint.clone().filter(|e| !e.trim().is_empty()),
+                    bucket: bucket.to_owned(),
+                    region: self.s3_region.clone(),
+                    access_key_id: self.s3_access_key_id.clone(),
+                    secret_access_key: self
+                        .s3_secret_access_key
+                        .as_ref()
+                        .map(|s| s.expose().to_owned()),
+                    public_url: self.s3_public_url.clone(),
+                },
+                self.upload_processing,
+            ),
+            _ if self.s3_endpoint.is_some() => {
+                anyhow::bail!("ENSEMBLE_S3_ENDPOINT is set but ENSEMBLE_S3_BUCKET is not")
+            }
+            _ => crate::media::Media::local(&self.data_dir.join("uploads"), self.upload_processing),
+        }
+    }
+
+    /// The limits uploads are held to.
+    pub fn upload_rules(&self) -> crate::routes::uploads::UploadRules {
+        crate::routes::uploads::UploadRules {
+            max_bytes: self.upload_max_bytes.max(1024),
+            max_pixels: self.upload_max_pixels.max(1),
+            quota_per_person: self.upload_quota_per_person.max(0),
+            quota_per_organisation: self.upload_quota_per_organisation.max(0),
         }
     }
 

@@ -54,6 +54,13 @@ pub enum ApiError {
     /// 415 `unsupported_media_type`.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// 415 `unsupported_picture`: a file that is not JPEG, PNG or WebP.
+    #[error("unsupported picture")]
+    UnsupportedPicture,
+    /// 422: a picture refused (`damaged_picture`, `too_many_pixels`, `not_only_a_picture`,
+    /// `type_mismatch`, `not_square`, `no_such_upload`), with why.
+    #[error("picture refused: {1}")]
+    BadPicture(Code, String),
     /// 502: an outside service we depend on (a sign-in or payment provider) failed, e.g.
     /// `provider_unavailable`.
     #[error("bad gateway: {0}")]
@@ -98,6 +105,8 @@ impl ApiError {
             Self::MethodNotAllowed(_) => Code::MethodNotAllowed,
             Self::PayloadTooLarge(_) => Code::PayloadTooLarge,
             Self::UnsupportedMediaType => Code::UnsupportedMediaType,
+            Self::UnsupportedPicture => Code::UnsupportedPicture,
+            Self::BadPicture(code, _) => *code,
             Self::Unavailable => Code::ServiceUnavailable,
             Self::Internal(_) => Code::InternalError,
         }
@@ -112,6 +121,8 @@ impl ApiError {
             Self::MethodNotAllowed(allowed) => Some(format!("Allowed: {}.", allowed.join(", "))),
             Self::PayloadTooLarge(limit) => Some(format!("The body may be at most {limit} bytes.")),
             Self::UnsupportedMediaType => Some("Send the body as application/json.".into()),
+            Self::UnsupportedPicture => Some("Send a JPEG, PNG or WebP picture.".into()),
+            Self::BadPicture(_, detail) => Some(detail.clone()),
             _ => None,
         }
     }
@@ -145,7 +156,10 @@ impl ResponseError for ApiError {
             Self::NotFound(_) | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType | Self::UnsupportedPicture => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            Self::BadPicture(..) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -227,6 +241,38 @@ fn title(code: Code, status: u16, lang: Lang) -> &'static str {
         (Code::UnsupportedMediaType, Fr) => "Ce type de média n'est pas pris en charge",
         (Code::UnsupportedMediaType, Es) => "Este tipo de medio no es compatible",
         (Code::UnsupportedMediaType, Zh) => "不支持此媒体类型",
+        (Code::UnsupportedPicture, En) => "Only JPEG, PNG and WebP pictures are accepted",
+        (Code::UnsupportedPicture, Fr) => "Seules les images JPEG, PNG et WebP sont acceptées",
+        (Code::UnsupportedPicture, Es) => "Solo se aceptan imágenes JPEG, PNG y WebP",
+        (Code::UnsupportedPicture, Zh) => "仅接受 JPEG、PNG 和 WebP 图片",
+        (Code::DamagedPicture, En) => "This picture is damaged or incomplete",
+        (Code::DamagedPicture, Fr) => "Cette image est endommagée ou incomplète",
+        (Code::DamagedPicture, Es) => "Esta imagen está dañada o incompleta",
+        (Code::DamagedPicture, Zh) => "该图片已损坏或不完整",
+        (Code::TooManyPixels, En) => "This picture is too large",
+        (Code::TooManyPixels, Fr) => "Cette image est trop grande",
+        (Code::TooManyPixels, Es) => "Esta imagen es demasiado grande",
+        (Code::TooManyPixels, Zh) => "该图片尺寸过大",
+        (Code::NotOnlyAPicture, En) => "This file holds more than a picture",
+        (Code::NotOnlyAPicture, Fr) => "Ce fichier contient autre chose qu'une image",
+        (Code::NotOnlyAPicture, Es) => "Este archivo contiene algo más que una imagen",
+        (Code::NotOnlyAPicture, Zh) => "该文件包含图片以外的内容",
+        (Code::TypeMismatch, En) => "This file is not of the type it claims",
+        (Code::TypeMismatch, Fr) => "Ce fichier n'est pas du type annoncé",
+        (Code::TypeMismatch, Es) => "Este archivo no es del tipo que declara",
+        (Code::TypeMismatch, Zh) => "该文件的实际类型与声明不符",
+        (Code::NotSquare, En) => "This picture must be square",
+        (Code::NotSquare, Fr) => "Cette image doit être carrée",
+        (Code::NotSquare, Es) => "Esta imagen debe ser cuadrada",
+        (Code::NotSquare, Zh) => "该图片必须是正方形",
+        (Code::NoSuchUpload, En) => "There is no such picture of yours",
+        (Code::NoSuchUpload, Fr) => "Vous n'avez pas d'image de ce nom",
+        (Code::NoSuchUpload, Es) => "No tiene ninguna imagen con ese nombre",
+        (Code::NoSuchUpload, Zh) => "找不到您的这张图片",
+        (Code::UploadQuotaExceeded, En) => "Your pictures take all the room you have",
+        (Code::UploadQuotaExceeded, Fr) => "Vos images occupent toute la place dont vous disposez",
+        (Code::UploadQuotaExceeded, Es) => "Sus imágenes ocupan todo el espacio disponible",
+        (Code::UploadQuotaExceeded, Zh) => "您的图片已用完全部空间",
         (Code::InvalidCredentials, En) => "The email or the password is not right",
         (Code::InvalidCredentials, Fr) => "L'adresse e-mail ou le mot de passe est incorrect",
         (Code::InvalidCredentials, Es) => "El correo o la contraseña no son correctos",

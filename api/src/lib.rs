@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

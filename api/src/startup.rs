@@ -28,10 +28,20 @@ use crate::secrets::Secrets;
 use crate::webapp::Fallback;
 use crate::{jobs, middleware, openapi, routes, webapp};
 
-/// The web app runs WASM (hence 'wasm-unsafe-eval') and loads nothing from elsewhere.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; \
-object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/// The web app runs WASM (hence 'wasm-unsafe-eval') and loads nothing from elsewhere:
+/// pictures come from this server (or the bucket it keeps them in, when browsers read that
+/// directly), never from an address someone wrote into a text.
+fn content_security_policy(media_origin: Option<&str>) -> String {
+    let images = match media_origin {
+        Some(origin) => format!("'self' data: {origin}"),
+        None => "'self' data:".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' \
+         'unsafe-inline'; img-src {images}; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
 
 pub struct Application {
     port: u16,
@@ -40,6 +50,7 @@ pub struct Application {
     jobs: jobs::Config,
     job_context: Arc<jobs::Context>,
     wake: Arc<jobs::Wake>,
+    media: crate::media::Media,
 }
 
 impl Application {
@@ -120,6 +131,11 @@ impl Application {
             secrets.token_signing_key.expose().as_bytes(),
         );
         let invitations_data = Data::new(invitations.clone());
+        let media = settings.media()?;
+        tracing::info!(store = %media.description, "pictures");
+        let csp = content_security_policy(media.public_origin().as_deref());
+        let media_data = Data::new(media.clone());
+        let upload_rules = Data::new(settings.upload_rules());
         let wake = Arc::new(jobs::Wake::default());
         let wake_data = Data::from(wake.clone());
         let job_context = Arc::new(jobs::Context {
@@ -130,6 +146,7 @@ impl Application {
             metrics: metrics.clone().into_inner(),
             unsubscribe: unsubscribe.clone(),
             invitations,
+            media: media.clone(),
         });
         let cors_origins = settings.cors_origins.clone();
         let https = public_url.scheme() == "https";
@@ -155,6 +172,8 @@ impl Application {
                 .app_data(wake_data.clone())
                 .app_data(unsubscribe_data.clone())
                 .app_data(invitations_data.clone())
+                .app_data(media_data.clone())
+                .app_data(upload_rules.clone())
                 .app_data(web::FormConfig::default().error_handler(|error, _| {
                     match error {
                         actix_web::error::UrlencodedError::ContentType => {
@@ -173,12 +192,13 @@ impl Application {
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),
                 )
                 .route("/api/docs", web::get().to(docs_redirect))
+                .route("/media/{key:.+}", web::get().to(routes::uploads::serve))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
                 .default_service(web::to(webapp::fallback))
                 .wrap(from_fn(crate::auth::extract::middleware))
                 .wrap(from_fn(middleware::http_cache))
                 .wrap(Compress::default())
-                .wrap(security_headers(https))
+                .wrap(security_headers(https, &csp))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins, &cors_public_url),
@@ -198,6 +218,7 @@ impl Application {
             jobs: settings.jobs(),
             job_context,
             wake,
+            media,
         })
     }
 
@@ -207,6 +228,11 @@ impl Application {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The picture store (tests).
+    pub fn media(&self) -> &crate::media::Media {
+        &self.media
     }
 
     /// Stops the server from outside (tests); SIGTERM and Ctrl-C do the same by default.
@@ -229,7 +255,7 @@ async fn docs_redirect() -> actix_web::HttpResponse {
         .finish()
 }
 
-fn security_headers(https: bool) -> DefaultHeaders {
+fn security_headers(https: bool, csp: &str) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
@@ -239,7 +265,7 @@ fn security_headers(https: bool) -> DefaultHeaders {
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=()",
         ))
-        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY));
+        .add(("Content-Security-Policy", csp.to_owned()));
     if https {
         headers.add((
             "Strict-Transport-Security",

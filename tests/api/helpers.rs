@@ -17,6 +17,8 @@ pub struct TestApp {
     pub dir: TempDir,
     /// What `DATABASE_URL` would be to reach this app's database from the command line.
     pub database_url: String,
+    /// The picture store the server uses.
+    pub media: ensemble_api::media::Media,
     handle: ServerHandle,
     /// Dropped with the app: the test database goes too.
     _postgres: Option<PgTestDb>,
@@ -69,6 +71,7 @@ async fn start(shared_database: Option<String>, customise: impl FnOnce(&mut Sett
         .expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
+    let media = app.media().clone();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -85,6 +88,7 @@ async fn start(shared_database: Option<String>, customise: impl FnOnce(&mut Sett
         db,
         dir,
         database_url,
+        media,
         handle,
         _postgres: postgres,
     }

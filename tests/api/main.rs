@@ -25,6 +25,7 @@ mod me;
 mod oauth;
 mod openapi;
 mod organisations;
+mod pictures;
 mod storage;
 mod stripe;
 mod teams;

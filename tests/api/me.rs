@@ -14,7 +14,6 @@ async fn profile_updates_are_validated_and_partial() {
             "/api/v1/me",
             Some(json!({
                 "display_name": "  李小龙 ",
-                "avatar_url": "https://images.example.org/ana.png",
                 "bio": "Volunteer.\nLikes rivers.",
                 "locale": "zh",
                 "country": "CN",
@@ -25,7 +24,7 @@ async fn profile_updates_are_validated_and_partial() {
         .await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["display_name"], "李小龙");
-    assert_eq!(me["avatar_url"], "https://images.example.org/ana.png");
+    assert_eq!(me["avatar"], Value::Null);
     assert_eq!(me["bio"], "Volunteer.\nLikes rivers.");
     assert_eq!(
         (me["locale"].as_str(), me["country"].as_str()),
@@ -37,12 +36,12 @@ async fn profile_updates_are_validated_and_partial() {
         .call(
             "PATCH",
             "/api/v1/me",
-            Some(json!({"avatar_url": null, "country": null})),
+            Some(json!({"avatar": null, "country": null})),
             Some(&token),
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(me["avatar_url"], Value::Null);
+    assert_eq!(me["avatar"], Value::Null);
     assert_eq!(me["country"], Value::Null);
     assert_eq!(me["display_name"], "李小龙", "absent fields are kept");
 
@@ -60,7 +59,7 @@ async fn profile_updates_are_validated_and_partial() {
             "/api/v1/me",
             Some(json!({
                 "display_name": "",
-                "avatar_url": "http://insecure.example.org/a.png",
+                "avatar": "https://insecure.example.org/a.png",
                 "locale": "xx",
                 "country": "ZZ",
                 "bio": "x".repeat(2001)
@@ -77,7 +76,7 @@ async fn profile_updates_are_validated_and_partial() {
         .collect();
     assert_eq!(
         fields,
-        vec!["display_name", "avatar_url", "bio", "locale", "country"]
+        vec!["display_name", "avatar", "bio", "locale", "country"]
     );
     let (_, me) = app.call("GET", "/api/v1/me", None, Some(&token)).await;
     assert_eq!(me["display_name"], "李小龙", "nothing half-saved");

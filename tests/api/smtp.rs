@@ -15,16 +15,17 @@ pub struct SmtpServer {
     child: Child,
 }
 
-/// The Python that has aiosmtpd: `ENSEMBLE_TEST_PYTHON`, else the project's `.venv`.
-fn python() -> PathBuf {
+/// The Python that has aiosmtpd, Pillow and moto: `ENSEMBLE_TEST_PYTHON`, else the
+/// project's `.venv`.
+pub fn python() -> PathBuf {
     if let Ok(python) = std::env::var("ENSEMBLE_TEST_PYTHON") {
         return PathBuf::from(python);
     }
     let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
     assert!(
         venv.exists(),
-        "the mail tests need aiosmtpd: run scripts/test.sh once (it installs it into .venv), \
-         or set ENSEMBLE_TEST_PYTHON to a Python that has it"
+        "the mail and picture tests need aiosmtpd, Pillow and moto: run scripts/test.sh once \
+         (it installs them into .venv), or set ENSEMBLE_TEST_PYTHON to a Python that has them"
     );
     venv
 }

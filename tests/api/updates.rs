@@ -234,13 +234,13 @@ async fn markdown_attacks_are_neutralised_and_bad_updates_refused_whole() {
             "unknown_language",
         ),
         (
-            json!({"title": "x", "body": "y", "image_urls": ["http://a.example/x.png"]}),
-            "image_urls[0]",
-            "invalid_scheme",
+            json!({"title": "x", "body": "y", "photos": [{"upload": "https://a.example/x.png", "alt": "x"}]}),
+            "photos[0].upload",
+            "no_such_upload",
         ),
         (
-            json!({"title": "x", "body": "y", "image_urls": vec!["https://a.example/x.png"; 5]}),
-            "image_urls",
+            json!({"title": "x", "body": "y", "photos": vec![json!({"upload": "0123456789abcdef0123456789abcdef", "alt": "x"}); 5]}),
+            "photos",
             "too_many",
         ),
         (

@@ -81,7 +81,7 @@ pub struct Me {
     pub email: String,
     pub email_verified: bool,
     pub display_name: String,
-    pub avatar_url: Option<String>,
+    pub avatar: Option<crate::pictures::Picture>,
     pub bio: String,
     /// `en`, `fr`, `es` or `zh`.
     pub locale: String,
@@ -109,14 +109,15 @@ pub struct UpdateMe {
         )
     )]
     pub display_name: Option<String>,
-    /// An `https://` image URL, or `null` to remove it.
+    /// An upload of yours made with `shape=square` (`POST /uploads?shape=square`), or
+    /// `null` to remove your picture.
     #[serde(
         default,
         with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable, max_length = 2048, pattern = r"^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$"))]
-    pub avatar_url: Option<Option<String>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::pictures::UploadId>, nullable))]
+    pub avatar: Option<Option<String>>,
     /// Up to 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(

@@ -17,7 +17,7 @@ pub struct FollowState {
 pub struct Follower {
     pub user_id: String,
     pub display_name: String,
-    pub avatar_url: Option<String>,
+    pub avatar: Option<crate::pictures::Picture>,
     pub since: DateTime<Utc>,
 }
 

@@ -13,6 +13,7 @@ pub mod follows;
 pub mod lang;
 pub mod organisations;
 pub mod page;
+pub mod pictures;
 pub mod problem;
 pub mod updates;
 pub mod whole_number;
@@ -31,6 +32,7 @@ pub use organisations::{
     Verification, VerificationActor, VerificationRecord, VerificationStatus,
 };
 pub use page::Page;
+pub use pictures::{NewPhoto, Photo, Picture, PictureShape, PictureVariant, Upload};
 pub use problem::{FieldError, Problem};
 pub use updates::{
     Comment, MarkRead, NewComment, NewReport, NewUpdate, Notification, NotificationKind,

@@ -22,7 +22,8 @@ pub struct Organisation {
     pub language: String,
     /// ISO 3166-1 alpha-2 country code, when known.
     pub country: Option<String>,
-    pub logo_url: Option<String>,
+    /// Its square logo, if it has one.
+    pub logo: Option<crate::pictures::Picture>,
     pub followers_count: i64,
     pub verification_status: VerificationStatus,
     pub created_at: DateTime<Utc>,
@@ -116,7 +117,10 @@ pub struct OrganisationProfile {
     pub website: Option<String>,
     /// Social and other links.
     pub links: Vec<String>,
-    pub logo_url: Option<String>,
+    /// Its square logo, if it has one.
+    pub logo: Option<crate::pictures::Picture>,
+    /// The wide picture at the top of its page, if it has one.
+    pub cover: Option<crate::pictures::Picture>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
     pub city: Option<String>,
@@ -194,16 +198,14 @@ pub struct NewOrganisation {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<WebLink>, max_items = 5))]
     pub links: Vec<String>,
-    /// `https://` image.
+    /// Its logo: an upload of yours made with `shape=square`.
     #[serde(default)]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 2048,
-            pattern = r"^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$"
-        )
-    )]
-    pub logo_url: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::pictures::UploadId>))]
+    pub logo: Option<String>,
+    /// A wide picture for the top of its page: an upload of yours.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::pictures::UploadId>))]
+    pub cover: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::codes::CountryCode>))]
     pub country: Option<String>,
@@ -363,13 +365,23 @@ pub struct UpdateOrganisation {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable, max_length = 2048, pattern = r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$"))]
     pub website: Option<Option<String>>,
+    /// Its logo: an upload made with `shape=square` (yours, or the one it shows now), or
+    /// `null` to remove it.
     #[serde(
         default,
         with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable, max_length = 2048, pattern = r"^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$"))]
-    pub logo_url: Option<Option<String>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::pictures::UploadId>, nullable))]
+    pub logo: Option<Option<String>>,
+    /// The wide picture at the top of its page (an upload), or `null` to remove it.
+    #[serde(
+        default,
+        with = "crate::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::pictures::UploadId>, nullable))]
+    pub cover: Option<Option<String>>,
     #[serde(
         default,
         with = "crate::double_option",
@@ -522,17 +534,13 @@ fn translation_changes() -> utoipa::openapi::Object {
     )
 }
 
-/// A string schema for a web address on a domain name, `https://` only unless
-/// `allow_http`: the pattern the server checks by hand.
+/// A string schema for an `http://` or `https://` address on a domain name: the pattern
+/// the server checks by hand.
 #[cfg(feature = "openapi")]
-fn web_address(allow_http: bool) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+fn web_address() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     const HOST_AND_PATH: &str = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$";
-    let scheme = if allow_http {
-        "^https?://"
-    } else {
-        "^https://"
-    };
+    let scheme = "^https?://";
     ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(2048))
@@ -547,23 +555,9 @@ pub struct WebLink;
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for WebLink {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        web_address(true)
+        web_address()
     }
 }
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for WebLink {}
-
-/// Schema of an image address: `https://` on a domain name.
-#[cfg(feature = "openapi")]
-pub struct ImageLink;
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for ImageLink {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        web_address(false)
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for ImageLink {}

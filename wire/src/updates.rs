@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::organisations::{Role, VerificationStatus};
+use crate::pictures::{NewPhoto, Photo, Picture};
 
 /// The organisation an item belongs to, enough to show and link it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -11,7 +12,8 @@ use crate::organisations::{Role, VerificationStatus};
 pub struct OrganisationRef {
     pub slug: String,
     pub name: String,
-    pub logo_url: Option<String>,
+    /// Its square logo, if it has one.
+    pub logo: Option<Picture>,
     pub verification_status: VerificationStatus,
 }
 
@@ -21,7 +23,8 @@ pub struct OrganisationRef {
 pub struct PersonRef {
     pub user_id: String,
     pub display_name: String,
-    pub avatar_url: Option<String>,
+    /// Their square picture, if they chose one.
+    pub avatar: Option<Picture>,
 }
 
 /// News from an organisation.
@@ -38,7 +41,8 @@ pub struct Update {
     pub body_html: String,
     /// ISO 639-1 code of the language it is written in.
     pub language: String,
-    pub image_urls: Vec<String>,
+    /// Up to 4 photos, each with its alternative text.
+    pub photos: Vec<Photo>,
     pub link_url: Option<String>,
     pub created_at: DateTime<Utc>,
     /// When it was last edited, if ever.
@@ -77,10 +81,10 @@ pub struct NewUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::codes::LanguageCode>))]
     pub language: Option<String>,
-    /// `https://` images, at most 4.
+    /// Up to 4 photos: uploads (`POST /uploads`) with their alternative text.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::organisations::ImageLink>, max_items = 4))]
-    pub image_urls: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 4))]
+    pub photos: Vec<NewPhoto>,
     /// `http://` or `https://`.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::organisations::WebLink>))]
@@ -115,9 +119,10 @@ pub struct UpdateChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::codes::LanguageCode>))]
     pub language: Option<String>,
+    /// Replaces the photos (`[]` removes them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::organisations::ImageLink>>, max_items = 4))]
-    pub image_urls: Option<Vec<String>>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 4))]
+    pub photos: Option<Vec<NewPhoto>>,
     #[serde(
         default,
         with = "crate::double_option",

@@ -10,7 +10,7 @@ impl From<FollowerRow> for Follower {
         Follower {
             user_id: row.user_id.to_string(),
             display_name: row.display_name,
-            avatar_url: row.avatar_url,
+            avatar: crate::media::picture(row.avatar.as_deref()),
             since: utc(row.created_at),
         }
     }

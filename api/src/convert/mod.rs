@@ -9,6 +9,7 @@ mod export;
 mod follows;
 mod organisations;
 mod updates;
+mod uploads;
 mod users;
 
 pub use causes::cause;

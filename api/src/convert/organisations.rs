@@ -16,7 +16,7 @@ impl From<Brief> for OrganisationRef {
         OrganisationRef {
             slug: brief.slug,
             name: brief.name,
-            logo_url: brief.logo_url,
+            logo: crate::media::picture(brief.logo.as_deref()),
             verification_status: brief.verification_status.into(),
         }
     }
@@ -31,7 +31,7 @@ impl From<Card> for Organisation {
             mission: card.shown_mission,
             language: card.shown_language,
             country: card.country,
-            logo_url: card.logo_url,
+            logo: crate::media::picture(card.logo.as_deref()),
             followers_count: card.followers_count,
             verification_status: card.verification_status.into(),
             created_at: utc(card.created_at),
@@ -54,7 +54,8 @@ impl From<Profile> for OrganisationProfile {
             text_languages: profile.text_languages,
             website: row.website,
             links: profile.links,
-            logo_url: row.logo_url,
+            logo: crate::media::picture(row.logo.as_deref()),
+            cover: crate::media::picture(row.cover.as_deref()),
             country: row.country,
             city: row.city,
             founded_year: row.founded_year,
@@ -97,7 +98,7 @@ impl From<InvitationRow> for Invitation {
                 .map(|(user_id, display_name)| PersonRef {
                     user_id: user_id.to_string(),
                     display_name,
-                    avatar_url: None,
+                    avatar: None,
                 }),
             email: row.email,
             invited_by: row
@@ -106,7 +107,7 @@ impl From<InvitationRow> for Invitation {
                 .map(|(user_id, display_name)| PersonRef {
                     user_id: user_id.to_string(),
                     display_name,
-                    avatar_url: None,
+                    avatar: None,
                 }),
             role: row.role.into(),
             status: status.into(),

@@ -7,7 +7,6 @@ use crate::db::comments::CommentRow;
 use crate::db::notifications;
 use crate::db::updates::UpdateRow;
 use crate::domain::markdown;
-use crate::domain::updates::split_images;
 
 /// An update; `reacted` says whether the reader reacted to it.
 pub fn update(row: UpdateRow, reacted: bool) -> Update {
@@ -16,14 +15,14 @@ pub fn update(row: UpdateRow, reacted: bool) -> Update {
         organisation: OrganisationRef {
             slug: row.slug,
             name: row.name,
-            logo_url: row.logo_url,
+            logo: crate::media::picture(row.logo.as_deref()),
             verification_status: row.verification_status.into(),
         },
         body_html: markdown::to_safe_html(&row.body),
         title: row.title,
         body: row.body,
         language: row.language,
-        image_urls: split_images(&row.image_urls),
+        photos: crate::media::photos(&row.photos),
         link_url: row.link_url,
         created_at: utc(row.created_at),
         edited_at: row.edited_at.map(utc),
@@ -42,7 +41,7 @@ impl From<CommentRow> for Comment {
             author: PersonRef {
                 user_id: row.author_id.to_string(),
                 display_name: row.author_name,
-                avatar_url: row.author_avatar,
+                avatar: crate::media::picture(row.author_avatar.as_deref()),
             },
             body: row.body,
             created_at: utc(row.created_at),
@@ -58,7 +57,7 @@ impl From<notifications::Row> for Notification {
             actor: row.actor.map(|actor| PersonRef {
                 user_id: actor.id.to_string(),
                 display_name: actor.display_name,
-                avatar_url: actor.avatar_url,
+                avatar: crate::media::picture(actor.avatar.as_deref()),
             }),
             organisation: row.organisation.map(Into::into),
             update_id: row.update_id.map(|id| id.to_string()),

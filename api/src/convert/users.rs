@@ -13,7 +13,7 @@ impl From<UserRow> for Me {
             email: row.email,
             email_verified: row.email_verified,
             display_name: row.display_name,
-            avatar_url: row.avatar_url,
+            avatar: crate::media::picture(row.avatar.as_deref()),
             bio: row.bio,
             locale: row.locale,
             country: row.country,

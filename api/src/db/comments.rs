@@ -22,7 +22,7 @@ pub struct CommentRow {
     pub author_id: i64,
     #[diesel(select_expression = users::display_name)]
     pub author_name: String,
-    #[diesel(select_expression = users::avatar_url)]
+    #[diesel(select_expression = users::avatar)]
     pub author_avatar: Option<String>,
     pub body: String,
     pub created_at: NaiveDateTime,

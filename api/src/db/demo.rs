@@ -129,10 +129,21 @@ pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<usize> {
         }
         people.insert(person.key.clone(), id);
     }
+    let mut slugs = Vec::with_capacity(demo.organisations.len());
     for organisation in &demo.organisations {
-        load_organisation(conn, organisation, &people)
-            .with_context(|| organisation.name.clone())?;
+        slugs.push(
+            load_organisation(conn, organisation, &people)
+                .with_context(|| organisation.name.clone())?,
+        );
     }
+    // Their pictures are drawn in the background (a few seconds of work).
+    super::jobs::enqueue_once(
+        conn,
+        &crate::domain::jobs::Job::DemoPictures {
+            organisations: slugs,
+        },
+        "demo-pictures",
+    )?;
     Ok(demo.organisations.len())
 }
 
@@ -144,7 +155,7 @@ fn load_organisation(
     conn: &mut DbConnection,
     o: &Organisation,
     people: &HashMap<String, i64>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let mut texts = o.texts.iter();
     let (main_language, main) = texts.next().ok_or_else(|| anyhow!("no texts"))?;
     let main: Texts = serde_json::from_value(main.clone())?;
@@ -170,7 +181,6 @@ fn load_organisation(
                 .map(|w| field(text::http_url("website", w)))
                 .transpose()?,
         ),
-        logo_url: None,
         country: Some(
             o.country
                 .as_deref()
@@ -220,8 +230,17 @@ fn load_organisation(
     if role != Role::Owner {
         anyhow::bail!("the first member must be an owner");
     }
-    let slug = organisations::create(conn, owner, &ProfileEdit { fields, lists })
-        .map_err(|e| anyhow!("{e}"))?;
+    let slug = organisations::create(
+        conn,
+        owner,
+        &ProfileEdit {
+            fields,
+            lists,
+            pictures: Default::default(),
+        },
+        i64::MAX,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     let organisation_id =
         organisations::id_of(conn, &slug)?.ok_or_else(|| anyhow!("created but not found"))?;
     // The demo's teams join as everyone does: invited by the owner, and accepting.
@@ -250,7 +269,7 @@ fn load_organisation(
             title: updates_rules::title(&update.title).map_err(|e| anyhow!(e.message))?,
             body: updates_rules::body(&update.body).map_err(|e| anyhow!(e.message))?,
             language: None,
-            image_urls: Vec::new(),
+            photos: Vec::new(),
             link_url: None,
         };
         let at =
@@ -268,7 +287,103 @@ fn load_organisation(
         verification::decide(conn, organisation_id, None, Authority::Platform, decision)
             .map_err(|e| anyhow!("{e}"))?;
     }
-    Ok(())
+    Ok(slug)
+}
+
+/// What a demo organisation needs to be given pictures: its id, its owner (who "uploads"
+/// them), whether it has a logo already (drawn by an earlier run), and its updates (id,
+/// language), newest first.
+pub struct PictureTarget {
+    pub organisation_id: i64,
+    pub owner: i64,
+    pub has_logo: bool,
+    pub updates: Vec<(i64, String)>,
+}
+
+pub fn picture_target(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> Result<Option<PictureTarget>, super::StoreError> {
+    use super::schema::{organisation_members, updates as updates_table};
+    let Some((organisation_id, logo)) = organisations_table::table
+        .filter(organisations_table::slug.eq(slug))
+        .select((organisations_table::id, organisations_table::logo))
+        .first::<(i64, Option<String>)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let owner: Option<i64> = organisation_members::table
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::role.eq(Role::Owner))
+        .select(organisation_members::user_id)
+        .order(organisation_members::created_at.asc())
+        .first(conn)
+        .optional()?;
+    let Some(owner) = owner else { return Ok(None) };
+    let updates = updates_table::table
+        .filter(updates_table::organisation_id.eq(organisation_id))
+        .order((updates_table::created_at.desc(), updates_table::id.desc()))
+        .select((updates_table::id, updates_table::language))
+        .load(conn)?;
+    Ok(Some(PictureTarget {
+        organisation_id,
+        owner,
+        has_logo: logo.is_some(),
+        updates,
+    }))
+}
+
+/// Shows drawn pictures (uploads recorded already) as an organisation's logo and cover and
+/// as its updates' photos, in one transaction.
+pub fn show_pictures(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    logo: &crate::media::StoredPicture,
+    cover: &crate::media::StoredPicture,
+    photos: &[(i64, crate::media::StoredPhoto)],
+) -> Result<(), super::StoreError> {
+    use super::schema::updates as updates_table;
+    use super::uploads::{Purpose, Subject, set_uses};
+    super::write_transaction(conn, |conn| {
+        diesel::update(organisations_table::table.find(organisation_id))
+            .set((
+                organisations_table::logo.eq(logo.to_json()),
+                organisations_table::cover.eq(cover.to_json()),
+            ))
+            .execute(conn)?;
+        let subject = Subject::Organisation(organisation_id);
+        set_uses(
+            conn,
+            subject,
+            &[Purpose::Logo],
+            &[(logo.id.clone(), Purpose::Logo)],
+        )?;
+        set_uses(
+            conn,
+            subject,
+            &[Purpose::Cover],
+            &[(cover.id.clone(), Purpose::Cover)],
+        )?;
+        for (update, photo) in photos {
+            diesel::update(updates_table::table.find(update))
+                .set(
+                    updates_table::photos
+                        .eq(crate::media::photos_json(std::slice::from_ref(photo))),
+                )
+                .execute(conn)?;
+            set_uses(
+                conn,
+                Subject::Update {
+                    organisation: organisation_id,
+                    update: *update,
+                },
+                &[Purpose::Photo],
+                &[(photo.p.id.clone(), Purpose::Photo)],
+            )?;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -87,8 +87,8 @@ pub struct FollowerRow {
     pub user_id: i64,
     #[diesel(select_expression = users::display_name)]
     pub display_name: String,
-    #[diesel(select_expression = users::avatar_url)]
-    pub avatar_url: Option<String>,
+    #[diesel(select_expression = users::avatar)]
+    pub avatar: Option<String>,
     pub created_at: NaiveDateTime,
 }
 

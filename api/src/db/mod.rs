@@ -27,6 +27,7 @@ pub mod sql;
 pub mod teams;
 pub mod types;
 pub mod updates;
+pub mod uploads;
 pub mod users;
 pub mod verification;
 

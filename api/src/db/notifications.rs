@@ -55,7 +55,7 @@ pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) 
 pub struct ActorRow {
     pub id: i64,
     pub display_name: String,
-    pub avatar_url: Option<String>,
+    pub avatar: Option<String>,
 }
 
 /// A notification with its actor and organisation.

@@ -25,7 +25,10 @@ pub struct ProfileRow {
     pub mission: String,
     pub description: String,
     pub website: Option<String>,
-    pub logo_url: Option<String>,
+    /// The logo's stored picture (JSON).
+    pub logo: Option<String>,
+    /// The cover's stored picture (JSON).
+    pub cover: Option<String>,
     pub country: Option<String>,
     pub city: Option<String>,
     pub founded_year: Option<i32>,
@@ -43,7 +46,7 @@ pub struct ProfileRow {
 pub struct Brief {
     pub slug: String,
     pub name: String,
-    pub logo_url: Option<String>,
+    pub logo: Option<String>,
     pub verification_status: crate::domain::verification::Status,
 }
 
@@ -67,7 +70,6 @@ struct Changeset<'a> {
     mission: Option<&'a str>,
     description: Option<&'a str>,
     website: Option<Option<&'a str>>,
-    logo_url: Option<Option<&'a str>>,
     country: Option<Option<&'a str>>,
     city: Option<Option<&'a str>>,
     founded_year: Option<Option<i32>>,
@@ -84,7 +86,6 @@ impl<'a> From<&'a ProfileChanges> for Changeset<'a> {
             mission: c.mission.as_deref(),
             description: c.description.as_deref(),
             website: text(&c.website),
-            logo_url: text(&c.logo_url),
             country: text(&c.country),
             city: text(&c.city),
             founded_year: c.founded_year,
@@ -187,9 +188,10 @@ pub fn create(
     conn: &mut DbConnection,
     owner: i64,
     edit: &ProfileEdit,
+    picture_quota: i64,
 ) -> Result<String, StoreError> {
     for _ in 0..3 {
-        if let Some(slug) = create_once(conn, owner, edit)? {
+        if let Some(slug) = create_once(conn, owner, edit, picture_quota)? {
             return Ok(slug);
         }
     }
@@ -204,6 +206,7 @@ fn create_once(
     conn: &mut DbConnection,
     owner: i64,
     edit: &ProfileEdit,
+    picture_quota: i64,
 ) -> Result<Option<String>, StoreError> {
     write_transaction(conn, |conn| {
         let fields = &edit.fields;
@@ -229,6 +232,7 @@ fn create_once(
             .set(Changeset::from(fields))
             .execute(conn)?;
         write_lists(conn, id, &edit.lists)?;
+        set_pictures(conn, id, owner, edit, 0, picture_quota)?;
         diesel::insert_into(organisation_members::table)
             .values((
                 organisation_members::organisation_id.eq(id),
@@ -249,6 +253,7 @@ pub fn update(
     organisation_id: i64,
     actor_id: i64,
     edit: &ProfileEdit,
+    picture_quota: i64,
 ) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         lock_organisation(conn, organisation_id)?;
@@ -265,9 +270,82 @@ pub fn update(
             ))
             .execute(conn)?;
         write_lists(conn, organisation_id, &edit.lists)?;
+        let before = super::uploads::organisation_bytes(conn, organisation_id)?;
+        set_pictures(conn, organisation_id, actor_id, edit, before, picture_quota)?;
         super::verification::recheck_identity(conn, organisation_id, actor_id)?;
         Ok(())
     })
+}
+
+/// Writes the logo and cover chosen (uploads `actor` may show: see
+/// [`super::uploads::usable`]) and what the descriptions show, then checks the
+/// organisation's picture quota (against `before`, its bytes before the change).
+fn set_pictures(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    edit: &ProfileEdit,
+    before: i64,
+    quota: i64,
+) -> Result<(), StoreError> {
+    use super::uploads::{self, Purpose, Subject};
+    let subject = Subject::Organisation(organisation_id);
+    let mut errors = Vec::new();
+    for (field, choice, purpose) in [
+        ("logo", &edit.pictures.logo, Purpose::Logo),
+        ("cover", &edit.pictures.cover, Purpose::Cover),
+    ] {
+        let Some(choice) = choice else { continue };
+        let picture = match choice {
+            Some(id) => {
+                match uploads::usable(conn, field, id, actor_id, purpose, Some(organisation_id)) {
+                    Ok(picture) => Some(picture),
+                    Err(StoreError::Invalid(mut found)) => {
+                        errors.append(&mut found);
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            None => None,
+        };
+        let json = picture.as_ref().map(crate::media::StoredPicture::to_json);
+        match purpose {
+            Purpose::Logo => diesel::update(organisations::table.find(organisation_id))
+                .set(organisations::logo.eq(json))
+                .execute(conn)?,
+            _ => diesel::update(organisations::table.find(organisation_id))
+                .set(organisations::cover.eq(json))
+                .execute(conn)?,
+        };
+        let uses: Vec<(String, Purpose)> = picture.map(|p| (p.id, purpose)).into_iter().collect();
+        uploads::set_uses(conn, subject, &[purpose], &uses)?;
+    }
+    // The images the descriptions show, in every language, when one of them changed.
+    if edit.fields.description.is_some() || !edit.lists.translations.is_empty() {
+        let mut texts: Vec<String> = organisation_translations::table
+            .filter(organisation_translations::organisation_id.eq(organisation_id))
+            .select(organisation_translations::description)
+            .load(conn)?;
+        texts.push(
+            organisations::table
+                .find(organisation_id)
+                .select(organisations::description)
+                .first(conn)?,
+        );
+        match uploads::inline(conn, "description", &texts.join("\n")) {
+            Ok(ids) => {
+                let uses: Vec<_> = ids.into_iter().map(|id| (id, Purpose::Inline)).collect();
+                uploads::set_uses(conn, subject, &[Purpose::Inline], &uses)?;
+            }
+            Err(StoreError::Invalid(mut found)) => errors.append(&mut found),
+            Err(other) => return Err(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    uploads::check_organisation_quota(conn, organisation_id, before, quota)
 }
 
 /// Deletes an organisation (its owners), with its team, follows, updates and history. One

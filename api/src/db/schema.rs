@@ -11,7 +11,6 @@ diesel::table! {
         updated_at -> Timestamp,
         description -> Text,
         website -> Nullable<Text>,
-        logo_url -> Nullable<Text>,
         city -> Nullable<Text>,
         founded_year -> Nullable<Integer>,
         registry -> Nullable<Text>,
@@ -25,6 +24,8 @@ diesel::table! {
         verified_registry -> Nullable<Text>,
         verified_registration_number -> Nullable<Text>,
         verified_website -> Nullable<Text>,
+        logo -> Nullable<Text>,
+        cover -> Nullable<Text>,
     }
 }
 
@@ -100,7 +101,6 @@ diesel::table! {
         email_verified -> Bool,
         password_hash -> Nullable<Text>,
         display_name -> Text,
-        avatar_url -> Nullable<Text>,
         bio -> Text,
         locale -> Text,
         country -> Nullable<Text>,
@@ -111,6 +111,7 @@ diesel::table! {
         digest -> Text,
         time_zone -> Text,
         digest_sent_at -> Nullable<Timestamp>,
+        avatar -> Nullable<Text>,
     }
 }
 
@@ -203,12 +204,12 @@ diesel::table! {
         title -> Text,
         body -> Text,
         language -> Text,
-        image_urls -> Text,
         link_url -> Nullable<Text>,
         created_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
         reactions_count -> BigInt,
         comments_count -> BigInt,
+        photos -> Text,
     }
 }
 
@@ -390,6 +391,32 @@ diesel::table! {
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(mail_preferences -> users (user_id));
 
+diesel::table! {
+    uploads (id) {
+        id -> Text,
+        user_id -> Nullable<BigInt>,
+        shape -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> BigInt,
+        picture -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    upload_uses (id) {
+        id -> BigInt,
+        upload_id -> Text,
+        purpose -> Text,
+        organisation_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        update_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(upload_uses -> uploads (upload_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -419,5 +446,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_invitations,
     jobs,
     email_tokens,
-    mail_preferences
+    mail_preferences,
+    uploads,
+    upload_uses
 );

@@ -44,7 +44,7 @@ pub struct Card {
     #[diesel(sql_type = Nullable<Text>)]
     pub country: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    pub logo_url: Option<String>,
+    pub logo: Option<String>,
     #[diesel(sql_type = BigInt)]
     pub followers_count: i64,
     #[diesel(sql_type = Text)]
@@ -138,10 +138,10 @@ pub fn search_query(
     };
     sql.push(
         "SELECT x.id, x.slug, x.name, COALESCE(t.mission, x.mission) AS shown_mission, \
-         COALESCE(t.lang, x.text_language) AS shown_language, x.country, x.logo_url, \
+         COALESCE(t.lang, x.text_language) AS shown_language, x.country, x.logo, \
          x.followers_count, x.verification_status, x.created_at, x.sort_name, x.score \
          FROM (SELECT o.id, o.slug, o.name, o.mission, o.text_language, o.country, \
-         o.logo_url, o.followers_count, o.verification_status, o.created_at, o.sort_name, ",
+         o.logo, o.followers_count, o.verification_status, o.created_at, o.sort_name, ",
     );
     let popularity = "CAST(o.followers_count AS DOUBLE PRECISION) AS score FROM organisations o";
     let mut conditions = Conditions { any: false };

@@ -11,7 +11,9 @@ use super::schema::{reactions, updates};
 use super::sql::{Bind, Sql};
 use super::{DbConnection, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
-use crate::domain::updates::{Post, PostChanges, join_images};
+use crate::domain::pictures::PhotoChoice;
+use crate::domain::updates::{Post, PostChanges};
+use crate::media::StoredPhoto;
 
 /// An update with its organisation, as lists show it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -24,8 +26,9 @@ pub struct UpdateRow {
     pub slug: String,
     #[diesel(sql_type = Text)]
     pub name: String,
+    /// The organisation's logo (a stored picture's JSON).
     #[diesel(sql_type = Nullable<Text>)]
-    pub logo_url: Option<String>,
+    pub logo: Option<String>,
     #[diesel(sql_type = Text)]
     pub verification_status: crate::domain::verification::Status,
     #[diesel(sql_type = Text)]
@@ -34,8 +37,9 @@ pub struct UpdateRow {
     pub body: String,
     #[diesel(sql_type = Text)]
     pub language: String,
+    /// Its photos (stored pictures with their alt texts, as JSON).
     #[diesel(sql_type = Text)]
-    pub image_urls: String,
+    pub photos: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub link_url: Option<String>,
     #[diesel(sql_type = Timestamp)]
@@ -57,8 +61,8 @@ impl UpdateRow {
     }
 }
 
-const COLUMNS: &str = "u.id, u.organisation_id, o.slug, o.name, o.logo_url, \
-    o.verification_status, u.title, u.body, u.language, u.image_urls, u.link_url, \
+const COLUMNS: &str = "u.id, u.organisation_id, o.slug, o.name, o.logo, \
+    o.verification_status, u.title, u.body, u.language, u.photos, u.link_url, \
     u.created_at, u.edited_at, u.reactions_count, u.comments_count";
 
 /// ` AND (alias.created_at, alias.id) < (…)` when there is a cursor.
@@ -304,12 +308,96 @@ pub fn publish(
     organisation_id: i64,
     author_id: i64,
     new: Post,
+    picture_quota: i64,
 ) -> Result<UpdateRow, StoreError> {
     write_transaction(conn, |conn| {
         ensure_editor(conn, organisation_id, author_id)?;
+        super::organisations::lock_organisation(conn, organisation_id)?;
+        let before = super::uploads::organisation_bytes(conn, organisation_id)?;
+        let photos = resolve_photos(conn, organisation_id, author_id, &new.photos)?;
+        let body = new.body.clone();
         let id = create(conn, organisation_id, author_id, new, None)?;
+        set_pictures(
+            conn,
+            organisation_id,
+            id,
+            Some(photos),
+            Some(&body),
+            before,
+            picture_quota,
+        )?;
         written(conn, id)
     })
+}
+
+/// The stored pictures of the photos chosen, each one `actor` may show (every refusal at
+/// once, on `photos[i].upload`).
+fn resolve_photos(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor: i64,
+    chosen: &[PhotoChoice],
+) -> Result<Vec<StoredPhoto>, StoreError> {
+    use super::uploads::{Purpose, usable};
+    let mut photos = Vec::with_capacity(chosen.len());
+    let mut errors = Vec::new();
+    for (i, choice) in chosen.iter().enumerate() {
+        let field = format!("photos[{i}].upload");
+        match usable(
+            conn,
+            &field,
+            &choice.upload,
+            actor,
+            Purpose::Photo,
+            Some(organisation_id),
+        ) {
+            Ok(picture) => photos.push(StoredPhoto {
+                p: picture,
+                alt: choice.alt.clone(),
+            }),
+            Err(StoreError::Invalid(mut found)) => errors.append(&mut found),
+            Err(other) => return Err(other),
+        }
+    }
+    if errors.is_empty() {
+        Ok(photos)
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
+
+/// Writes an update's photos (when given) and what its body shows (when given), then
+/// checks the organisation's picture quota against `before`.
+fn set_pictures(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    update_id: i64,
+    photos: Option<Vec<StoredPhoto>>,
+    body: Option<&str>,
+    before: i64,
+    quota: i64,
+) -> Result<(), StoreError> {
+    use super::uploads::{self, Purpose, Subject};
+    let subject = Subject::Update {
+        organisation: organisation_id,
+        update: update_id,
+    };
+    if let Some(photos) = photos {
+        diesel::update(updates::table.find(update_id))
+            .set(updates::photos.eq(crate::media::photos_json(&photos)))
+            .execute(conn)?;
+        let uses: Vec<_> = photos
+            .into_iter()
+            .map(|p| (p.p.id, Purpose::Photo))
+            .collect();
+        uploads::set_uses(conn, subject, &[Purpose::Photo], &uses)?;
+    }
+    if let Some(body) = body {
+        let ids = uploads::inline(conn, "body", body)?;
+        let uses: Vec<_> = ids.into_iter().map(|id| (id, Purpose::Inline)).collect();
+        uploads::set_uses(conn, subject, &[Purpose::Inline], &uses)?;
+    }
+    uploads::check_organisation_quota(conn, organisation_id, before, quota)
 }
 
 /// Edits an update as an editor (or more) of its organisation, checked in the transaction
@@ -319,11 +407,29 @@ pub fn edit_as(
     id: i64,
     editor_id: i64,
     changes: PostChanges,
+    picture_quota: i64,
 ) -> Result<UpdateRow, StoreError> {
     write_transaction(conn, |conn| {
         let organisation_id = organisation_of(conn, id)?.ok_or(StoreError::NotFound("update"))?;
         ensure_editor(conn, organisation_id, editor_id)?;
+        super::organisations::lock_organisation(conn, organisation_id)?;
+        let before = super::uploads::organisation_bytes(conn, organisation_id)?;
+        let photos = changes
+            .photos
+            .as_deref()
+            .map(|chosen| resolve_photos(conn, organisation_id, editor_id, chosen))
+            .transpose()?;
+        let body = changes.body.clone();
         edit(conn, id, changes)?;
+        set_pictures(
+            conn,
+            organisation_id,
+            id,
+            photos,
+            body.as_deref(),
+            before,
+            picture_quota,
+        )?;
         written(conn, id)
     })
 }
@@ -376,7 +482,6 @@ pub fn create(
             updates::title.eq(new.title),
             updates::body.eq(new.body),
             updates::language.eq(language),
-            updates::image_urls.eq(join_images(&new.image_urls)),
             updates::link_url.eq(new.link_url),
             updates::created_at.eq(created_at.map_or_else(now, super::stored_time)),
         ))
@@ -391,7 +496,6 @@ struct Changeset {
     title: Option<String>,
     body: Option<String>,
     language: Option<String>,
-    image_urls: Option<String>,
     link_url: Option<Option<String>>,
 }
 
@@ -401,7 +505,6 @@ impl From<PostChanges> for Changeset {
             title: changes.title,
             body: changes.body,
             language: changes.language,
-            image_urls: changes.image_urls.as_deref().map(join_images),
             link_url: changes.link_url,
         }
     }

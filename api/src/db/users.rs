@@ -17,7 +17,8 @@ pub struct UserRow {
     pub email_verified: bool,
     pub password_hash: Option<String>,
     pub display_name: String,
-    pub avatar_url: Option<String>,
+    /// The avatar's stored picture (JSON).
+    pub avatar: Option<String>,
     pub bio: String,
     pub locale: String,
     pub country: Option<String>,
@@ -44,7 +45,6 @@ pub struct NewUser<'a> {
 #[diesel(table_name = users)]
 struct Changeset<'a> {
     display_name: Option<&'a str>,
-    avatar_url: Option<Option<&'a str>>,
     bio: Option<&'a str>,
     locale: Option<&'a str>,
     country: Option<Option<&'a str>>,
@@ -55,7 +55,6 @@ impl<'a> From<&'a ProfileChanges> for Changeset<'a> {
     fn from(changes: &'a ProfileChanges) -> Self {
         Self {
             display_name: changes.display_name.as_deref(),
-            avatar_url: changes.avatar_url.as_ref().map(Option::as_deref),
             bio: changes.bio.as_deref(),
             locale: changes.locale.as_deref(),
             country: changes.country.as_ref().map(Option::as_deref),
@@ -152,15 +151,41 @@ pub fn find_by_email(conn: &mut DbConnection, email_key: &str) -> QueryResult<Op
         .optional()
 }
 
+/// Applies profile changes; a new avatar must be a square upload of the person's own (422
+/// `no_such_upload` or `not_square` on `avatar` otherwise).
 pub fn update_profile(
     conn: &mut DbConnection,
     id: i64,
     changes: &ProfileChanges,
-) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((Changeset::from(changes), users::updated_at.eq(now())))
-        .execute(conn)
-        .map(drop)
+) -> Result<(), StoreError> {
+    use super::uploads::{self, Purpose, Subject};
+    write_transaction(conn, |conn| {
+        diesel::update(users::table.find(id))
+            .set((Changeset::from(changes), users::updated_at.eq(now())))
+            .execute(conn)?;
+        if let Some(choice) = &changes.avatar {
+            let picture = match choice {
+                Some(upload) => Some(uploads::usable(
+                    conn,
+                    "avatar",
+                    upload,
+                    id,
+                    Purpose::Avatar,
+                    None,
+                )?),
+                None => None,
+            };
+            diesel::update(users::table.find(id))
+                .set(users::avatar.eq(picture.as_ref().map(crate::media::StoredPicture::to_json)))
+                .execute(conn)?;
+            let uses: Vec<_> = picture
+                .map(|p| (p.id, Purpose::Avatar))
+                .into_iter()
+                .collect();
+            uploads::set_uses(conn, Subject::Person(id), &[Purpose::Avatar], &uses)?;
+        }
+        Ok(())
+    })
 }
 
 /// Deletes the user and, by cascade, everything that is only theirs.

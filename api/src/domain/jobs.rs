@@ -31,6 +31,9 @@ pub enum Job {
     CleanUp,
     /// Queue the digests due this hour: readers whose morning it is, in their time zone.
     QueueDigests,
+    /// Draw the demo organisations' logos, covers and photos (after the demo data loads:
+    /// making them takes a while, and the files go to the picture store).
+    DemoPictures { organisations: Vec<String> },
 }
 
 /// The mail a person is sent.
@@ -78,6 +81,7 @@ impl Job {
             Job::Reconcile => "reconcile",
             Job::CleanUp => "clean_up",
             Job::QueueDigests => "queue_digests",
+            Job::DemoPictures { .. } => "demo_pictures",
         }
     }
 
@@ -86,7 +90,7 @@ impl Job {
     pub fn max_attempts(&self) -> i32 {
         match self {
             Job::Mail(_) => 12,
-            Job::Reconcile | Job::CleanUp | Job::QueueDigests => 3,
+            Job::Reconcile | Job::CleanUp | Job::QueueDigests | Job::DemoPictures { .. } => 3,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Markdown written by organisations, rendered to HTML that is safe to insert in a page:
-//! no scripts, no event handlers, no styles, links only to http, https and mailto, and
-//! every link marked as user content that opens no window handle.
+//! no scripts, no event handlers, no styles, links only to http, https and mailto, every
+//! link marked as user content that opens no window handle, and images only from this
+//! platform's uploads (`/media/…`): an image address elsewhere is dropped, so a text cannot
+//! carry a tracking pixel (the CSP would block it anyway).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -13,7 +15,16 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .link_rel(Some("nofollow noopener noreferrer ugc"));
+        .link_rel(Some("nofollow noopener noreferrer ugc"))
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" {
+                let ours = value
+                    .strip_prefix(crate::media::MEDIA_PREFIX)
+                    .is_some_and(crate::media::valid_key);
+                return ours.then(|| value.into());
+            }
+            Some(value.into())
+        });
     builder
 });
 
@@ -42,6 +53,23 @@ mod tests {
             ),
             "{html}"
         );
+    }
+
+    #[test]
+    fn images_only_from_our_uploads() {
+        let ours =
+            "/media/0123456789abcdef0123456789abcdef/0123456789abcdef0123456789abcdef-480.webp";
+        let html = to_safe_html(&format!(
+            "![a well]({ours}) ![pixel](https://tracker.example/p.gif) \
+             ![sneaky](/media/../secrets.json) ![data](data:image/png;base64,AAAA)"
+        ));
+        assert!(
+            html.contains(&format!(r#"<img src="{ours}" alt="a well">"#)),
+            "{html}"
+        );
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(!html.contains("secrets"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
     }
 
     #[test]

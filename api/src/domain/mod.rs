@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod notifications;
 pub mod organisations;
 pub mod pagination;
+pub mod pictures;
 pub mod search;
 pub mod text;
 pub mod text_enum;

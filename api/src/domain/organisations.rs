@@ -263,7 +263,6 @@ pub struct ProfileChanges {
     pub mission: Option<String>,
     pub description: Option<String>,
     pub website: Option<Option<String>>,
-    pub logo_url: Option<Option<String>>,
     pub country: Option<Option<String>>,
     pub city: Option<Option<String>>,
     pub founded_year: Option<Option<i32>>,
@@ -282,12 +281,20 @@ pub struct ProfileLists {
     pub translations: Vec<(String, Option<(String, String)>)>,
 }
 
+/// The pictures chosen (upload ids): `None` leaves one alone, `Some(None)` removes it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PictureChoices {
+    pub logo: Option<Option<String>>,
+    pub cover: Option<Option<String>>,
+}
+
 /// A profile as asked for, every field and list validated together (all the errors of a
 /// request answered at once).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ProfileEdit {
     pub fields: ProfileChanges,
     pub lists: ProfileLists,
+    pub pictures: PictureChoices,
 }
 
 fn this_year() -> i32 {
@@ -341,9 +348,6 @@ impl TryFrom<ensemble_wire::NewOrganisation> for ProfileEdit {
             website: body
                 .website
                 .map(|url| errors.keep(text::http_url("website", &url))),
-            logo_url: body
-                .logo_url
-                .map(|url| errors.keep(text::https_url("logo_url", &url))),
             country: body
                 .country
                 .map(|c| errors.keep(text::country("country", &c))),
@@ -372,7 +376,19 @@ impl TryFrom<ensemble_wire::NewOrganisation> for ProfileEdit {
                 body.translations.into_iter().map(|(l, t)| (l, Some(t))),
             ),
         };
-        errors.finish(ProfileEdit { fields, lists })
+        let pictures = PictureChoices {
+            logo: body
+                .logo
+                .map(|id| errors.keep(super::pictures::upload_id("logo", &id))),
+            cover: body
+                .cover
+                .map(|id| errors.keep(super::pictures::upload_id("cover", &id))),
+        };
+        errors.finish(ProfileEdit {
+            fields,
+            lists,
+            pictures,
+        })
     }
 }
 
@@ -397,9 +413,6 @@ impl TryFrom<ensemble_wire::UpdateOrganisation> for ProfileEdit {
             website: body
                 .website
                 .map(|v| v.and_then(|url| errors.keep(text::http_url("website", &url)))),
-            logo_url: body
-                .logo_url
-                .map(|v| v.and_then(|url| errors.keep(text::https_url("logo_url", &url)))),
             country: body
                 .country
                 .map(|v| v.and_then(|c| errors.keep(text::country("country", &c)))),
@@ -419,7 +432,19 @@ impl TryFrom<ensemble_wire::UpdateOrganisation> for ProfileEdit {
             links: body.links.and_then(|l| errors.keep(links(&l))),
             translations: translations(&mut errors, body.translations.unwrap_or_default()),
         };
-        errors.finish(ProfileEdit { fields, lists })
+        let pictures = PictureChoices {
+            logo: body
+                .logo
+                .map(|v| v.and_then(|id| errors.keep(super::pictures::upload_id("logo", &id)))),
+            cover: body
+                .cover
+                .map(|v| v.and_then(|id| errors.keep(super::pictures::upload_id("cover", &id)))),
+        };
+        errors.finish(ProfileEdit {
+            fields,
+            lists,
+            pictures,
+        })
     }
 }
 

@@ -3,9 +3,8 @@
 use ensemble_wire::Code;
 use ensemble_wire::FieldError;
 
+use super::pictures::{self, PhotoChoice};
 use super::text::{self, FieldErrors, field_error};
-
-pub const MAX_IMAGES: usize = 4;
 
 pub fn title(value: &str) -> Result<String, FieldError> {
     text::single_line("title", value, 1, 200)
@@ -23,25 +22,6 @@ fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldEr
 /// Markdown, 1 to 20,000 characters.
 pub fn body(value: &str) -> Result<String, FieldError> {
     required_text("body", value, 20_000)
-}
-
-/// `https://` images, at most [`MAX_IMAGES`], without repeats.
-pub fn image_urls(values: &[String]) -> Result<Vec<String>, FieldError> {
-    if values.len() > MAX_IMAGES {
-        return Err(field_error(
-            "image_urls",
-            Code::TooMany,
-            format!("at most {MAX_IMAGES} images"),
-        ));
-    }
-    let mut seen: Vec<String> = Vec::new();
-    for (i, url) in values.iter().enumerate() {
-        let url = text::https_url(&format!("image_urls[{i}]"), url)?;
-        if !seen.contains(&url) {
-            seen.push(url);
-        }
-    }
-    Ok(seen)
 }
 
 pub fn link_url(value: &str) -> Result<String, FieldError> {
@@ -104,25 +84,12 @@ impl TryFrom<ensemble_wire::NewReport> for Report {
     }
 }
 
-/// Image addresses are stored one per line.
-pub fn join_images(urls: &[String]) -> String {
-    urls.join("\n")
-}
-
-pub fn split_images(stored: &str) -> Vec<String> {
-    stored
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn bodies_must_say_something_and_images_are_https() {
+    fn bodies_must_say_something() {
         assert_eq!(body(" \n ").unwrap_err().code, "required");
         assert_eq!(body("Hello\n\nworld").unwrap(), "Hello\n\nworld");
         let comment = |body: &str, parent: Option<&str>| {
@@ -143,16 +110,6 @@ mod tests {
             ["required", "invalid_parent"]
         );
         assert_eq!(comment("Bravo", Some("12")).unwrap().parent_id, Some(12));
-        let http = vec!["http://example.org/a.png".to_owned()];
-        assert_eq!(image_urls(&http).unwrap_err().field, "image_urls[0]");
-        let five = vec!["https://example.org/a.png".to_owned(); 5];
-        assert_eq!(image_urls(&five).unwrap_err().code, "too_many");
-        let urls = vec![
-            "https://a.example/1.png".to_owned(),
-            "https://a.example/2.png".to_owned(),
-        ];
-        assert_eq!(split_images(&join_images(&urls)), urls);
-        assert!(split_images("").is_empty());
     }
 }
 
@@ -163,7 +120,7 @@ pub struct Post {
     pub body: String,
     /// `None`: the organisation's own language.
     pub language: Option<String>,
-    pub image_urls: Vec<String>,
+    pub photos: Vec<PhotoChoice>,
     pub link_url: Option<String>,
 }
 
@@ -179,13 +136,15 @@ impl TryFrom<&ensemble_wire::NewUpdate> for Post {
             .as_deref()
             .map(|l| errors.keep(super::organisations::language("language", l)));
         let link_url = body.link_url.as_deref().map(|u| errors.keep(link_url(u)));
-        let image_urls = errors.keep(image_urls(&body.image_urls));
-        match (title, text, image_urls) {
-            (Some(title), Some(body), Some(image_urls)) => errors.finish(Self {
+        let photos = pictures::photos(&body.photos)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        match (title, text, photos) {
+            (Some(title), Some(body), Some(photos)) => errors.finish(Self {
                 title,
                 body,
                 language: language.flatten(),
-                image_urls,
+                photos,
                 link_url: link_url.flatten(),
             }),
             _ => Err(errors.into_inner()),
@@ -199,7 +158,8 @@ pub struct PostChanges {
     pub title: Option<String>,
     pub body: Option<String>,
     pub language: Option<String>,
-    pub image_urls: Option<Vec<String>>,
+    /// Replaces the photos.
+    pub photos: Option<Vec<PhotoChoice>>,
     pub link_url: Option<Option<String>>,
 }
 
@@ -217,9 +177,9 @@ impl TryFrom<ensemble_wire::UpdateChanges> for PostChanges {
             link_url: body
                 .link_url
                 .map(|l| l.and_then(|u| errors.keep(link_url(&u)))),
-            image_urls: body
-                .image_urls
-                .and_then(|urls| errors.keep(image_urls(&urls))),
+            photos: body
+                .photos
+                .and_then(|photos| pictures::photos(&photos).map_err(|e| errors.extend(e)).ok()),
         };
         errors.finish(changes)
     }

@@ -222,7 +222,8 @@ impl Registration {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileChanges {
     pub display_name: Option<String>,
-    pub avatar_url: Option<Option<String>>,
+    /// An upload's id; checked against the storage when written.
+    pub avatar: Option<Option<String>>,
     pub bio: Option<String>,
     pub locale: Option<String>,
     pub country: Option<Option<String>>,
@@ -240,9 +241,9 @@ impl TryFrom<ensemble_wire::UpdateMe> for ProfileChanges {
                 .display_name
                 .as_deref()
                 .and_then(|v| errors.keep(display_name(v))),
-            avatar_url: body
-                .avatar_url
-                .map(|v| v.and_then(|url| errors.keep(text::https_url("avatar_url", &url)))),
+            avatar: body
+                .avatar
+                .map(|v| v.and_then(|id| errors.keep(super::pictures::upload_id("avatar", &id)))),
             bio: body
                 .bio
                 .as_deref()

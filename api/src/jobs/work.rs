@@ -24,6 +24,7 @@ pub struct Context {
     pub metrics: Arc<Metrics>,
     pub unsubscribe: UnsubscribeKey,
     pub invitations: InvitationKey,
+    pub media: crate::media::Media,
 }
 
 /// Why a job failed (it is tried again later, or given up).
@@ -71,12 +72,22 @@ pub async fn run(context: &Context, job: Job) -> Result<(), Failure> {
             tracing::info!(queued, "digests queued");
             Ok(())
         }
+        Job::DemoPictures { organisations } => {
+            let drawn = crate::media::demo::draw(&context.db, &context.media, &organisations)
+                .await
+                .map_err(|e| Failure(format!("{e:#}")))?;
+            tracing::info!(drawn, "demo pictures");
+            Ok(())
+        }
         Job::CleanUp => {
             let removed = context
                 .db
                 .run(|conn| Ok(crate::db::jobs::clean_up(conn)?))
                 .await?;
-            tracing::info!(removed, "cleaned up");
+            // Pictures uploaded more than a day ago that nothing shows.
+            let cutoff = crate::db::now() - chrono::Duration::days(1);
+            let pictures = crate::media::remove_unused(&context.db, &context.media, cutoff).await?;
+            tracing::info!(removed, pictures, "cleaned up");
             Ok(())
         }
     }

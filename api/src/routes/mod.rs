@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod me;
 pub mod organisations;
 pub mod updates;
+pub mod uploads;
 
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -170,6 +171,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(donations::receipt::receipt)
                 .service(donations::webhook::webhook)
                 .service(donations::sandbox::sandbox_checkout)
-                .service(donations::sandbox::sandbox_outcome),
+                .service(donations::sandbox::sandbox_outcome)
+                .service(uploads::upload)
+                .service(uploads::get_upload),
         );
 }

@@ -188,7 +188,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
             title: title.get_untracked(),
             body: body.get_untracked(),
             language: None,
-            image_urls: Vec::new(),
+            photos: Vec::new(),
             link_url: None,
         };
         let slug = slug.clone();

@@ -50,7 +50,7 @@ pub async fn update_me(
 ) -> Result<actix_web::web::Json<Me>, ApiError> {
     let changes = ProfileChanges::try_from(body).map_err(ApiError::Validation)?;
     let user_id = auth.user_id;
-    db.run(move |conn| Ok(users::update_profile(conn, user_id, &changes)?))
+    db.run(move |conn| users::update_profile(conn, user_id, &changes))
         .await?;
     Ok(actix_web::web::Json(Me::from(load_me(&db, user_id).await?)))
 }

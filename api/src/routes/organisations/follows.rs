@@ -2,7 +2,6 @@
 //! public list of its followers (those whose follows are public).
 
 use crate::auth::{Auth, Read, Write};
-use crate::convert::utc;
 use crate::db::Db;
 use crate::db::StoreError;
 use crate::db::{follows, organisations};
@@ -134,15 +133,7 @@ pub async fn followers(
         .await?;
     let (rows, next_cursor) = split_page(rows, limit, follows::FollowerRow::key);
     Ok(web::Json(Page {
-        items: rows
-            .into_iter()
-            .map(|row| Follower {
-                user_id: row.user_id.to_string(),
-                display_name: row.display_name,
-                avatar_url: row.avatar_url,
-                since: utc(row.created_at),
-            })
-            .collect(),
+        items: rows.into_iter().map(Follower::from).collect(),
         next_cursor,
     }))
 }

@@ -15,6 +15,7 @@ use crate::domain::organisations::{ProfileEdit, Role};
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::API_PREFIX;
+use crate::routes::uploads::UploadRules;
 use ensemble_wire::Lang;
 
 async fn load_profile(db: &Db, slug: String, lang: Lang) -> Result<OrganisationProfile, ApiError> {
@@ -63,6 +64,8 @@ fn profile_response(
     request_body = NewOrganisation,
     responses(
         (status = 201, description = "Created; `Location` is its address", body = OrganisationProfile),
+        (status = 409, description = "`upload_quota_exceeded`: its pictures would take more room than an organisation has"),
+        (status = 422, description = "`validation_failed`; a logo or cover that is not an upload of yours is `no_such_upload`, a logo that is not square `not_square`"),
         crate::openapi::problems::Unverified,
     )
 )]
@@ -70,12 +73,14 @@ fn profile_response(
 pub async fn create(
     auth: Auth<Verified>,
     db: Data<Db>,
+    rules: Data<UploadRules>,
     Json(body): Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let edit = ProfileEdit::try_from(body).map_err(ApiError::Validation)?;
     let owner = auth.user_id;
+    let quota = rules.quota_per_organisation;
     let slug = db
-        .run(move |conn| store::create(conn, owner, &edit))
+        .run(move |conn| store::create(conn, owner, &edit, quota))
         .await?;
     let profile = load_profile(&db, slug.clone(), crate::routes::pick_lang(None)?).await?;
     let mut created = HttpResponse::Created();
@@ -118,18 +123,22 @@ pub async fn get(
         (status = 200, description = "The updated organisation", body = OrganisationProfile),
         (status = 403, description = "`forbidden`: not an admin or owner of it"),
         crate::openapi::problems::NoSuchOrganisation,
+        (status = 409, description = "`upload_quota_exceeded`: its pictures would take more room than an organisation has"),
+        (status = 422, description = "`validation_failed`; a logo or cover that is neither an upload of yours nor its current one is `no_such_upload`, a logo that is not square `not_square`"),
     )
 )]
 #[patch("/organisations/{slug}")]
 pub async fn update(
     member: OrgRole<AtLeastAdmin>,
     db: Data<Db>,
+    rules: Data<UploadRules>,
     slug: Path<String>,
     Json(body): Json<UpdateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let edit = ProfileEdit::try_from(body).map_err(ApiError::Validation)?;
     let (id, actor) = (member.organisation_id, member.user_id);
-    db.run(move |conn| store::update(conn, id, actor, &edit))
+    let quota = rules.quota_per_organisation;
+    db.run(move |conn| store::update(conn, id, actor, &edit, quota))
         .await?;
     let profile = load_profile(&db, slug.into_inner(), crate::routes::pick_lang(None)?).await?;
     Ok(profile_response(HttpResponse::Ok(), profile))

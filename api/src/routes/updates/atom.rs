@@ -41,11 +41,31 @@ fn rfc3339(at: chrono::NaiveDateTime) -> String {
 fn entry(public: &PublicUrl, row: &UpdateRow) -> String {
     let page = public.join(&format!("/updates/{}", row.id));
     let html = markdown::to_safe_html(&row.body);
+    // Each photo, as its largest variant in the format every reader knows (the first
+    // variant of the largest width that is not WebP), with its alternative text.
+    let enclosures: String = crate::media::photos(&row.photos)
+        .into_iter()
+        .filter_map(|photo| {
+            let variant = photo
+                .picture
+                .variants
+                .iter()
+                .rev()
+                .find(|v| v.content_type != "image/webp")?;
+            Some(format!(
+                "    <link rel=\"enclosure\" type=\"{kind}\" href=\"{href}\" title=\"{alt}\"/>\n",
+                kind = xml(&variant.content_type),
+                href = xml(&public.join(&variant.url)),
+                alt = xml(&photo.alt),
+            ))
+        })
+        .collect();
     format!(
-        "  <entry xml:lang=\"{lang}\">\n    <id>{page}</id>\n    <title>{title}</title>\n    \
+        "  <entry xml:lang=\"{lang}\" xml:base=\"{base}\">\n    <id>{page}</id>\n    <title>{title}</title>\n    \
          <published>{published}</published>\n    <updated>{updated}</updated>\n    \
-         <link rel=\"alternate\" type=\"text/html\" href=\"{page}\"/>\n    \
+         <link rel=\"alternate\" type=\"text/html\" href=\"{page}\"/>\n{enclosures}    \
          <content type=\"html\">{content}</content>\n  </entry>\n",
+        base = xml(&public.join("/")),
         lang = xml(&row.language),
         page = xml(&page),
         title = xml(&row.title),

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::routes::API_PREFIX;
 use crate::routes::PageParams;
+use crate::routes::uploads::UploadRules;
 
 /// Post an update (the organisation's editors, admins and owners). It reaches every
 /// follower's feed at once; posting costs the same whatever their number.
@@ -29,6 +30,8 @@ use crate::routes::PageParams;
     responses(
         (status = 201, description = "Posted; `Location` is its address", body = Update),
         (status = 403, description = "`forbidden`: not in the organisation's team"),
+        (status = 409, description = "`upload_quota_exceeded`: the organisation's pictures would take more room than it has"),
+        (status = 422, description = "`validation_failed`; a photo that is neither an upload of yours nor one the organisation shows is `no_such_upload`"),
         crate::openapi::problems::NoSuchOrganisation,
         (status = 429, description = "Too many updates: wait `Retry-After` seconds"),
     )
@@ -38,13 +41,15 @@ pub async fn create(
     member: OrgRole<AtLeastEditor>,
     db: Data<Db>,
     limiter: Data<RateLimiter>,
+    rules: Data<UploadRules>,
     Json(body): Json<NewUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let post = updates_rules::Post::try_from(&body).map_err(ApiError::Validation)?;
     limiter.take(&format!("update:{}", member.user_id), UPDATES_PER_HOUR)?;
     let (organisation, author) = (member.organisation_id, member.user_id);
+    let quota = rules.quota_per_organisation;
     let row = db
-        .run(move |conn| store::publish(conn, organisation, author, post))
+        .run(move |conn| store::publish(conn, organisation, author, post, quota))
         .await?;
     let id = row.id;
     Ok(HttpResponse::Created()
@@ -118,19 +123,22 @@ pub async fn get(
         (status = 200, description = "The edited update", body = Update),
         crate::openapi::problems::NotYourRole,
         crate::openapi::problems::NoSuchUpdate,
+        (status = 409, description = "`upload_quota_exceeded`: the organisation's pictures would take more room than it has"),
     )
 )]
 #[patch("/updates/{id}")]
 pub async fn edit(
     editor: UpdateRole<AtLeastEditor>,
     db: Data<Db>,
+    rules: Data<UploadRules>,
     Json(body): Json<UpdateChanges>,
 ) -> Result<web::Json<Update>, ApiError> {
     let changes = updates_rules::PostChanges::try_from(body).map_err(ApiError::Validation)?;
     let (id, user) = (editor.update_id, editor.user_id);
+    let quota = rules.quota_per_organisation;
     let (row, reacted) = db
         .run(move |conn| {
-            let row = store::edit_as(conn, id, user, changes)?;
+            let row = store::edit_as(conn, id, user, changes, quota)?;
             let reacted = !store::reacted(conn, user, &[id])?.is_empty();
             Ok((row, reacted))
         })

@@ -1,0 +1,2 @@
+DROP TABLE upload_uses;
+DROP TABLE uploads;
