@@ -4,6 +4,7 @@ mod email;
 mod errors;
 mod fields;
 mod organisations;
+mod pictures;
 mod states;
 mod updates;
 
@@ -11,5 +12,6 @@ pub use email::{ResendLink, UnverifiedNotice};
 pub use errors::{ApiErrorNotice, explain, link_problem, show_form_error};
 pub use fields::Field;
 pub use organisations::{FollowButton, OrganisationCard, VerifiedBadge, role_name};
+pub use pictures::Img;
 pub use states::{Loading, SignInFirst, loaded};
 pub use updates::UpdateCard;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::explain;
+use super::{Img, explain};
 use crate::api::ApiClient;
 use crate::texts::{Texts, fill, texts};
 
@@ -44,9 +44,12 @@ pub fn OrganisationCard(organisation: Organisation) -> impl IntoView {
     view! {
         <li>
             <article class="card" tabindex="-1" lang=organisation.language.clone()>
-                <h2 class="card-title">
-                    <A href=href>{organisation.name}</A>
-                </h2>
+                <div class="card-head">
+                    {organisation.logo.map(|logo| view! { <Img picture=logo alt="" sizes="48px" class="logo" /> })}
+                    <h2 class="card-title">
+                        <A href=href>{organisation.name}</A>
+                    </h2>
+                </div>
                 <VerifiedBadge status=organisation.verification_status />
                 <p>{organisation.mission}</p>
                 <p class="muted">

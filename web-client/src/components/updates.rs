@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::Img;
 use crate::api::ApiClient;
 use crate::texts::{fill, format_date, texts};
 
@@ -42,6 +43,7 @@ pub fn UpdateCard(update: Update, #[prop(optional)] full: bool) -> impl IntoView
     view! {
         <article class="update card" aria-labelledby=heading_id lang=update.language.clone()>
             <p class="muted update-meta">
+                {update.organisation.logo.clone().map(|logo| view! { <Img picture=logo alt="" sizes="24px" class="logo logo-small" /> })}
                 <A href=format!("/organisations/{}", update.organisation.slug)>{update.organisation.name.clone()}</A>
                 " · "
                 <time datetime=update.created_at.to_rfc3339()>{fill(t.update_posted_on, &[("date", &format_date(&update.created_at))])}</time>
@@ -50,6 +52,20 @@ pub fn UpdateCard(update: Update, #[prop(optional)] full: bool) -> impl IntoView
             {title}
             // Sanitised by the server (no scripts, no handlers, safe links only).
             <div class="update-body" inner_html=update.body_html.clone()></div>
+            {(!update.photos.is_empty()).then(|| {
+                let many = update.photos.len() > 1;
+                view! {
+                    <div class=if many { "update-photos update-photos-grid" } else { "update-photos" }>
+                        {update.photos.iter().map(|photo| view! {
+                            <Img
+                                picture=photo.picture.clone()
+                                alt=photo.alt.clone()
+                                sizes=if many { "(max-width: 40rem) 50vw, 24rem" } else { "(max-width: 48rem) 100vw, 48rem" }
+                            />
+                        }).collect_view()}
+                    </div>
+                }
+            })}
             <div class="update-actions">
                 <button
                     type="button"

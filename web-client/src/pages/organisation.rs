@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 use super::DonateForm;
 use crate::api::{ApiClient, ApiError};
 use crate::components::{
-    Field, FollowButton, Loading, OrganisationCard, UpdateCard, VerifiedBadge, loaded,
+    Field, FollowButton, Img, Loading, OrganisationCard, UpdateCard, VerifiedBadge, loaded,
     show_form_error,
 };
 use crate::texts::{fill, texts};
@@ -97,7 +97,13 @@ fn OrganisationView(loaded: Loaded) -> impl IntoView {
     let verified = profile.verification_status == VerificationStatus::Verified;
     view! {
         <article class="page organisation" aria-labelledby="page-title" lang=profile.language.clone()>
+            {profile.cover.clone().map(|cover| view! {
+                <Img picture=cover alt="" sizes="(max-width: 48rem) 100vw, 48rem" class="organisation-cover" eager=true />
+            })}
             <header class="organisation-header">
+                {profile.logo.clone().map(|logo| view! {
+                    <Img picture=logo alt="" sizes="96px" class="logo logo-large" eager=true />
+                })}
                 <h1 id="page-title">{profile.name.clone()}</h1>
                 <VerifiedBadge status=profile.verification_status />
                 <p class="lead">{profile.mission.clone()}</p>
