@@ -76,13 +76,41 @@ SEMANTIC_REJECTIONS = {
     "POST /api/v1/me/password": (422, {("new_password", "too_common")}),
     # References to other resources (a cause of the taxonomy, an existing user), and a
     # founding year that must not be in the future (the schema's maximum is a constant).
+    # A logo or cover names an upload of the person's (a square one for a logo).
     "POST /api/v1/organisations": (
         422,
-        {("causes", "unknown_cause"), ("founded_year", "out_of_range")},
+        {
+            ("causes", "unknown_cause"),
+            ("founded_year", "out_of_range"),
+            ("logo", "no_such_upload"),
+            ("logo", "not_square"),
+            ("cover", "no_such_upload"),
+        },
     ),
     "PATCH /api/v1/organisations/{slug}": (
         422,
-        {("causes", "unknown_cause"), ("founded_year", "out_of_range")},
+        {
+            ("causes", "unknown_cause"),
+            ("founded_year", "out_of_range"),
+            ("logo", "no_such_upload"),
+            ("logo", "not_square"),
+            ("cover", "no_such_upload"),
+        },
+    ),
+    # An avatar names a square upload of the person's.
+    "PATCH /api/v1/me": (422, {("avatar", "no_such_upload"), ("avatar", "not_square")}),
+    # Photos name uploads; images in the text must be uploads too.
+    "POST /api/v1/organisations/{slug}/updates": (
+        422,
+        {(f"photos[{i}].upload", "no_such_upload") for i in range(4)}
+        | {(f"photos[{i}].upload", "invalid_value") for i in range(4)}
+        | {("body", "no_such_upload")},
+    ),
+    "PATCH /api/v1/updates/{id}": (
+        422,
+        {(f"photos[{i}].upload", "no_such_upload") for i in range(4)}
+        | {(f"photos[{i}].upload", "invalid_value") for i in range(4)}
+        | {("body", "no_such_upload")},
     ),
     # An existing user; and exactly one of `user_id` and `email`, which the schema does not
     # say (both are optional fields).
@@ -140,6 +168,29 @@ def refusals_of_valid_data_are_only_the_documented_semantic_ones(ctx, response, 
             f"Schema-valid request refused for {sorted(blamed)!r}; only {sorted(allowed)!r} "
             "cannot be expressed in the schema"
         )
+    return None
+
+
+# What POST /uploads may answer to bytes that match its schema (any binary string): only a
+# refusal of the picture itself, with its code.
+UPLOAD_REFUSALS = {
+    415: {"unsupported_picture"},
+    413: {"payload_too_large"},
+    422: {"damaged_picture", "too_many_pixels", "not_only_a_picture", "type_mismatch", "validation_failed"},
+}
+
+
+@schemathesis.check
+def uploads_refuse_only_what_is_not_a_usable_picture(ctx, response, case):
+    """A refused upload says why with one of the picture codes."""
+    if case.operation.label != "POST /api/v1/uploads" or response.status_code not in UPLOAD_REFUSALS:
+        return None
+    try:
+        code = response.json().get("code")
+    except Exception as exc:
+        raise AssertionError(f"{response.status_code} answer is not a JSON problem: {exc}") from exc
+    if code not in UPLOAD_REFUSALS[response.status_code]:
+        raise AssertionError(f"upload refused with {response.status_code} {code!r}")
     return None
 
 

@@ -97,9 +97,6 @@ pub enum Refusal {
     /// metadata (422).
     #[error("the file holds more than a picture: {0}")]
     NotOnlyAPicture(String),
-    /// A square was asked for… of a picture too small to make one (422).
-    #[error("the picture is too small: at least {0} pixels on each side")]
-    TooSmall(u32),
 }
 
 impl Refusal {
@@ -108,7 +105,7 @@ impl Refusal {
             Self::Unsupported => Code::UnsupportedPicture,
             Self::TypeMismatch { .. } => Code::TypeMismatch,
             Self::TooManyPixels { .. } => Code::TooManyPixels,
-            Self::Damaged(_) | Self::TooSmall(_) => Code::DamagedPicture,
+            Self::Damaged(_) => Code::DamagedPicture,
             Self::NotOnlyAPicture(_) => Code::NotOnlyAPicture,
         }
     }
@@ -196,9 +193,6 @@ pub fn process(bytes: &[u8], declared: &Declared, rules: Rules) -> Result<Proces
 pub fn variants(mut picture: DynamicImage, shape: PictureShape) -> Result<Processed, Refusal> {
     if shape == PictureShape::Square {
         let side = picture.width().min(picture.height());
-        if side < WIDTHS[0] / 2 {
-            return Err(Refusal::TooSmall(WIDTHS[0] / 2));
-        }
         let x = (picture.width() - side) / 2;
         let y = (picture.height() - side) / 2;
         picture = picture.crop_imm(x, y, side, side);
