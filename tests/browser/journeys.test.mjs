@@ -11,6 +11,7 @@
 // the main pages go to docs/screenshots.
 
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { after, afterEach, before, test } from 'node:test';
 import {
     BASE_URL,
@@ -365,9 +366,24 @@ test("an editor's journey: prove the address, create an organisation, post an up
 
     await page.getByLabel('Title').fill('Open workshop on Saturday');
     await page.getByLabel("What's new?").fill('Bring your bike: **we fix it together**.');
+    // A photo, sent as soon as it is chosen; its description is asked for before it goes out.
+    await page.getByLabel('Add a photo').setInputFiles({ name: 'workshop.png', mimeType: 'image/png', buffer: png(300, 200) });
+    const alt = page.getByLabel('What the photo shows, for people who cannot see it');
+    await alt.waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('This field is required.').waitFor();
+    await alt.fill('Bikes waiting to be repaired');
+    await checkAccessibility(page, 'an update with a photo');
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Your update is published.').waitFor();
     await page.getByRole('heading', { name: 'Open workshop on Saturday' }).waitFor();
+    const photo = page.getByRole('img', { name: 'Bikes waiting to be repaired' });
+    await photo.waitFor();
+    await photo.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+        const img = document.querySelector('img[alt="Bikes waiting to be repaired"]');
+        return img && img.complete && img.naturalWidth > 0;
+    });
     await screenshot(page, 'organisation-editor');
 
     // Edit it from its page; then post another and delete it.
@@ -739,3 +755,47 @@ test('a supporter chooses what comes by mail, then stops the replies from the li
     await checkAccessibility(page, 'unsubscribe, a link that did not work (phone)');
     await page.close();
 });
+
+/** A PNG of `width` × `height`: blue on the left half, yellow on the right. */
+function png(width, height) {
+    const crcTable = Array.from({ length: 256 }, (_, n) => {
+        let c = n;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        return c >>> 0;
+    });
+    const crc = (bytes) => {
+        let c = 0xffffffff;
+        for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+        return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type, data) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(data.length);
+        const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+        const sum = Buffer.alloc(4);
+        sum.writeUInt32BE(crc(body));
+        return Buffer.concat([length, body, sum]);
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(width, 0);
+    header.writeUInt32BE(height, 4);
+    header[8] = 8; // bit depth
+    header[9] = 2; // RGB
+    const rows = [];
+    for (let y = 0; y < height; y++) {
+        const row = Buffer.alloc(1 + width * 3);
+        for (let x = 0; x < width; x++) {
+            const [r, g, b] = x < width / 2 ? [0, 0, 255] : [255, 200, 0];
+            row[1 + x * 3] = r;
+            row[2 + x * 3] = g;
+            row[3 + x * 3] = b;
+        }
+        rows.push(row);
+    }
+    return Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        chunk('IHDR', header),
+        chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+        chunk('IEND', Buffer.alloc(0)),
+    ]);
+}

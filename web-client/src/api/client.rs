@@ -201,6 +201,38 @@ impl ApiClient {
         }
     }
 
+    /// Sends a file as the raw body (its own type as `Content-Type`), signed in.
+    pub(super) async fn send_file<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        file: &web_sys::File,
+    ) -> Result<T, ApiError> {
+        let mut response = self.attempt_file(path, file).await?;
+        if response.status() == 401 && self.refresh().await {
+            response = self.attempt_file(path, file).await?;
+        }
+        decode(response).await
+    }
+
+    async fn attempt_file(&self, path: &str, file: &web_sys::File) -> Result<Response, ApiError> {
+        let url = format!("{BASE_PATH}{path}");
+        let mut request = RequestBuilder::new(&url)
+            .method(Method::POST)
+            .header("Accept", "application/json")
+            .header("Accept-Language", crate::texts::current_lang().code())
+            .header("Content-Type", &file.type_());
+        if let Some(session) = self.session.get_untracked() {
+            request = request.header("Authorization", &format!("Bearer {}", session.access_token));
+        }
+        let body: &JsValue = file.as_ref();
+        request
+            .body(body.clone())
+            .map_err(|e| ApiError::Network(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
+    }
+
     async fn send_raw(
         &self,
         method: Method,

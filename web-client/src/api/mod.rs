@@ -11,6 +11,7 @@ mod me;
 mod organisations;
 mod teams;
 mod updates;
+mod uploads;
 mod verification;
 
 pub use auth::provider_sign_in_url;

@@ -12,6 +12,6 @@ pub use email::{ResendLink, UnverifiedNotice};
 pub use errors::{ApiErrorNotice, explain, link_problem, show_form_error};
 pub use fields::Field;
 pub use organisations::{FollowButton, OrganisationCard, VerifiedBadge, role_name};
-pub use pictures::Img;
+pub use pictures::{Img, PictureInput};
 pub use states::{Loading, SignInFirst, loaded};
 pub use updates::UpdateCard;

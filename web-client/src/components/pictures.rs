@@ -58,3 +58,67 @@ pub fn Img(
         </picture>
     }
 }
+
+/// A button that sends a picture the person chooses, says so while it goes, and hands the
+/// upload to `chosen`. Its errors are said in words (the server's `code` tells which).
+#[component]
+pub fn PictureInput(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] square: bool,
+    chosen: Callback<ensemble_wire::Upload>,
+    /// Disabled (e.g. when the most photos are chosen already).
+    #[prop(into, optional)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    use leptos::task::spawn_local;
+    use wasm_bindgen::JsCast;
+
+    let t = crate::texts::texts();
+    let api = expect_context::<crate::api::ApiClient>();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        // The same file may be chosen again later.
+        input.set_value("");
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api.upload_picture(&file, square).await {
+                Ok(upload) => chosen.run(upload),
+                Err(e) => error.set(Some(match e.code() {
+                    Some(ensemble_wire::Code::RateLimited) | None => super::explain(t, &e),
+                    Some(_) => t.picture_refused.to_owned(),
+                })),
+            }
+            busy.set(false);
+        });
+    };
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field picture-input">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="file"
+                accept="image/jpeg,image/png,image/webp"
+                disabled=move || busy.get() || disabled.get()
+                aria-describedby=error_id.clone()
+                on:change=on_change
+            />
+            {move || busy.get().then(|| view! {
+                <p role="status"><progress aria-label=t.uploading></progress>" "{t.uploading}</p>
+            })}
+            <p id=error_id class="field-error" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}

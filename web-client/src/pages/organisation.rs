@@ -14,8 +14,8 @@ use leptos_router::hooks::use_params_map;
 use super::DonateForm;
 use crate::api::{ApiClient, ApiError};
 use crate::components::{
-    Field, FollowButton, Img, Loading, OrganisationCard, UpdateCard, VerifiedBadge, loaded,
-    show_form_error,
+    Field, FollowButton, Img, Loading, OrganisationCard, PictureInput, UpdateCard, VerifiedBadge,
+    loaded, show_form_error,
 };
 use crate::texts::{fill, texts};
 
@@ -184,6 +184,11 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The photos chosen, each with its alternative text as it is typed.
+    let photos = RwSignal::new(Vec::<(ensemble_wire::Upload, RwSignal<String>)>::new());
+    let add_photo = Callback::new(move |upload: ensemble_wire::Upload| {
+        photos.update(|list| list.push((upload, RwSignal::new(String::new()))));
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -194,7 +199,14 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
             title: title.get_untracked(),
             body: body.get_untracked(),
             language: None,
-            photos: Vec::new(),
+            photos: photos.with_untracked(|list| {
+                list.iter()
+                    .map(|(upload, alt)| ensemble_wire::NewPhoto {
+                        upload: upload.id.clone(),
+                        alt: alt.get_untracked(),
+                    })
+                    .collect()
+            }),
             link_url: None,
         };
         let slug = slug.clone();
@@ -204,6 +216,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
                     updates.update(|list| list.insert(0, update));
                     title.set(String::new());
                     body.set(String::new());
+                    photos.set(Vec::new());
                     errors.set(Vec::new());
                     message.set(Some(t.update_published.to_owned()));
                 }
@@ -218,6 +231,43 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
             <form on:submit=submit novalidate>
                 <Field id="update-title" label=t.update_title_label value=title errors field="title" required=true />
                 <Field id="update-body" label=t.update_body_label hint=t.update_body_hint multiline=true value=body errors field="body" required=true />
+                <fieldset class="photos">
+                    <legend>{t.photos_label}</legend>
+                    <ul class="chosen-photos">
+                        {move || photos.get().into_iter().enumerate().map(|(i, (upload, alt))| {
+                            let alt_id = format!("photo-alt-{i}");
+                            let field = format!("photos[{i}].alt");
+                            let error = move || {
+                                errors.with(|all| all.iter().any(|(f, _)| *f == field)).then_some(t.field_required)
+                            };
+                            let remove = move |_| photos.update(|list| { list.remove(i); });
+                            view! {
+                                <li class="chosen-photo">
+                                    <Img picture=upload.picture.clone() alt="" sizes="8rem" />
+                                    <div class="field">
+                                        <label for=alt_id.clone()>{t.photo_alt_label}</label>
+                                        <input
+                                            id=alt_id.clone()
+                                            type="text"
+                                            required=true
+                                            maxlength="500"
+                                            prop:value=move || alt.get()
+                                            on:input=move |ev| alt.set(event_target_value(&ev))
+                                        />
+                                        <p class="field-error" role="alert">{error}</p>
+                                    </div>
+                                    <button type="button" on:click=remove>{t.photo_remove}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <PictureInput
+                        id="update-photo"
+                        label=t.photo_add
+                        chosen=add_photo
+                        disabled=Signal::derive(move || photos.with(|list| list.len() >= 4))
+                    />
+                </fieldset>
                 <button type="submit" class="button-primary" aria-disabled=move || busy.get().to_string()>
                     {t.update_publish}
                 </button>

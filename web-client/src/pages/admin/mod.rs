@@ -118,6 +118,7 @@ fn Admin(loaded: Loaded, changes: Changes) -> impl IntoView {
             <h1 id="page-title">{fill(t.admin_title, &[("name", &name)])}</h1>
             <p><A href=format!("/organisations/{slug}")>{name}</A></p>
             <p role="status" class="form-message">{move || changes.message.get()}</p>
+            <profile::PicturesForm profile=profile.clone() changes />
             <profile::ProfileForm profile changes />
             <profile::TranslationForm slug=slug.clone() changes />
             <team::TeamSection slug=slug.clone() members invitations changes />

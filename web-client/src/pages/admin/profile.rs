@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use super::Changes;
 use crate::api::ApiClient;
-use crate::components::Field;
+use crate::components::{Field, Img, PictureInput};
 use crate::texts::texts;
 
 /// The languages a translation can be written in.
@@ -61,6 +61,54 @@ pub(super) fn ProfileForm(profile: OrganisationProfile, changes: Changes) -> imp
                 <Field id="admin-city" label=t.city_label value=city errors field="city" />
                 <button type="submit" class="button-primary">{t.admin_save}</button>
             </form>
+        </section>
+    }
+}
+
+/// The logo and the cover: each saved as soon as it is sent, or removed.
+#[component]
+pub(super) fn PicturesForm(profile: OrganisationProfile, changes: Changes) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let slug = StoredValue::new(profile.slug.clone());
+    let logo = RwSignal::new(profile.logo.clone());
+    let cover = RwSignal::new(profile.cover.clone());
+    // `Some(Some(id))` sets, `Some(None)` removes; the page shows what the server answers.
+    let save = move |logo_choice: Option<Option<String>>, cover_choice: Option<Option<String>>| {
+        let body = UpdateOrganisation {
+            logo: logo_choice,
+            cover: cover_choice,
+            ..Default::default()
+        };
+        let slug = slug.get_value();
+        spawn_local(async move {
+            match api.edit_organisation(&slug, &body).await {
+                Ok(saved) => {
+                    logo.set(saved.logo);
+                    cover.set(saved.cover);
+                    changes.message.set(Some(t.settings_saved.to_owned()));
+                }
+                Err(error) => changes.failed(&error),
+            }
+        });
+    };
+    let chose_logo =
+        Callback::new(move |upload: ensemble_wire::Upload| save(Some(Some(upload.id)), None));
+    let chose_cover =
+        Callback::new(move |upload: ensemble_wire::Upload| save(None, Some(Some(upload.id))));
+    view! {
+        <section class="card" aria-labelledby="admin-pictures">
+            <h2 id="admin-pictures">{t.pictures_title}</h2>
+            {move || logo.get().map(|picture| view! {
+                <Img picture alt="" sizes="96px" class="logo logo-large" />
+                <button type="button" on:click=move |_| save(Some(None), None)>{t.picture_remove_logo}</button>
+            })}
+            <PictureInput id="admin-logo" label=t.logo_label square=true chosen=chose_logo />
+            {move || cover.get().map(|picture| view! {
+                <Img picture alt="" sizes="(max-width: 48rem) 100vw, 48rem" class="organisation-cover" />
+                <button type="button" on:click=move |_| save(None, Some(None))>{t.picture_remove_cover}</button>
+            })}
+            <PictureInput id="admin-cover" label=t.cover_label chosen=chose_cover />
         </section>
     }
 }
