@@ -164,13 +164,9 @@ fn check_length(field: &str, value: &str, max: usize) -> Result<(), FieldError> 
     Ok(())
 }
 
-/// An `https://` URL on a DNS name (images, avatars), at most 2048 characters: exactly the
-/// pattern the OpenAPI schema gives (`the pattern of `avatar_url` in the wire crate), checked by hand.
-pub fn https_url(field: &str, value: &str) -> Result<String, FieldError> {
-    web_url(field, value, false)
-}
-
-/// Like [`https_url`], `http://` accepted too (organisations' own sites).
+/// An `http://` or `https://` URL on a DNS name (an organisation's site, an update's link),
+/// at most 2048 characters: exactly the pattern the OpenAPI schema gives (`WebLink` in the
+/// wire crate), checked by hand. (Pictures are uploads, never addresses.)
 pub fn http_url(field: &str, value: &str) -> Result<String, FieldError> {
     web_url(field, value, true)
 }
@@ -332,7 +328,9 @@ mod tests {
     }
 
     #[test]
-    fn urls_must_be_https() {
+    fn urls_are_web_addresses_on_domain_names() {
+        let https_url = |field: &str, value: &str| web_url(field, value, false);
+        assert!(http_url("f", "http://example.org/a.png").is_ok());
         assert!(https_url("f", "https://example.org/a.png").is_ok());
         assert!(https_url("f", "https://cdn.example.org/a.png?size=200&v=2#x").is_ok());
         assert_eq!(
