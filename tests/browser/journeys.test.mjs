@@ -177,6 +177,11 @@ test("a supporter's journey: discover, search, sign up, prove the address, follo
     assert.equal(await visible.isChecked(), true);
     await visible.uncheck();
     await page.getByText('Saved.').waitFor();
+    // A picture of oneself: cut to its centre square, shown at once.
+    await page.getByLabel('Your picture (square; others are cut to their centre)').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png(300, 200) });
+    await page.getByRole('button', { name: 'Remove your picture' }).waitFor();
+    const me = await api(BASE_URL, 'GET', '/me', { token: await page.evaluate(() => JSON.parse(localStorage.getItem('ensemble.session')).access_token) });
+    assert.deepEqual([me.body.avatar.width, me.body.avatar.height], [200, 200]);
     await page.getByLabel('Name of the new token').fill('my feed reader');
     await page.getByRole('button', { name: 'Create the token' }).click();
     await page.getByText('Copy it now: it will not be shown again.').waitFor();

@@ -156,6 +156,8 @@ pub struct Texts {
     pub update_body_hint: &'static str,
     pub update_publish: &'static str,
     pub update_published: &'static str,
+    pub avatar_label: &'static str,
+    pub avatar_remove: &'static str,
     pub pictures_title: &'static str,
     pub logo_label: &'static str,
     pub cover_label: &'static str,

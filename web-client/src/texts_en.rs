@@ -61,6 +61,8 @@ pub const EN: Texts = Texts {
     update_body_hint: "Markdown: **bold**, *italic*, [links](https://example.org), lists.",
     update_publish: "Publish",
     update_published: "Your update is published.",
+    avatar_label: "Your picture (square; others are cut to their centre)",
+    avatar_remove: "Remove your picture",
     pictures_title: "Logo and cover",
     logo_label: "Logo (a square picture; others are cut to their centre)",
     cover_label: "Cover picture (wide, shown at the top of the page)",

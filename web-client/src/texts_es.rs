@@ -61,6 +61,8 @@ pub const ES: Texts = Texts {
     update_body_hint: "Markdown: **negrita**, *cursiva*, [enlaces](https://example.org), listas.",
     update_publish: "Publicar",
     update_published: "Se publicó tu novedad.",
+    avatar_label: "Su foto (cuadrada; las demás se recortan al centro)",
+    avatar_remove: "Quitar su foto",
     pictures_title: "Logotipo y portada",
     logo_label: "Logotipo (una imagen cuadrada; las demás se recortan al centro)",
     cover_label: "Imagen de portada (ancha, arriba de la página)",

@@ -61,6 +61,8 @@ pub const FR: Texts = Texts {
     update_body_hint: "Markdown : **gras**, *italique*, [liens](https://example.org), listes.",
     update_publish: "Publier",
     update_published: "Votre actualité est publiée.",
+    avatar_label: "Votre photo (carrée ; les autres sont recadrées au centre)",
+    avatar_remove: "Retirer votre photo",
     pictures_title: "Logo et couverture",
     logo_label: "Logo (une image carrée ; les autres sont recadrées au centre)",
     cover_label: "Image de couverture (large, en haut de la page)",

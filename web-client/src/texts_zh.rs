@@ -61,6 +61,8 @@ pub const ZH: Texts = Texts {
     update_body_hint: "支持 Markdown：**粗体**、*斜体*、[链接](https://example.org)、列表。",
     update_publish: "发布",
     update_published: "动态已发布。",
+    avatar_label: "您的头像（正方形；其他图片将裁切中间部分）",
+    avatar_remove: "移除头像",
     pictures_title: "标志和封面",
     logo_label: "标志（正方形图片；其他图片将裁切中间部分）",
     cover_label: "封面图片（宽幅，显示在页面顶部）",

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, encode};
-use crate::components::{Field, SignInFirst, explain, show_form_error};
+use crate::components::{Field, Img, PictureInput, SignInFirst, explain, show_form_error};
 use crate::texts::{fill, format_date, texts};
 
 #[component]
@@ -38,9 +38,31 @@ pub fn SettingsPage() -> impl IntoView {
             }
         });
     };
+    let set_avatar = move |avatar: Option<String>| {
+        spawn_local(async move {
+            let changes = UpdateMe {
+                avatar: Some(avatar),
+                ..Default::default()
+            };
+            match api.update_me(&changes).await {
+                Ok(updated) => {
+                    me.set(Some(updated));
+                    message.set(Some(t.settings_saved.to_owned()));
+                }
+                Err(error) => message.set(Some(explain(t, &error))),
+            }
+        });
+    };
+    let chose_avatar =
+        Callback::new(move |upload: ensemble_wire::Upload| set_avatar(Some(upload.id)));
     view! {
         <section class="page narrow" aria-labelledby="page-title">
             <h1 id="page-title">{t.settings_title}</h1>
+            {move || me.get().and_then(|m| m.avatar).map(|picture| view! {
+                <Img picture alt="" sizes="96px" class="logo logo-large" />
+                <button type="button" on:click=move |_| set_avatar(None)>{t.avatar_remove}</button>
+            })}
+            <PictureInput id="avatar" label=t.avatar_label square=true chosen=chose_avatar />
             <div class="field-check">
                 <input id="follows-public" type="checkbox"
                     prop:checked=move || me.with(|m| m.as_ref().is_none_or(|m| m.follows_public))
