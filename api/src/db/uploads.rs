@@ -51,16 +51,21 @@ fn shape_text(shape: PictureShape) -> &'static str {
 
 /// The bytes `user_id`'s uploads take.
 pub fn stored_bytes(conn: &mut DbConnection, user_id: i64) -> QueryResult<i64> {
+    sum_bytes(conn, "user_id = ", user_id, "")
+}
+
+/// The bytes of the uploads `WHERE {condition}{id}{end}` selects.
+fn sum_bytes(conn: &mut DbConnection, condition: &str, id: i64, end: &str) -> QueryResult<i64> {
     #[derive(QueryableByName)]
     struct Total {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         total: i64,
     }
     let mut sql = super::sql::Sql::for_connection(conn);
-    sql.push(
-        "SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS total FROM uploads WHERE user_id = ",
-    )
-    .int(user_id);
+    sql.push("SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS total FROM uploads WHERE ")
+        .push(condition)
+        .int(id)
+        .push(end);
     Ok(sql.load::<Total>(conn)?.first().map_or(0, |t| t.total))
 }
 
@@ -304,19 +309,12 @@ pub fn set_uses(
 
 /// The bytes of the pictures an organisation shows (each upload counted once).
 pub fn organisation_bytes(conn: &mut DbConnection, organisation: i64) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct Total {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        total: i64,
-    }
-    let mut sql = super::sql::Sql::for_connection(conn);
-    sql.push(
-        "SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS total FROM uploads WHERE id IN \
-         (SELECT upload_id FROM upload_uses WHERE organisation_id = ",
+    sum_bytes(
+        conn,
+        "id IN (SELECT upload_id FROM upload_uses WHERE organisation_id = ",
+        organisation,
+        ")",
     )
-    .int(organisation)
-    .push(")");
-    Ok(sql.load::<Total>(conn)?.first().map_or(0, |t| t.total))
 }
 
 /// Refuses a change that grew what an organisation shows past its quota (409

@@ -10,7 +10,7 @@ use image::DynamicImage;
 use ensemble_wire::PictureShape;
 
 use super::process::{self, Processed};
-use super::{Media, StoredPhoto, StoredPicture, StoredVariant, drawn};
+use super::{Media, StoredPhoto, StoredPicture, drawn};
 use crate::db::Db;
 use crate::db::uploads::{self, NewUpload};
 
@@ -92,27 +92,9 @@ async fn store(
     let processed: Processed = web::block(move || process::variants(draw(), shape))
         .await
         .context("drawing a demo picture")??;
-    let id = super::new_upload_id();
-    let mut picture = StoredPicture {
-        id: id.clone(),
-        w: processed.width,
-        h: processed.height,
-        v: Vec::with_capacity(processed.variants.len()),
-    };
-    let mut bytes = 0i64;
-    for variant in processed.variants {
-        let key = super::key(&id, &variant);
-        bytes += i64::try_from(variant.bytes.len()).unwrap_or(i64::MAX);
-        picture.v.push(StoredVariant {
-            k: key.clone(),
-            w: variant.width,
-            h: variant.height,
-            t: variant.content_type.to_owned(),
-        });
-        media.put(&key, variant.bytes).await?;
-    }
+    let (picture, bytes) = media.store_new(processed).await?;
     let new = NewUpload {
-        id,
+        id: picture.id.clone(),
         user_id: owner,
         shape,
         picture: picture.clone(),

@@ -309,6 +309,38 @@ impl Media {
         }
     }
 
+    /// Stores the variants of a new upload under a new id: its picture as the database
+    /// keeps it, and the bytes it takes. If a file cannot be stored, those stored already
+    /// are deleted.
+    pub async fn store_new(
+        &self,
+        processed: process::Processed,
+    ) -> anyhow::Result<(StoredPicture, i64)> {
+        let id = new_upload_id();
+        let mut picture = StoredPicture {
+            id: id.clone(),
+            w: processed.width,
+            h: processed.height,
+            v: Vec::with_capacity(processed.variants.len()),
+        };
+        let mut bytes = 0i64;
+        for variant in processed.variants {
+            let key = key(&id, &variant);
+            bytes += i64::try_from(variant.bytes.len()).unwrap_or(i64::MAX);
+            picture.v.push(StoredVariant {
+                k: key.clone(),
+                w: variant.width,
+                h: variant.height,
+                t: variant.content_type.to_owned(),
+            });
+            if let Err(e) = self.put(&key, variant.bytes).await {
+                self.delete_all(std::slice::from_ref(&picture)).await;
+                return Err(e);
+            }
+        }
+        Ok((picture, bytes))
+    }
+
     /// Deletes every file of `pictures`, logging (not failing on) the ones that resist: a
     /// file left behind costs room, not correctness.
     pub async fn delete_all(&self, pictures: &[StoredPicture]) -> usize {

@@ -154,30 +154,9 @@ pub async fn upload(
     .await
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("picture processing failed: {e}")))??;
 
-    let id = media::new_upload_id();
-    let mut stored = StoredPicture {
-        id: id.clone(),
-        w: processed.width,
-        h: processed.height,
-        v: Vec::with_capacity(processed.variants.len()),
-    };
-    let mut total = 0i64;
-    for variant in processed.variants {
-        let key = media::key(&id, &variant);
-        total += i64::try_from(variant.bytes.len()).unwrap_or(i64::MAX);
-        stored.v.push(StoredVariant {
-            k: key.clone(),
-            w: variant.width,
-            h: variant.height,
-            t: variant.content_type.to_owned(),
-        });
-        if let Err(e) = media.put(&key, variant.bytes).await {
-            media.delete_all(std::slice::from_ref(&stored)).await;
-            return Err(ApiError::Internal(e));
-        }
-    }
+    let (stored, total) = media.store_new(processed).await?;
     let new = NewUpload {
-        id,
+        id: stored.id.clone(),
         user_id,
         shape,
         picture: stored.clone(),

@@ -23,12 +23,9 @@ pub fn SettingsPage() -> impl IntoView {
         return view! { <SignInFirst title=t.settings_title /> }.into_any();
     }
     let message = RwSignal::new(None::<String>);
-    let set_public = move |public: bool| {
+    // Saves one change to the profile, and shows the profile the server answers.
+    let save = move |changes: UpdateMe| {
         spawn_local(async move {
-            let changes = UpdateMe {
-                follows_public: Some(public),
-                ..Default::default()
-            };
             match api.update_me(&changes).await {
                 Ok(updated) => {
                     me.set(Some(updated));
@@ -38,19 +35,16 @@ pub fn SettingsPage() -> impl IntoView {
             }
         });
     };
+    let set_public = move |public: bool| {
+        save(UpdateMe {
+            follows_public: Some(public),
+            ..Default::default()
+        });
+    };
     let set_avatar = move |avatar: Option<String>| {
-        spawn_local(async move {
-            let changes = UpdateMe {
-                avatar: Some(avatar),
-                ..Default::default()
-            };
-            match api.update_me(&changes).await {
-                Ok(updated) => {
-                    me.set(Some(updated));
-                    message.set(Some(t.settings_saved.to_owned()));
-                }
-                Err(error) => message.set(Some(explain(t, &error))),
-            }
+        save(UpdateMe {
+            avatar: Some(avatar),
+            ..Default::default()
         });
     };
     let chose_avatar =
