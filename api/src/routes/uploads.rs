@@ -19,7 +19,7 @@ use crate::domain::text::field_error;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::media::process::{self, Declared, Refusal};
-use crate::media::{self, Media, StoredPicture, StoredVariant};
+use crate::media::{self, Media};
 use crate::routes::API_PREFIX;
 
 /// Uploads a person may send in an hour.
