@@ -46,6 +46,9 @@ ensure_browser_deps() {
     # package registry, and Debian's build gets security updates with apt. Only the tests
     # need it, so the run command does not install it.
     command -v chromium >/dev/null || ensure_apt_packages chromium
+    # Chinese glyphs: without a CJK font, pages in Chinese show boxes in screenshots.
+    dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' \
+        || ensure_apt_packages fonts-noto-cjk
     local dir="$ROOT/tests/browser"
     local installed="$dir/node_modules/.package-lock.json"
     if [[ ! -f $installed || $dir/package-lock.json -nt $installed ]]; then

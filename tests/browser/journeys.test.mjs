@@ -11,17 +11,20 @@
 // the main pages go to docs/screenshots.
 
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import { after, afterEach, before, test } from 'node:test';
 import {
     BASE_URL,
+    accountButton,
     assertNoPageErrors,
     PASSWORD,
     api,
     checkAccessibility,
+    fromAccountMenu,
     launch,
     newPage,
     newTab,
+    png,
+    provenAccount,
     register,
     screenshot,
     settle,
@@ -168,10 +171,10 @@ test("a supporter's journey: discover, search, sign up, prove the address, follo
     await page.getByRole('button', { name: 'Follow' }).click();
     await page.getByRole('button', { name: 'Following' }).waitFor();
     await checkAccessibility(page, 'cause');
-    await page.getByRole('navigation').getByRole('link', { name: 'Notifications' }).click();
+    await fromAccountMenu(page, 'Notifications');
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     await checkAccessibility(page, 'notifications');
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await fromAccountMenu(page, 'Settings');
     const visible = page.getByLabel('Show the organisations I follow on their pages');
     await visible.waitFor();
     assert.equal(await visible.isChecked(), true);
@@ -180,6 +183,7 @@ test("a supporter's journey: discover, search, sign up, prove the address, follo
     // A picture of oneself: cut to its centre square, shown at once.
     await page.getByLabel('Your picture (square; others are cut to their centre)').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png(300, 200) });
     await page.getByRole('button', { name: 'Remove your picture' }).waitFor();
+    await accountButton(page).locator('img').waitFor();
     const me = await api(BASE_URL, 'GET', '/me', { token: await page.evaluate(() => JSON.parse(localStorage.getItem('ensemble.session')).access_token) });
     assert.deepEqual([me.body.avatar.width, me.body.avatar.height], [200, 200]);
     await page.getByLabel('Name of the new token').fill('my feed reader');
@@ -211,7 +215,7 @@ test("a supporter's journey: discover, search, sign up, prove the address, follo
     const change = await waitForMail(moved, { path: '/verify-email' });
     await page.goto(change.link);
     await page.getByRole('heading', { level: 1, name: 'Your new address is confirmed' }).waitFor();
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await fromAccountMenu(page, 'Settings');
     await page.getByText(`Your address now: ${moved}`).waitFor();
 
     // French, remembered.
@@ -237,7 +241,7 @@ test("a supporter's journey: discover, search, sign up, prove the address, follo
 
     // Signing out ends the session at the server, not just in this browser.
     const signedIn = JSON.parse(await page.evaluate(() => localStorage.getItem('ensemble.session')));
-    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await fromAccountMenu(page, 'Se déconnecter');
     await page.getByRole('navigation').getByRole('link', { name: 'Se connecter' }).waitFor();
     assert.equal(await page.evaluate(() => localStorage.getItem('ensemble.session')), null);
     const refreshed = await api(BASE_URL, 'POST', '/auth/refresh', { body: { refresh_token: signedIn.refresh_token } });
@@ -301,7 +305,7 @@ test('two tabs whose access token expired refresh at once and both stay signed i
     const stale = JSON.parse(await first.evaluate(() => localStorage.getItem('ensemble.session')));
     await Promise.all([first.goto(`${BASE_URL}/settings`), second.goto(`${BASE_URL}/notifications`)]);
     for (const tab of [first, second]) {
-        await tab.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+        await accountButton(tab).waitFor();
     }
     await first.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
     await second.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
@@ -311,7 +315,7 @@ test('two tabs whose access token expired refresh at once and both stay signed i
     assert.equal(sessions.status, 200, 'the session is alive');
     assert.ok(sessions.body.items.some((s) => s.current), 'and listed');
     // Both tabs go on working.
-    await second.getByRole('navigation').getByRole('link', { name: 'My donations' }).click();
+    await fromAccountMenu(second, 'My donations');
     await second.getByRole('heading', { level: 1, name: 'My donations' }).waitFor();
     await first.close();
 });
@@ -327,7 +331,7 @@ test("an editor's journey: prove the address, create an organisation, post an up
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/feed$/);
 
-    await page.getByRole('link', { name: 'Add an organisation' }).click();
+    await fromAccountMenu(page, 'Add an organisation');
     const name = `Atelier Vélo ${Date.now().toString(36)}`;
     // Not before the address is proven: the page says how.
     await page.getByLabel('Name').fill(name);
@@ -351,13 +355,13 @@ test("an editor's journey: prove the address, create an organisation, post an up
     await screenshot(page, 'verify-email-failed');
     await checkAccessibility(page, 'a link that did not work');
 
-    await page.getByRole('link', { name: 'Add an organisation' }).click();
+    await fromAccountMenu(page, 'Add an organisation');
     // Refused whole, with the field named, when the mission is missing.
     await page.getByLabel('Name').fill(name);
     await page.getByRole('button', { name: 'Create the organisation' }).click();
     await page.getByText('This field is required.').waitFor();
     await page.getByLabel('Mission, in one or two sentences').fill('Repair bikes together, for free.');
-    await page.getByLabel('Country (two-letter code, e.g. FR)').fill('fr');
+    await page.getByLabel('Country', { exact: true }).selectOption('FR');
     await checkAccessibility(page, 'new organisation');
     await page.getByRole('button', { name: 'Create the organisation' }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
@@ -394,12 +398,19 @@ test("an editor's journey: prove the address, create an organisation, post an up
     // Edit it from its page; then post another and delete it.
     await page.getByRole('link', { name: 'Open workshop on Saturday' }).click();
     await page.getByRole('heading', { level: 1, name: 'Open workshop on Saturday' }).waitFor();
-    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
     await page.getByLabel('Title').fill('Open workshop on Sunday');
+    // The photo stays with its description; a second one is added.
+    assert.equal(await page.locator('#edit-update-photo-alt-0').inputValue(), 'Bikes waiting to be repaired');
+    await page.getByLabel('Add a photo').setInputFiles({ name: 'tools.png', mimeType: 'image/png', buffer: png(200, 300) });
+    await page.locator('#edit-update-photo-alt-1').fill('The tools on the workshop wall');
     await checkAccessibility(page, 'editing an update');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Your changes are saved.').waitFor();
     await page.getByRole('heading', { level: 1, name: 'Open workshop on Sunday' }).waitFor();
+    await page.getByRole('img', { name: 'The tools on the workshop wall' }).waitFor();
+    const workshop = await api(BASE_URL, 'GET', `/updates/${new URL(page.url()).pathname.split('/').pop()}`);
+    assert.deepEqual(workshop.body.photos.map((p) => p.alt), ['Bikes waiting to be repaired', 'The tools on the workshop wall']);
     await page.getByRole('link', { name }).first().click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
     await page.getByLabel('Title').fill('Cancelled: rain');
@@ -422,6 +433,11 @@ test("an editor's journey: prove the address, create an organisation, post an up
     await page.getByText('Saved.').waitFor();
     const translated = await api(BASE_URL, 'GET', `/organisations/${slug}?lang=fr`);
     assert.equal(translated.body.mission, 'Réparer les vélos ensemble, gratuitement.');
+    // A logo, cut to its centre square.
+    await page.getByLabel('Logo (a square picture; others are cut to their centre)').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(240, 160) });
+    await page.getByRole('button', { name: 'Remove the logo' }).waitFor();
+    const withLogo = await api(BASE_URL, 'GET', `/organisations/${slug}`);
+    assert.deepEqual([withLogo.body.logo.width, withLogo.body.logo.height], [160, 160]);
     assert.ok(await page.getByRole('button', { name: 'Ask for review' }).count(), 'an owner may ask for review');
     // Inviting the follower by their address: they are in the team only once they accept.
     // (The page is drawn again after each change: let the last one land before typing.)
@@ -462,6 +478,21 @@ test("an editor's journey: prove the address, create an organisation, post an up
     await news.waitFor();
     assert.match(await news.innerText(), /Open workshop on Sunday/);
     assert.match(await news.innerHTML(), /<strong>we fix it together<\/strong>/);
+    // With its photo and the organisation's logo; on a phone-sized screen too, on the
+    // organisation's page.
+    await news.getByRole('img', { name: 'Bikes waiting to be repaired' }).waitFor();
+    await news.locator('.logo img').waitFor();
+    await reader.setViewportSize({ width: 390, height: 844 });
+    await reader.goto(`${BASE_URL}/organisations/${slug}`);
+    await reader.locator('.organisation-header .logo img').waitFor();
+    const onPhone = reader.getByRole('img', { name: 'Bikes waiting to be repaired' });
+    await onPhone.scrollIntoViewIfNeeded();
+    await reader.waitForFunction(() => {
+        const img = document.querySelector('img[alt="Bikes waiting to be repaired"]');
+        return img && img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width <= 390;
+    });
+    assert.equal(await reader.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+    await checkAccessibility(reader, 'an organisation with a logo and a photo, on a phone');
     await reader.close();
     assert.ok(editor.access_token);
 });
@@ -586,7 +617,7 @@ test('a supporter who forgot the password resets it from the mail', async () => 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/feed$/);
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await fromAccountMenu(page, 'Sign out');
 
     await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
@@ -638,20 +669,9 @@ test('a supporter who forgot the password resets it from the mail', async () => 
     await page.getByLabel('Password').fill(chosen);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/feed$/);
-    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await accountButton(page).waitFor();
     await page.close();
 });
-
-/** A new account whose address is proven, through the link mailed at sign-up. */
-async function provenAccount(who, options) {
-    const email = uniqueEmail(who);
-    const account = await register(BASE_URL, email, options);
-    const welcome = await waitForMail(email, { path: '/verify-email' });
-    const token = new URL(welcome.link).searchParams.get('token');
-    const confirmed = await api(BASE_URL, 'POST', '/auth/email/confirm', { body: { token } });
-    assert.equal(confirmed.status, 200, `proving ${email}: HTTP ${confirmed.status}`);
-    return { email, ...account };
-}
 
 test('a supporter chooses what comes by mail, then stops the replies from the link in one', async () => {
     const reader = await provenAccount('mail-reader', { displayName: 'Reader' });
@@ -663,7 +683,7 @@ test('a supporter chooses what comes by mail, then stops the replies from the li
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/feed$/);
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await fromAccountMenu(page, 'Settings');
     await page.getByRole('heading', { level: 2, name: 'Email', exact: true }).waitFor();
     const replies = page.getByLabel('Replies to my comments');
     const comments = page.getByLabel('Comments on my organisations’ updates');
@@ -760,47 +780,3 @@ test('a supporter chooses what comes by mail, then stops the replies from the li
     await checkAccessibility(page, 'unsubscribe, a link that did not work (phone)');
     await page.close();
 });
-
-/** A PNG of `width` × `height`: blue on the left half, yellow on the right. */
-function png(width, height) {
-    const crcTable = Array.from({ length: 256 }, (_, n) => {
-        let c = n;
-        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        return c >>> 0;
-    });
-    const crc = (bytes) => {
-        let c = 0xffffffff;
-        for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-        return (c ^ 0xffffffff) >>> 0;
-    };
-    const chunk = (type, data) => {
-        const length = Buffer.alloc(4);
-        length.writeUInt32BE(data.length);
-        const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-        const sum = Buffer.alloc(4);
-        sum.writeUInt32BE(crc(body));
-        return Buffer.concat([length, body, sum]);
-    };
-    const header = Buffer.alloc(13);
-    header.writeUInt32BE(width, 0);
-    header.writeUInt32BE(height, 4);
-    header[8] = 8; // bit depth
-    header[9] = 2; // RGB
-    const rows = [];
-    for (let y = 0; y < height; y++) {
-        const row = Buffer.alloc(1 + width * 3);
-        for (let x = 0; x < width; x++) {
-            const [r, g, b] = x < width / 2 ? [0, 0, 255] : [255, 200, 0];
-            row[1 + x * 3] = r;
-            row[2 + x * 3] = g;
-            row[3 + x * 3] = b;
-        }
-        rows.push(row);
-    }
-    return Buffer.concat([
-        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-        chunk('IHDR', header),
-        chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
-        chunk('IEND', Buffer.alloc(0)),
-    ]);
-}

@@ -6,10 +6,12 @@
 // which serves the built web app and the API with demo data and exports BASE_URL and
 // ENSEMBLE_MAIL_DIR.
 
+import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -428,4 +430,75 @@ function decodeWords(value) {
 
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// --- the header ----------------------------------------------------------------------------
+
+/** The signed-in person's button in the header (their picture and name), in any language. */
+export function accountButton(page) {
+    return page.getByRole('button', { name: /^(Your account:|Votre compte :|Tu cuenta:|我的账户：)/ });
+}
+
+/** Opens the account's menu and chooses one of its links or buttons, by its name. */
+export async function fromAccountMenu(page, name) {
+    await accountButton(page).click();
+    const menu = page.locator('#account-menu');
+    await menu.getByRole('link', { name, exact: true }).or(menu.getByRole('button', { name, exact: true })).click();
+}
+
+// --- pictures -----------------------------------------------------------------------------
+
+/** A PNG of `width` × `height`: blue on the left half, yellow on the right. */
+export function png(width, height) {
+    const crcTable = Array.from({ length: 256 }, (_, n) => {
+        let c = n;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        return c >>> 0;
+    });
+    const crc = (bytes) => {
+        let c = 0xffffffff;
+        for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+        return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type, data) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(data.length);
+        const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+        const sum = Buffer.alloc(4);
+        sum.writeUInt32BE(crc(body));
+        return Buffer.concat([length, body, sum]);
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(width, 0);
+    header.writeUInt32BE(height, 4);
+    header[8] = 8; // bit depth
+    header[9] = 2; // RGB
+    const rows = [];
+    for (let y = 0; y < height; y++) {
+        const row = Buffer.alloc(1 + width * 3);
+        for (let x = 0; x < width; x++) {
+            const [r, g, b] = x < width / 2 ? [0, 0, 255] : [255, 200, 0];
+            row[1 + x * 3] = r;
+            row[2 + x * 3] = g;
+            row[3 + x * 3] = b;
+        }
+        rows.push(row);
+    }
+    return Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        chunk('IHDR', header),
+        chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+        chunk('IEND', Buffer.alloc(0)),
+    ]);
+}
+
+/** A new account whose address is proven, through the link mailed at sign-up. */
+export async function provenAccount(who, options) {
+    const email = uniqueEmail(who);
+    const account = await register(BASE_URL, email, options);
+    const welcome = await waitForMail(email, { path: '/verify-email' });
+    const token = new URL(welcome.link).searchParams.get('token');
+    const confirmed = await api(BASE_URL, 'POST', '/auth/email/confirm', { body: { token } });
+    assert.equal(confirmed.status, 200, `proving ${email}: HTTP ${confirmed.status}`);
+    return { email, ...account };
 }

@@ -121,6 +121,15 @@ while ((SECONDS < deadline)); do
 done
 ((ready)) || die "the server was not ready within 60 s${BASE:+ at $BASE}"
 log "server ready at $BASE (pid $SERVER_PID), web app from $WEB_DIR"
+# The demo's pictures are drawn by a background job after start-up: the pages (and the
+# screenshots) are looked at once they are there, as a visitor would see them.
+deadline=$((SECONDS + 120))
+until grep -q 'demo pictures' "$WORK_DIR/server.log"; do
+    ((SECONDS < deadline)) || die "the demo's pictures were not drawn within 120 s"
+    kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited"
+    sleep 0.5
+done
+log "demo pictures drawn"
 
 # --- the tests -----------------------------------------------------------------------------
 options=() tests=()

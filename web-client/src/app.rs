@@ -10,7 +10,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::{ApiClient, DOCS_PATH};
-use crate::components::UnverifiedNotice;
+use crate::components::{Img, UnverifiedNotice};
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
     InvitationPage, MyDonationsPage, NewOrganisationPage, NotFoundPage, NotificationsPage,
@@ -61,12 +61,7 @@ fn Frame() -> impl IntoView {
     let api = expect_context::<ApiClient>();
     let me = expect_context::<RwSignal<Option<Me>>>();
     let lang = expect_context::<RwSignal<Lang>>();
-    let sign_out = move |_| {
-        spawn_local(async move {
-            api.sign_out().await;
-            me.set(None);
-        });
-    };
+    crate::names::Causes::provide(api);
     view! {
         <Router>
             <a class="skip-link" href=format!("#{MAIN_ID}") on:click=skip_to_main>
@@ -75,18 +70,12 @@ fn Frame() -> impl IntoView {
             <header class="site-header">
                 <div class="container header-row">
                     <A href="/" attr:class="brand">{t.product_name}</A>
-                    <nav aria-label=t.nav_label>
+                    <nav aria-label=t.nav_label class="site-nav">
                         <ul class="nav">
                             <li><A href="/">{t.nav_discover}</A></li>
                             <li><A href="/feed">{t.nav_feed}</A></li>
                             {move || if api.signed_in() {
-                                view! {
-                                    <li><A href="/notifications">{t.nav_notifications}</A></li>
-                                    <li><A href="/donations">{t.nav_my_donations}</A></li>
-                                    <li><A href="/settings">{t.nav_settings}</A></li>
-                                    <li><A href="/organisations/new">{t.nav_new_organisation}</A></li>
-                                    <li><button type="button" class="link-button" on:click=sign_out>{t.nav_sign_out}</button></li>
-                                }.into_any()
+                                view! { <li class="nav-account"><AccountMenu /></li> }.into_any()
                             } else {
                                 view! {
                                     <li><A href="/signin">{t.nav_sign_in}</A></li>
@@ -156,6 +145,86 @@ fn Frame() -> impl IntoView {
                 </div>
             </footer>
         </Router>
+    }
+}
+
+/// The signed-in person's picture and name, opening the pages that are theirs (the
+/// disclosure pattern: a button that shows or hides a list of links). It closes on a
+/// choice, on Escape and when the focus leaves it.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    use leptos::ev::{FocusEvent, KeyboardEvent};
+
+    let t = crate::texts::texts();
+    let api = expect_context::<ApiClient>();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let open = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
+    let container = NodeRef::<leptos::html::Div>::new();
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+    let on_focusout = move |ev: FocusEvent| {
+        let next = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let inside = container
+            .get_untracked()
+            .is_some_and(|c| next.is_some_and(|n| c.contains(Some(&n))));
+        if !inside {
+            open.set(false);
+        }
+    };
+    let sign_out = move |_| {
+        open.set(false);
+        spawn_local(async move {
+            api.sign_out().await;
+            me.set(None);
+        });
+    };
+    let name = move || {
+        me.with(|me| {
+            me.as_ref()
+                .map(|me| me.display_name.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="account" node_ref=container on:keydown=on_keydown on:focusout=on_focusout>
+            <button
+                type="button"
+                class="account-button"
+                node_ref=button
+                aria-expanded=move || open.get().to_string()
+                aria-controls="account-menu"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {move || match me.with(|me| me.as_ref().and_then(|me| me.avatar.clone())) {
+                    Some(picture) => view! { <Img picture alt="" sizes="32px" class="avatar" eager=true /> }.into_any(),
+                    None => view! {
+                        <span class="avatar avatar-initial" aria-hidden="true">
+                            {move || name().chars().next().map(|c| c.to_uppercase().to_string())}
+                        </span>
+                    }.into_any(),
+                }}
+                <span class="visually-hidden">{t.account_menu}" "</span>
+                <span class="account-name">{name}</span>
+                <span class="account-caret" aria-hidden="true">"▾"</span>
+            </button>
+            // A click on any of its links or buttons is a choice made.
+            <ul id="account-menu" class="account-menu" hidden=move || !open.get() on:click=move |_| open.set(false)>
+                <li><A href="/notifications">{t.nav_notifications}</A></li>
+                <li><A href="/donations">{t.nav_my_donations}</A></li>
+                <li><A href="/settings">{t.nav_settings}</A></li>
+                <li><A href="/organisations/new">{t.nav_new_organisation}</A></li>
+                <li><button type="button" class="link-button" on:click=sign_out>{t.nav_sign_out}</button></li>
+            </ul>
+        </div>
     }
 }
 

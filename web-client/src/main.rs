@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod names;
 mod pages;
 mod session;
 mod texts;

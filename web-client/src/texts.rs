@@ -108,6 +108,8 @@ pub struct Texts {
     pub nav_sign_in: &'static str,
     pub nav_sign_up: &'static str,
     pub nav_sign_out: &'static str,
+    /// Before the person's name on the button that opens their menu (heard, not seen).
+    pub account_menu: &'static str,
     pub language_label: &'static str,
 
     pub organisations_title: &'static str,
@@ -168,6 +170,8 @@ pub struct Texts {
     pub photo_alt_label: &'static str,
     pub photo_remove: &'static str,
     pub uploading: &'static str,
+    /// Once the file is sent, while the server makes its sizes.
+    pub picture_preparing: &'static str,
     pub picture_refused: &'static str,
     pub update_edited: &'static str,
     pub update_edit: &'static str,

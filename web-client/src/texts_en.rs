@@ -16,6 +16,7 @@ pub const EN: Texts = Texts {
     nav_sign_in: "Sign in",
     nav_sign_up: "Sign up",
     nav_sign_out: "Sign out",
+    account_menu: "Your account:",
     language_label: "Language",
 
     organisations_title: "Discover organisations",
@@ -73,6 +74,7 @@ pub const EN: Texts = Texts {
     photo_alt_label: "What the photo shows, for people who cannot see it",
     photo_remove: "Remove this photo",
     uploading: "Sending the picture…",
+    picture_preparing: "Preparing the picture…",
     picture_refused: "This picture could not be used: send a JPEG, PNG or WebP photo.",
     update_edited: "edited",
     update_edit: "Edit",
@@ -121,7 +123,7 @@ pub const EN: Texts = Texts {
     name_label: "Name",
     mission_label: "Mission, in one or two sentences",
     description_label: "Description (Markdown)",
-    country_label: "Country (two-letter code, e.g. FR)",
+    country_label: "Choose a country",
     create_button: "Create the organisation",
 
     form_fix_errors: "Please correct the highlighted fields.",

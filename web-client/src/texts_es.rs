@@ -16,6 +16,7 @@ pub const ES: Texts = Texts {
     nav_sign_in: "Iniciar sesión",
     nav_sign_up: "Registrarse",
     nav_sign_out: "Cerrar sesión",
+    account_menu: "Tu cuenta:",
     language_label: "Idioma",
 
     organisations_title: "Descubre organizaciones",
@@ -73,6 +74,7 @@ pub const ES: Texts = Texts {
     photo_alt_label: "Lo que muestra la foto, para quien no puede verla",
     photo_remove: "Quitar esta foto",
     uploading: "Enviando la imagen…",
+    picture_preparing: "Preparando la imagen…",
     picture_refused: "No se pudo usar esta imagen: envíe una foto JPEG, PNG o WebP.",
     update_edited: "editada",
     update_edit: "Editar",
@@ -121,7 +123,7 @@ pub const ES: Texts = Texts {
     name_label: "Nombre",
     mission_label: "Misión, en una o dos oraciones",
     description_label: "Descripción (Markdown)",
-    country_label: "País (código de dos letras, p. ej., MX)",
+    country_label: "Elegir un país",
     create_button: "Crear la organización",
 
     form_fix_errors: "Corrige los campos resaltados.",

@@ -16,6 +16,7 @@ pub const FR: Texts = Texts {
     nav_sign_in: "Se connecter",
     nav_sign_up: "S’inscrire",
     nav_sign_out: "Se déconnecter",
+    account_menu: "Votre compte :",
     language_label: "Langue",
 
     organisations_title: "Découvrir des organisations",
@@ -73,6 +74,7 @@ pub const FR: Texts = Texts {
     photo_alt_label: "Ce que montre la photo, pour qui ne peut pas la voir",
     photo_remove: "Retirer cette photo",
     uploading: "Envoi de l'image…",
+    picture_preparing: "Préparation de l’image…",
     picture_refused: "Cette image n'a pas pu être utilisée : envoyez une photo JPEG, PNG ou WebP.",
     update_edited: "modifiée",
     update_edit: "Modifier",
@@ -121,7 +123,7 @@ pub const FR: Texts = Texts {
     name_label: "Nom",
     mission_label: "Mission, en une ou deux phrases",
     description_label: "Description (Markdown)",
-    country_label: "Pays (code à deux lettres, p. ex. FR)",
+    country_label: "Choisir un pays",
     create_button: "Créer l’organisation",
 
     form_fix_errors: "Veuillez corriger les champs mis en évidence.",

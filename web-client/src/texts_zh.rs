@@ -16,6 +16,7 @@ pub const ZH: Texts = Texts {
     nav_sign_in: "登录",
     nav_sign_up: "注册",
     nav_sign_out: "退出登录",
+    account_menu: "我的账户：",
     language_label: "语言",
 
     organisations_title: "发现公益组织",
@@ -73,6 +74,7 @@ pub const ZH: Texts = Texts {
     photo_alt_label: "照片内容说明，供无法看到图片的人阅读",
     photo_remove: "移除这张照片",
     uploading: "正在上传图片…",
+    picture_preparing: "正在处理图片…",
     picture_refused: "无法使用这张图片：请上传 JPEG、PNG 或 WebP 照片。",
     update_edited: "已编辑",
     update_edit: "编辑",
@@ -121,7 +123,7 @@ pub const ZH: Texts = Texts {
     name_label: "名称",
     mission_label: "使命（一两句话）",
     description_label: "简介（支持 Markdown）",
-    country_label: "国家/地区（两位字母代码，如 CN）",
+    country_label: "选择国家/地区",
     create_button: "创建组织",
 
     form_fix_errors: "请更正标出的字段。",

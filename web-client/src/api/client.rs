@@ -201,36 +201,81 @@ impl ApiClient {
         }
     }
 
-    /// Sends a file as the raw body (its own type as `Content-Type`), signed in.
+    /// Sends a file as the raw body (its own type as `Content-Type`), signed in, telling
+    /// `progress` the share sent so far (0 to 1) as it goes.
     pub(super) async fn send_file<T: DeserializeOwned>(
         &self,
         path: &str,
         file: &web_sys::File,
+        progress: impl Fn(f64) + Clone + 'static,
     ) -> Result<T, ApiError> {
-        let mut response = self.attempt_file(path, file).await?;
-        if response.status() == 401 && self.refresh().await {
-            response = self.attempt_file(path, file).await?;
+        let mut sent = self.attempt_file(path, file, progress.clone()).await?;
+        if sent.status == 401 && self.refresh().await {
+            sent = self.attempt_file(path, file, progress).await?;
         }
-        decode(response).await
+        sent.decode()
     }
 
-    async fn attempt_file(&self, path: &str, file: &web_sys::File) -> Result<Response, ApiError> {
-        let url = format!("{BASE_PATH}{path}");
-        let mut request = RequestBuilder::new(&url)
-            .method(Method::POST)
-            .header("Accept", "application/json")
-            .header("Accept-Language", crate::texts::current_lang().code())
-            .header("Content-Type", &file.type_());
+    /// One upload, by XMLHttpRequest: `fetch` cannot tell how much of a body has gone.
+    async fn attempt_file(
+        &self,
+        path: &str,
+        file: &web_sys::File,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<Sent, ApiError> {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::wasm_bindgen::closure::Closure;
+
+        let network = |e: JsValue| ApiError::Network(format!("{e:?}"));
+        let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
+        xhr.open("POST", &format!("{BASE_PATH}{path}"))
+            .map_err(network)?;
+        let mut headers = vec![
+            ("Accept", "application/json".to_owned()),
+            (
+                "Accept-Language",
+                crate::texts::current_lang().code().to_owned(),
+            ),
+            ("Content-Type", file.type_()),
+        ];
         if let Some(session) = self.session.get_untracked() {
-            request = request.header("Authorization", &format!("Bearer {}", session.access_token));
+            headers.push(("Authorization", format!("Bearer {}", session.access_token)));
         }
-        let body: &JsValue = file.as_ref();
-        request
-            .body(body.clone())
-            .map_err(|e| ApiError::Network(e.to_string()))?
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))
+        for (name, value) in headers {
+            xhr.set_request_header(name, &value).map_err(network)?;
+        }
+        let on_progress =
+            Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+                if ev.length_computable() && ev.total() > 0.0 {
+                    progress(ev.loaded() / ev.total());
+                }
+            });
+        xhr.upload()
+            .map_err(network)?
+            .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        // Whatever the outcome (answer, network error, abort), `loadend` comes last.
+        let done = js_sys::Promise::new(&mut |resolve, _reject| {
+            xhr.set_onloadend(Some(&resolve));
+        });
+        xhr.send_with_opt_blob(Some(file)).map_err(network)?;
+        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+        drop(on_progress);
+        let status = xhr.status().map_err(network)?;
+        if status == 0 {
+            return Err(ApiError::Network(
+                "the upload did not reach the server".to_owned(),
+            ));
+        }
+        Ok(Sent {
+            status,
+            status_text: xhr.status_text().unwrap_or_default(),
+            content_type: xhr
+                .get_response_header("content-type")
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            body: xhr.response_text().ok().flatten().unwrap_or_default(),
+        })
     }
 
     async fn send_raw(
@@ -449,6 +494,34 @@ pub fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value)
         .as_string()
         .unwrap_or_default()
+}
+
+/// An answer read whole, as XMLHttpRequest gives it.
+struct Sent {
+    status: u16,
+    status_text: String,
+    content_type: String,
+    body: String,
+}
+
+impl Sent {
+    fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        if (200..300).contains(&self.status) {
+            return serde_json::from_str(&self.body).map_err(|e| ApiError::Decode(e.to_string()));
+        }
+        let problem = self
+            .content_type
+            .contains("json")
+            .then(|| serde_json::from_str::<Problem>(&self.body).ok())
+            .flatten();
+        Err(problem.map_or(
+            ApiError::Status {
+                status: self.status,
+                status_text: self.status_text,
+            },
+            ApiError::Problem,
+        ))
+    }
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

@@ -28,6 +28,9 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] multiline: bool,
+    /// A list to choose from (value, name), after an empty first choice named `none`.
+    #[prop(optional)]
+    choices: Option<(&'static str, Vec<(&'static str, String)>)>,
     #[prop(optional)] required: bool,
     value: RwSignal<String>,
     errors: RwSignal<Vec<(String, String)>>,
@@ -52,7 +55,25 @@ pub fn Field(
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     };
-    let input = if multiline {
+    let input = if let Some((none, choices)) = choices {
+        view! {
+            <select
+                id=id
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="">{none}</option>
+                {choices.into_iter().map(|(code, name)| view! {
+                    <option value=code selected=move || value.get() == code>{name}</option>
+                }).collect_view()}
+            </select>
+        }
+        .into_any()
+    } else if multiline {
         view! {
             <textarea
                 id=id

@@ -14,4 +14,4 @@ pub use fields::Field;
 pub use organisations::{FollowButton, OrganisationCard, VerifiedBadge, role_name};
 pub use pictures::{Img, PictureInput};
 pub use states::{Loading, SignInFirst, loaded};
-pub use updates::UpdateCard;
+pub use updates::{ChosenPhotos, PhotosField, UpdateCard};

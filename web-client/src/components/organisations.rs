@@ -56,7 +56,7 @@ pub fn OrganisationCard(organisation: Organisation) -> impl IntoView {
                     {followers_text(t, organisation.followers_count)}
                     {organisation
                         .country
-                        .map(|country| format!(" · {}", fill(t.organisation_country, &[("country", &country)])))}
+                        .map(|country| format!(" · {}", fill(t.organisation_country, &[("country", &crate::names::country(&country))])))}
                 </p>
             </article>
         </li>

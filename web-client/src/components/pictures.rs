@@ -77,6 +77,8 @@ pub fn PictureInput(
     let t = crate::texts::texts();
     let api = expect_context::<crate::api::ApiClient>();
     let busy = RwSignal::new(false);
+    // The share of the file sent so far, 0 to 1.
+    let sent = RwSignal::new(0.0_f64);
     let error = RwSignal::new(None::<String>);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -91,9 +93,13 @@ pub fn PictureInput(
         // The same file may be chosen again later.
         input.set_value("");
         busy.set(true);
+        sent.set(0.0);
         error.set(None);
         spawn_local(async move {
-            match api.upload_picture(&file, square).await {
+            match api
+                .upload_picture(&file, square, move |share| sent.set(share))
+                .await
+            {
                 Ok(upload) => chosen.run(upload),
                 Err(e) => error.set(Some(match e.code() {
                     Some(ensemble_wire::Code::RateLimited) | None => super::explain(t, &e),
@@ -115,8 +121,23 @@ pub fn PictureInput(
                 aria-describedby=error_id.clone()
                 on:change=on_change
             />
-            {move || busy.get().then(|| view! {
-                <p role="status"><progress aria-label=t.uploading></progress>" "{t.uploading}</p>
+            {move || busy.get().then(|| {
+                // Sent: the server is still making the variants, which takes a moment.
+                let percent = (sent.get() * 100.0).round();
+                if percent < 100.0 {
+                    view! {
+                        <p class="upload-progress">
+                            <progress max="100" value=percent aria-label=t.uploading></progress>
+                            " "{t.uploading}" "{format!("{percent} %")}
+                        </p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="upload-progress" role="status">
+                            <progress aria-label=t.picture_preparing></progress>" "{t.picture_preparing}
+                        </p>
+                    }.into_any()
+                }
             })}
             <p id=error_id class="field-error" role="alert">{move || error.get()}</p>
         </div>

@@ -1,11 +1,12 @@
 //! An update as lists show it.
 
-use ensemble_wire::Update;
+use ensemble_wire::{NewPhoto, Photo, Picture, Update, Upload};
+use leptos::prelude::Update as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::Img;
+use super::{Img, PictureInput};
 use crate::api::ApiClient;
 use crate::texts::{fill, format_date, texts};
 
@@ -84,5 +85,95 @@ pub fn UpdateCard(update: Update, #[prop(optional)] full: bool) -> impl IntoView
                 })}
             </div>
         </article>
+    }
+}
+
+/// The most photos an update shows (the API's limit).
+const MOST_PHOTOS: usize = 4;
+
+/// An update's photos while it is written or edited: each picture with its description as
+/// it is typed.
+#[derive(Clone, Copy)]
+pub struct ChosenPhotos(RwSignal<Vec<(Picture, RwSignal<String>)>>);
+
+impl ChosenPhotos {
+    /// The photos an update shows already (none for a new one).
+    pub fn new(shown: &[Photo]) -> Self {
+        ChosenPhotos(RwSignal::new(
+            shown
+                .iter()
+                .map(|photo| (photo.picture.clone(), RwSignal::new(photo.alt.clone())))
+                .collect(),
+        ))
+    }
+
+    /// What the API is sent.
+    pub fn to_send(self) -> Vec<NewPhoto> {
+        self.0.with_untracked(|list| {
+            list.iter()
+                .map(|(picture, alt)| NewPhoto {
+                    upload: picture.id.clone(),
+                    alt: alt.get_untracked(),
+                })
+                .collect()
+        })
+    }
+
+    pub fn clear(self) {
+        self.0.set(Vec::new());
+    }
+}
+
+/// The photos of an update being written: add one (sent at once), describe each (required),
+/// remove one. `id` keeps two forms on a page apart.
+#[component]
+pub fn PhotosField(
+    id: &'static str,
+    photos: ChosenPhotos,
+    errors: RwSignal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let t = texts();
+    let list = photos.0;
+    let add = Callback::new(move |upload: Upload| {
+        list.update(|all| all.push((upload.picture, RwSignal::new(String::new()))));
+    });
+    view! {
+        <fieldset class="photos">
+            <legend>{t.photos_label}</legend>
+            <ul class="chosen-photos">
+                {move || list.get().into_iter().enumerate().map(|(i, (picture, alt))| {
+                    let alt_id = format!("{id}-alt-{i}");
+                    let field = format!("photos[{i}].alt");
+                    let error = move || {
+                        errors.with(|all| all.iter().any(|(f, _)| *f == field)).then_some(t.field_required)
+                    };
+                    let remove = move |_| list.update(|all| { all.remove(i); });
+                    view! {
+                        <li class="chosen-photo">
+                            <Img picture alt="" sizes="8rem" />
+                            <div class="field">
+                                <label for=alt_id.clone()>{t.photo_alt_label}</label>
+                                <input
+                                    id=alt_id.clone()
+                                    type="text"
+                                    required=true
+                                    maxlength="500"
+                                    prop:value=move || alt.get()
+                                    on:input=move |ev| alt.set(event_target_value(&ev))
+                                />
+                                <p class="field-error" role="alert">{error}</p>
+                            </div>
+                            <button type="button" on:click=remove>{t.photo_remove}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <PictureInput
+                id=id
+                label=t.photo_add
+                chosen=add
+                disabled=Signal::derive(move || list.with(|all| all.len() >= MOST_PHOTOS))
+            />
+        </fieldset>
     }
 }

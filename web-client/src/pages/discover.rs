@@ -70,10 +70,12 @@ pub fn DiscoverPage() -> impl IntoView {
     let waiting = move || pending.get() || first.with(Option::is_none);
 
     view! {
-        <section class="page" aria-labelledby="page-title">
+        <section class="page page-wide" aria-labelledby="page-title">
             <h1 id="page-title">{t.organisations_title}</h1>
             <p class="lead">{t.organisations_intro}</p>
+            <div class="discover-layout">
             <SearchForm query />
+            <div class="discover-results">
 
             // Kept on the page, so that screen readers hear it change.
             <div role="status" class="list-status">
@@ -89,6 +91,8 @@ pub fn DiscoverPage() -> impl IntoView {
                     (!page.items.is_empty()).then(|| view! { <Results query first=page pending /> })
                 })}
             </Transition>
+            </div>
+            </div>
         </section>
     }
 }
@@ -97,9 +101,8 @@ pub fn DiscoverPage() -> impl IntoView {
 #[component]
 fn SearchForm(query: Memo<DirectoryQuery>) -> impl IntoView {
     let t = texts();
-    let api = expect_context::<ApiClient>();
     let navigate = use_navigate();
-    let causes = LocalResource::new(move || async move { api.causes().await });
+    let causes = crate::names::causes().0;
 
     let words = RwSignal::new(String::new());
     let cause = RwSignal::new(String::new());
@@ -152,7 +155,7 @@ fn SearchForm(query: Memo<DirectoryQuery>) -> impl IntoView {
                     <select id="cause" on:change=move |ev| cause.set(event_target_value(&ev)) prop:value=move || cause.get()>
                         <option value="">{t.filter_any}</option>
                         <Transition>
-                            {move || causes.get().and_then(Result::ok).map(|page| page.items.into_iter().map(|c| {
+                            {move || causes.get().map(|all| all.into_iter().map(|c| {
                                 let label = if c.parent.is_some() { format!("— {}", c.name) } else { c.name.clone() };
                                 view! { <option value=c.slug.clone() selected=move || cause.get() == c.slug>{label}</option> }
                             }).collect_view())}
@@ -161,16 +164,19 @@ fn SearchForm(query: Memo<DirectoryQuery>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="country">{t.filter_country}</label>
-                    <input id="country" type="text" maxlength="2" size="3" autocomplete="country"
-                        prop:value=move || country.get()
-                        on:input=move |ev| country.set(event_target_value(&ev)) />
+                    <select id="country" on:change=move |ev| country.set(event_target_value(&ev)) prop:value=move || country.get()>
+                        <option value="">{t.filter_any}</option>
+                        {crate::names::countries().into_iter().map(|(code, name)| view! {
+                            <option value=code selected=move || country.get() == code>{name}</option>
+                        }).collect_view()}
+                    </select>
                 </div>
                 <div class="field">
                     <label for="language">{t.filter_language}</label>
                     <select id="language" on:change=move |ev| language.set(event_target_value(&ev)) prop:value=move || language.get()>
                         <option value="">{t.filter_any}</option>
-                        {LANGUAGES.iter().map(|code| view! {
-                            <option value=*code selected=move || language.get() == *code>{*code}</option>
+                        {crate::names::languages(&LANGUAGES).into_iter().map(|(code, name)| view! {
+                            <option value=code selected=move || language.get() == code>{name}</option>
                         }).collect_view()}
                     </select>
                 </div>

@@ -87,7 +87,7 @@ fn Feed(first: Page<Update>) -> impl IntoView {
 fn Onboarding() -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
-    let causes = LocalResource::new(move || async move { api.causes().await });
+    let causes = crate::names::causes().0;
     let suggestions = LocalResource::new(move || async move { api.suggestions().await });
     let follow_cause = move |slug: String| {
         spawn_local(async move {
@@ -101,7 +101,7 @@ fn Onboarding() -> impl IntoView {
             <p>{t.onboarding_intro}</p>
             <ul class="cause-picker">
                 <Transition>
-                    {move || causes.get().and_then(Result::ok).map(|page| page.items.into_iter()
+                    {move || causes.get().map(|all| all.into_iter()
                         .filter(|cause| cause.parent.is_none())
                         .map(|cause| {
                             let slug = cause.slug.clone();

@@ -63,7 +63,8 @@ pub fn NewOrganisationPage() -> impl IntoView {
                 <Field id="org-name" label=t.name_label value=name errors field="name" required=true />
                 <Field id="org-mission" label=t.mission_label value=mission errors field="mission" required=true />
                 <Field id="org-description" label=t.description_label multiline=true value=description errors field="description" />
-                <Field id="org-country" label=t.country_label value=country errors field="country" autocomplete="country" />
+                <Field id="org-country" label=t.filter_country value=country errors field="country" autocomplete="country"
+                    choices=(t.country_label, crate::names::countries()) />
                 <button type="submit" class="button-primary">{t.create_button}</button>
                 <p role="alert" class="form-message">{move || message.get()}</p>
             </form>

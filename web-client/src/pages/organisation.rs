@@ -14,8 +14,8 @@ use leptos_router::hooks::use_params_map;
 use super::DonateForm;
 use crate::api::{ApiClient, ApiError};
 use crate::components::{
-    Field, FollowButton, Img, Loading, OrganisationCard, PictureInput, UpdateCard, VerifiedBadge,
-    loaded, show_form_error,
+    ChosenPhotos, Field, FollowButton, Img, Loading, OrganisationCard, PhotosField, UpdateCard,
+    VerifiedBadge, loaded, show_form_error,
 };
 use crate::texts::{fill, texts};
 
@@ -112,7 +112,7 @@ fn OrganisationView(loaded: Loaded) -> impl IntoView {
             <div class="organisation-description" inner_html=profile.description_html.clone()></div>
             <Facts profile=profile.clone() team />
             {(profile.text_languages.len() > 1).then(|| view! {
-                <p class="muted">{fill(t.shown_in_language, &[("language", &profile.language)])}</p>
+                <p class="muted">{fill(t.shown_in_language, &[("language", &crate::names::language(&profile.language))])}</p>
             })}
 
             {move || in_team.get().then(|| view! {
@@ -160,13 +160,14 @@ fn Facts(profile: OrganisationProfile, team: Vec<Member>) -> impl IntoView {
             })}
             {(!profile.causes.is_empty()).then(|| view! {
                 <dt>{t.organisation_causes}</dt>
-                <dd>{profile.causes.iter().map(|c| view! {
-                    <a class="tag" href=format!("/causes/{c}")>{c.clone()}</a>
+                <dd>{profile.causes.iter().map(|c| {
+                    let slug = c.clone();
+                    view! { <a class="tag" href=format!("/causes/{c}")>{move || crate::names::causes().name(&slug)}</a> }
                 }).collect_view()}</dd>
             })}
             {profile.country.clone().map(|c| view! {
                 <dt>{t.filter_country}</dt>
-                <dd>{c}{profile.city.clone().map(|city| format!(" · {city}"))}</dd>
+                <dd>{crate::names::country(&c)}{profile.city.clone().map(|city| format!(" · {city}"))}</dd>
             })}
             <dt>{t.organisation_team}</dt>
             <dd>{team.iter().map(|m| m.display_name.clone()).collect::<Vec<_>>().join(", ")}</dd>
@@ -184,11 +185,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // The photos chosen, each with its alternative text as it is typed.
-    let photos = RwSignal::new(Vec::<(ensemble_wire::Upload, RwSignal<String>)>::new());
-    let add_photo = Callback::new(move |upload: ensemble_wire::Upload| {
-        photos.update(|list| list.push((upload, RwSignal::new(String::new()))));
-    });
+    let photos = ChosenPhotos::new(&[]);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -199,14 +196,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
             title: title.get_untracked(),
             body: body.get_untracked(),
             language: None,
-            photos: photos.with_untracked(|list| {
-                list.iter()
-                    .map(|(upload, alt)| ensemble_wire::NewPhoto {
-                        upload: upload.id.clone(),
-                        alt: alt.get_untracked(),
-                    })
-                    .collect()
-            }),
+            photos: photos.to_send(),
             link_url: None,
         };
         let slug = slug.clone();
@@ -216,7 +206,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
                     updates.update(|list| list.insert(0, update));
                     title.set(String::new());
                     body.set(String::new());
-                    photos.set(Vec::new());
+                    photos.clear();
                     errors.set(Vec::new());
                     message.set(Some(t.update_published.to_owned()));
                 }
@@ -231,43 +221,7 @@ fn NewUpdateForm(slug: String, updates: RwSignal<Vec<Update>>) -> impl IntoView 
             <form on:submit=submit novalidate>
                 <Field id="update-title" label=t.update_title_label value=title errors field="title" required=true />
                 <Field id="update-body" label=t.update_body_label hint=t.update_body_hint multiline=true value=body errors field="body" required=true />
-                <fieldset class="photos">
-                    <legend>{t.photos_label}</legend>
-                    <ul class="chosen-photos">
-                        {move || photos.get().into_iter().enumerate().map(|(i, (upload, alt))| {
-                            let alt_id = format!("photo-alt-{i}");
-                            let field = format!("photos[{i}].alt");
-                            let error = move || {
-                                errors.with(|all| all.iter().any(|(f, _)| *f == field)).then_some(t.field_required)
-                            };
-                            let remove = move |_| photos.update(|list| { list.remove(i); });
-                            view! {
-                                <li class="chosen-photo">
-                                    <Img picture=upload.picture.clone() alt="" sizes="8rem" />
-                                    <div class="field">
-                                        <label for=alt_id.clone()>{t.photo_alt_label}</label>
-                                        <input
-                                            id=alt_id.clone()
-                                            type="text"
-                                            required=true
-                                            maxlength="500"
-                                            prop:value=move || alt.get()
-                                            on:input=move |ev| alt.set(event_target_value(&ev))
-                                        />
-                                        <p class="field-error" role="alert">{error}</p>
-                                    </div>
-                                    <button type="button" on:click=remove>{t.photo_remove}</button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                    <PictureInput
-                        id="update-photo"
-                        label=t.photo_add
-                        chosen=add_photo
-                        disabled=Signal::derive(move || photos.with(|list| list.len() >= 4))
-                    />
-                </fieldset>
+                <PhotosField id="update-photo" photos errors />
                 <button type="submit" class="button-primary" aria-disabled=move || busy.get().to_string()>
                     {t.update_publish}
                 </button>

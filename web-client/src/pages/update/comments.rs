@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::ApiClient;
-use crate::components::{Field, explain};
+use crate::components::{Field, Img, explain};
 use crate::texts::{format_date, texts};
 
 #[component]
@@ -91,6 +91,7 @@ fn CommentView(
     view! {
         <div class="comment">
             <p class="comment-meta">
+                {comment.author.avatar.clone().map(|picture| view! { <Img picture alt="" sizes="32px" class="avatar" /> })}
                 <strong>{comment.author.display_name.clone()}</strong>
                 " · "
                 <time datetime=comment.created_at.to_rfc3339()>{format_date(&comment.created_at)}</time>

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::ApiClient;
-use crate::components::{Field, explain, show_form_error};
+use crate::components::{ChosenPhotos, Field, PhotosField, explain, show_form_error};
 use crate::texts::texts;
 
 /// Shown once the team is known to include the reader.
@@ -105,7 +105,7 @@ fn Actions(
     }
 }
 
-/// The update's title and text, to change.
+/// The update's title, text and photos, to change.
 #[component]
 fn EditForm(
     update: RwSignal<Update>,
@@ -114,7 +114,13 @@ fn EditForm(
 ) -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
-    let (title, body) = update.with_untracked(|u| (u.title.clone(), u.body.clone()));
+    let (title, body, photos) = update.with_untracked(|u| {
+        (
+            u.title.clone(),
+            u.body.clone(),
+            ChosenPhotos::new(&u.photos),
+        )
+    });
     let title = RwSignal::new(title);
     let body = RwSignal::new(body);
     let errors = RwSignal::new(Vec::<(String, String)>::new());
@@ -128,6 +134,7 @@ fn EditForm(
         let changes = UpdateChanges {
             title: Some(title.get_untracked()),
             body: Some(body.get_untracked()),
+            photos: Some(photos.to_send()),
             ..UpdateChanges::default()
         };
         let id = update.with_untracked(|u| u.id.clone());
@@ -147,6 +154,7 @@ fn EditForm(
         <form class="card" on:submit=save novalidate>
             <Field id="edit-update-title" label=t.update_title_label value=title errors field="title" required=true />
             <Field id="edit-update-body" label=t.update_body_label hint=t.update_body_hint multiline=true value=body errors field="body" required=true />
+            <PhotosField id="edit-update-photo" photos errors />
             <div class="button-row">
                 <button type="submit" class="button-primary" aria-disabled=move || busy.get().to_string()>{t.update_save}</button>
                 <button type="button" class="button-secondary" on:click=move |_| editing.set(false)>{t.update_cancel}</button>
