@@ -36,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         what: SeedCommand,
     },
+    /// Moderators: `moderators grant EMAIL`, `moderators revoke EMAIL`.
+    Moderators {
+        #[command(subcommand)]
+        action: ModeratorsCommand,
+    },
     /// Platform administration.
     Admin {
         #[command(subcommand)]
@@ -155,6 +160,14 @@ enum DigestsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ModeratorsCommand {
+    /// Make the account with this email a moderator (it sees and decides every report).
+    Grant { email: String },
+    /// Take the moderator's role from the account with this email.
+    Revoke { email: String },
+}
+
+#[derive(Debug, Subcommand)]
 enum AdminCommand {
     /// Make the account with this email a platform administrator.
     Grant { email: String },
@@ -219,6 +232,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 sizes.donations,
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Moderators { action } => {
+            let (email, moderator) = match action {
+                ModeratorsCommand::Grant { email } => (email, true),
+                ModeratorsCommand::Revoke { email } => (email, false),
+            };
+            cli.settings.ensure_data_dir()?;
+            let db = Db::connect(&cli.settings.database()?, 1)?;
+            let key = email.trim().to_lowercase();
+            let mut conn = db.get()?;
+            if !users::set_moderator(&mut conn, &key, moderator)? {
+                anyhow::bail!("no account has the email {email}");
+            }
+            let verb = if moderator { "is now" } else { "is no longer" };
+            println!("{email} {verb} a moderator");
             Ok(())
         }
         Command::Admin { action } => {

@@ -24,6 +24,7 @@ errors are `application/problem+json` with a stable `code`; lists are keyset-pag
         (name = "causes", description = "The causes supporters follow and organisations serve"),
         (name = "organisations", description = "The directory of organisations"),
         (name = "invitations", description = "Invitations to a team mailed to an address, opened by their link"),
+        (name = "moderation", description = "Reports, the moderators' queue, their decisions and the log of them"),
         (name = "uploads", description = "Pictures: uploaded, made safe, resized; used as logos, covers, avatars and photos"),
         (name = "operations", description = "Health, readiness and metrics probes"),
     ),

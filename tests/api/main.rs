@@ -22,6 +22,7 @@ mod http;
 mod invitations;
 mod mail;
 mod me;
+mod moderation;
 mod oauth;
 mod openapi;
 mod organisations;

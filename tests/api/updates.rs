@@ -511,7 +511,7 @@ async fn comments_reply_one_level_are_moderated_and_notify() {
         .call(
             "POST",
             "/api/v1/comments/999999/report",
-            Some(json!({"reason": "abuse"})),
+            Some(json!({"reason": "harassment"})),
             Some(&c.fan.token),
         )
         .await;

@@ -28,6 +28,7 @@ QUERY_REJECTIONS = {
     "GET /api/v1/me/invitations": {("cursor", "invalid_cursor")},
     "GET /api/v1/me/following": {("cursor", "invalid_cursor")},
     "GET /api/v1/me/sessions": {("cursor", "invalid_cursor")},
+    "GET /api/v1/moderation/audit": {("cursor", "invalid_cursor")},
 }
 
 

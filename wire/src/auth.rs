@@ -91,6 +91,8 @@ pub struct Me {
     pub follows_public: bool,
     /// A platform administrator (verifies organisations).
     pub is_admin: bool,
+    /// A moderator: sees and decides the reports (see `/moderation/reports`).
+    pub is_moderator: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -11,6 +11,7 @@ pub mod email;
 pub mod error_code;
 pub mod follows;
 pub mod lang;
+pub mod moderation;
 pub mod organisations;
 pub mod page;
 pub mod pictures;
@@ -26,6 +27,10 @@ pub use donations::{
 pub use error_code::Code;
 pub use follows::{FollowState, Followed, Follower, Following};
 pub use lang::Lang;
+pub use moderation::{
+    AuditEntry, Decision, ItemKind, ModerationAction, NewItemReport, QueueEntry, ReportState,
+    ReportedItem,
+};
 pub use organisations::{
     Invitation, InvitationStatus, Member, MemberRole, NewMember, NewOrganisation, NewVerification,
     Organisation, OrganisationProfile, Registration, Role, Translation, UpdateOrganisation,

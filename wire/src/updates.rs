@@ -178,9 +178,15 @@ pub struct NewComment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+/// Why something is reported, from the most to the least urgent: `illegal`, `self_harm`,
+/// `scam` (a scam or an impersonation), `hate`, `harassment`, `spam`, `other`.
 pub enum ReportReason {
     Spam,
-    Abuse,
+    Scam,
+    Harassment,
+    Hate,
+    SelfHarm,
+    Illegal,
     Other,
 }
 

@@ -126,7 +126,22 @@ both_ways!(
     [Daily, Weekly, Never]
 );
 both_ways!(
+    crate::domain::moderation::ItemKind,
+    wire::ItemKind,
+    [Comment, Update, Organisation, User]
+);
+both_ways!(
+    crate::domain::moderation::ReportState,
+    wire::ReportState,
+    [Open, Dismissed, Upheld]
+);
+both_ways!(
+    crate::domain::moderation::Action,
+    wire::ModerationAction,
+    [Dismiss, Delete]
+);
+both_ways!(
     crate::domain::updates::ReportReason,
     wire::ReportReason,
-    [Spam, Abuse, Other]
+    [Spam, Scam, Harassment, Hate, SelfHarm, Illegal, Other]
 );

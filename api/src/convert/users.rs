@@ -19,6 +19,7 @@ impl From<UserRow> for Me {
             country: row.country,
             follows_public: row.follows_public,
             is_admin: row.is_admin,
+            is_moderator: row.is_moderator,
             created_at: utc(row.created_at),
         }
     }

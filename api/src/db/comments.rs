@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use ensemble_wire::Code;
 
 use super::error::StoreError;
-use super::schema::{comment_reports, comments, organisation_members, updates, users};
+use super::schema::{comments, organisation_members, updates, users};
 use super::{DbConnection, notifications, now, write_transaction};
 use crate::domain::pagination::KeysetAfter;
 use crate::domain::text::field_error;
-use crate::domain::updates::{NewComment, Report};
+use crate::domain::updates::NewComment;
 
 /// A comment with its author.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -187,15 +187,18 @@ pub fn create(
 
 /// Deletes a comment and its replies, keeping the update's count exact.
 pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let Some(comment) = context(conn, id)? else {
-            return Err(StoreError::NotFound("comment"));
-        };
-        diesel::delete(comments::table.filter(comments::parent_id.eq(id))).execute(conn)?;
-        diesel::delete(comments::table.find(id)).execute(conn)?;
-        recount(conn, &[comment.update_id])?;
-        Ok(())
-    })
+    write_transaction(conn, |conn| delete_within(conn, id))
+}
+
+/// [`delete`], inside a transaction the caller holds.
+pub fn delete_within(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
+    let Some(comment) = context(conn, id)? else {
+        return Err(StoreError::NotFound("comment"));
+    };
+    diesel::delete(comments::table.filter(comments::parent_id.eq(id))).execute(conn)?;
+    diesel::delete(comments::table.find(id)).execute(conn)?;
+    recount(conn, &[comment.update_id])?;
+    Ok(())
 }
 
 /// Sets the comment and reaction counts of these updates from the rows.
@@ -245,31 +248,4 @@ pub fn forget_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
     diesel::delete(comments::table.filter(comments::author_id.eq(user_id))).execute(conn)?;
     diesel::delete(reactions::table.filter(reactions::user_id.eq(user_id))).execute(conn)?;
     recount(conn, &touched)
-}
-
-/// Records a report (once per person and comment; reporting again changes nothing).
-pub fn report(
-    conn: &mut DbConnection,
-    comment_id: i64,
-    user_id: i64,
-    report: &Report,
-) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let already = comment_reports::table
-            .find((comment_id, user_id))
-            .count()
-            .get_result::<i64>(conn)?;
-        if already == 0 {
-            diesel::insert_into(comment_reports::table)
-                .values((
-                    comment_reports::comment_id.eq(comment_id),
-                    comment_reports::user_id.eq(user_id),
-                    comment_reports::reason.eq(report.reason),
-                    comment_reports::note.eq(&report.note),
-                    comment_reports::created_at.eq(now()),
-                ))
-                .execute(conn)?;
-        }
-        Ok(())
-    })
 }

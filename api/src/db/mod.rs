@@ -17,6 +17,7 @@ pub mod follows;
 pub mod jobs;
 pub mod mail_preferences;
 pub mod migrations;
+pub mod moderation;
 pub mod notifications;
 pub mod oauth;
 pub mod organisations;

@@ -112,6 +112,7 @@ diesel::table! {
         time_zone -> Text,
         digest_sent_at -> Nullable<Timestamp>,
         avatar -> Nullable<Text>,
+        is_moderator -> Bool,
     }
 }
 
@@ -225,11 +226,29 @@ diesel::table! {
 }
 
 diesel::table! {
-    comment_reports (comment_id, user_id) {
-        comment_id -> BigInt,
-        user_id -> BigInt,
+    reports (id) {
+        id -> BigInt,
+        item_kind -> Text,
+        item_id -> BigInt,
+        reporter_id -> BigInt,
         reason -> Text,
         note -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        action -> Text,
+        item_kind -> Text,
+        item_id -> BigInt,
+        reason -> Text,
+        before -> Text,
         created_at -> Timestamp,
     }
 }
@@ -437,7 +456,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_follows,
     updates,
     comments,
-    comment_reports,
+    reports,
+    moderation_log,
     reactions,
     notifications,
     donations,

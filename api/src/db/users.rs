@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use ensemble_wire::Code;
 
 use super::error::StoreError;
-use super::schema::users;
+use super::schema::{moderation_log, users};
 use super::{DbConnection, LockTable, lock_row, now, write_transaction};
 use crate::domain::users::{ProfileChanges, Registration};
 
@@ -24,6 +24,7 @@ pub struct UserRow {
     pub country: Option<String>,
     pub follows_public: bool,
     pub is_admin: bool,
+    pub is_moderator: bool,
     pub created_at: NaiveDateTime,
 }
 
@@ -213,9 +214,28 @@ pub fn delete_account(conn: &mut DbConnection, id: i64) -> Result<(), StoreError
         }
         super::follows::forget_user(conn, id)?;
         super::comments::forget_user(conn, id)?;
+        // The log keeps their decisions under their name, no longer their id.
+        diesel::update(moderation_log::table.filter(moderation_log::actor_id.eq(id)))
+            .set(moderation_log::actor_id.eq(None::<i64>))
+            .execute(conn)?;
         delete(conn, id)?;
         Ok(())
     })
+}
+
+/// Grants or revokes the moderator's role; false when no account has this email.
+pub fn set_moderator(
+    conn: &mut DbConnection,
+    email_key: &str,
+    moderator: bool,
+) -> QueryResult<bool> {
+    diesel::update(users::table.filter(users::email_key.eq(email_key)))
+        .set((
+            users::is_moderator.eq(moderator),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|n| n > 0)
 }
 
 /// Grants or revokes platform administration; false when no account has this email.

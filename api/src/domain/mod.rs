@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod donations;
 pub mod jobs;
 pub mod markdown;
+pub mod moderation;
 pub mod notifications;
 pub mod organisations;
 pub mod pagination;

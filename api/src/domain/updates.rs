@@ -58,15 +58,34 @@ impl TryFrom<ensemble_wire::NewComment> for NewComment {
 }
 
 crate::text_enum! {
-    /// Why someone reports a comment.
+    /// Why someone reports something.
     pub enum ReportReason {
         Spam = "spam",
-        Abuse = "abuse",
+        Scam = "scam",
+        Harassment = "harassment",
+        Hate = "hate",
+        SelfHarm = "self_harm",
+        Illegal = "illegal",
         Other = "other",
     }
 }
 
-/// A report of a comment: why, and what the reporter adds.
+impl ReportReason {
+    /// How urgent: the queue shows the most urgent first.
+    pub fn severity(self) -> u8 {
+        match self {
+            ReportReason::Illegal => 7,
+            ReportReason::SelfHarm => 6,
+            ReportReason::Scam => 5,
+            ReportReason::Hate => 4,
+            ReportReason::Harassment => 3,
+            ReportReason::Spam => 2,
+            ReportReason::Other => 1,
+        }
+    }
+}
+
+/// A report: why, and what the reporter adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub reason: ReportReason,

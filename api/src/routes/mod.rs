@@ -9,6 +9,7 @@ pub mod donations;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod moderation;
 pub mod organisations;
 pub mod updates;
 pub mod uploads;
@@ -173,6 +174,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(donations::sandbox::sandbox_checkout)
                 .service(donations::sandbox::sandbox_outcome)
                 .service(uploads::upload)
-                .service(uploads::get_upload),
+                .service(uploads::get_upload)
+                .service(moderation::report)
+                .service(moderation::queue)
+                .service(moderation::decide)
+                .service(moderation::audit),
         );
 }

@@ -4,12 +4,13 @@ use actix_web::web::{self, Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
 use ensemble_wire::{Comment, NewComment, NewReport, Page};
 
-use super::{COMMENTS_PER_MINUTE, REPORTS_PER_HOUR, update_id};
+use super::{COMMENTS_PER_MINUTE, update_id};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{Auth, CommentModerator, Verified, Write};
 use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::db::{Db, comments};
+use crate::domain::moderation::ItemKind;
 use crate::domain::pagination::split_page;
 use crate::domain::updates as updates_rules;
 use crate::domain::updates::Report;
@@ -108,7 +109,8 @@ pub async fn delete_comment(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Report a comment to the organisation's moderators (once; again: no change).
+/// Report a comment to the organisation's moderators (once; again: no change); the same as
+/// `POST /reports` with `kind: comment`.
 #[utoipa::path(
     tag = "updates",
     operation_id = "report_comment",
@@ -131,12 +133,7 @@ pub async fn report_comment(
 ) -> Result<HttpResponse, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound("comment"))?;
     let report = Report::try_from(body).map_err(ApiError::Validation)?;
-    limiter.take(&format!("report:{}", auth.user_id), REPORTS_PER_HOUR)?;
-    let user = auth.user_id;
-    db.run(move |conn| {
-        comments::context(conn, id)?.ok_or(StoreError::NotFound("comment"))?;
-        comments::report(conn, id, user, &report)
-    })
-    .await?;
+    crate::routes::moderation::submit(auth.user_id, ItemKind::Comment, id, report, &db, &limiter)
+        .await?;
     Ok(HttpResponse::Accepted().finish())
 }

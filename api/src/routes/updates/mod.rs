@@ -28,10 +28,6 @@ const COMMENTS_PER_MINUTE: Limit = Limit {
     max: 20,
     window: Duration::from_secs(60),
 };
-const REPORTS_PER_HOUR: Limit = Limit {
-    max: 30,
-    window: Duration::from_secs(3600),
-};
 
 /// A page of updates chosen by `load`, with those the viewer reacted to marked: one trip
 /// to the database pool for both (the feed is the hot path).

@@ -80,7 +80,7 @@ fn CommentView(
         let id = id.get_value();
         spawn_local(async move {
             let body = NewReport {
-                reason: ReportReason::Abuse,
+                reason: ReportReason::Harassment,
                 note: String::new(),
             };
             if api.report_comment(&id, &body).await.is_ok() {

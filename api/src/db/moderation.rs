@@ -1,0 +1,397 @@
+//! Reports, the moderators' queue, their decisions and the log that keeps every one.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use ensemble_wire::Code;
+use serde_json::json;
+
+use super::error::StoreError;
+use super::schema::{
+    comments, moderation_log, organisation_members, organisations, reports, updates, users,
+};
+use super::{DbConnection, LockTable, lock_row, now, write_transaction};
+use crate::domain::moderation::{Action, Decision, ItemKind, Moderator, ReportState};
+use crate::domain::organisations::Role;
+use crate::domain::updates::{Report, ReportReason};
+
+/// How much of an item's text a preview shows.
+const PREVIEW_CHARS: usize = 500;
+/// The most reports one queue reads (the oldest beyond it wait for the next look).
+const QUEUE_READS: i64 = 5_000;
+
+/// Records a report: once per person and item while it is open (reporting again changes
+/// nothing). `NotFound` when there is no such item.
+pub fn report(
+    conn: &mut DbConnection,
+    kind: ItemKind,
+    item_id: i64,
+    reporter_id: i64,
+    report: &Report,
+) -> Result<(), StoreError> {
+    write_transaction(conn, |conn| {
+        // One person's reports one at a time: two sent at once make one.
+        lock_row(conn, LockTable::Users, reporter_id)?;
+        if preview(conn, kind, item_id)?.is_none() {
+            return Err(StoreError::NotFound(kind.as_str()));
+        }
+        let already = reports::table
+            .filter(reports::item_kind.eq(kind))
+            .filter(reports::item_id.eq(item_id))
+            .filter(reports::reporter_id.eq(reporter_id))
+            .filter(reports::state.eq(ReportState::Open))
+            .count()
+            .get_result::<i64>(conn)?;
+        if already == 0 {
+            diesel::insert_into(reports::table)
+                .values((
+                    reports::item_kind.eq(kind),
+                    reports::item_id.eq(item_id),
+                    reports::reporter_id.eq(reporter_id),
+                    reports::reason.eq(report.reason),
+                    reports::note.eq(&report.note),
+                    reports::state.eq(ReportState::Open),
+                    reports::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Whether this person moderates, and what: platform moderators and administrators every
+/// report; an organisation's admins and owners the comments under its updates.
+pub fn moderator(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<Moderator>> {
+    let platform = users::table
+        .find(user_id)
+        .select(users::is_admin.or(users::is_moderator))
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false);
+    if platform {
+        return Ok(Some(Moderator::Platform));
+    }
+    Ok((!administered(conn, user_id)?.is_empty()).then_some(Moderator::Organisations))
+}
+
+/// The organisations this person administers (admin or owner).
+fn administered(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    organisation_members::table
+        .filter(organisation_members::user_id.eq(user_id))
+        .filter(organisation_members::role.eq_any([Role::Admin, Role::Owner]))
+        .select(organisation_members::organisation_id)
+        .load(conn)
+}
+
+/// Whether this moderator may decide about this item (for an organisation's admin: a
+/// comment under one of their organisation's updates). An item that is gone may be decided
+/// by a platform moderator alone.
+pub fn may_decide(
+    conn: &mut DbConnection,
+    moderator: Moderator,
+    user_id: i64,
+    kind: ItemKind,
+    item_id: i64,
+) -> QueryResult<bool> {
+    if !moderator.covers(kind) {
+        return Ok(false);
+    }
+    match moderator {
+        Moderator::Platform => Ok(true),
+        Moderator::Organisations => {
+            let Some(comment) = super::comments::context(conn, item_id)? else {
+                return Ok(false);
+            };
+            Ok(administered(conn, user_id)?.contains(&comment.organisation_id))
+        }
+    }
+}
+
+/// An item as a moderator sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub text: String,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub path: Option<String>,
+}
+
+fn cut(text: &str) -> String {
+    text.chars().take(PREVIEW_CHARS).collect()
+}
+
+/// The item as it is now; `None` when it is gone.
+pub fn preview(conn: &mut DbConnection, kind: ItemKind, id: i64) -> QueryResult<Option<Preview>> {
+    Ok(match kind {
+        ItemKind::Comment => comments::table
+            .inner_join(users::table)
+            .filter(comments::id.eq(id))
+            .select((
+                comments::body,
+                users::id,
+                users::display_name,
+                comments::update_id,
+            ))
+            .first::<(String, i64, String, i64)>(conn)
+            .optional()?
+            .map(|(body, author, name, update)| Preview {
+                text: cut(&body),
+                author_id: Some(author),
+                author_name: Some(name),
+                path: Some(format!("/updates/{update}")),
+            }),
+        ItemKind::Update => updates::table
+            .left_join(users::table.on(users::id.nullable().eq(updates::author_id)))
+            .filter(updates::id.eq(id))
+            .select((
+                updates::title,
+                updates::body,
+                updates::author_id,
+                users::display_name.nullable(),
+            ))
+            .first::<(String, String, Option<i64>, Option<String>)>(conn)
+            .optional()?
+            .map(|(title, body, author, name)| Preview {
+                text: cut(&format!("{title}\n\n{body}")),
+                author_id: author,
+                author_name: name,
+                path: Some(format!("/updates/{id}")),
+            }),
+        ItemKind::Organisation => organisations::table
+            .find(id)
+            .select((
+                organisations::name,
+                organisations::mission,
+                organisations::slug,
+            ))
+            .first::<(String, String, String)>(conn)
+            .optional()?
+            .map(|(name, mission, slug)| Preview {
+                text: cut(&format!("{name}\n\n{mission}")),
+                author_id: None,
+                author_name: None,
+                path: Some(format!("/organisations/{slug}")),
+            }),
+        ItemKind::User => users::table
+            .find(id)
+            .select((users::display_name, users::bio))
+            .first::<(String, String)>(conn)
+            .optional()?
+            .map(|(name, bio)| Preview {
+                text: cut(&format!("{name}\n\n{bio}")),
+                author_id: Some(id),
+                author_name: Some(name),
+                path: None,
+            }),
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+struct ReportRow {
+    item_kind: ItemKind,
+    item_id: i64,
+    reason: ReportReason,
+    note: String,
+    created_at: NaiveDateTime,
+}
+
+/// One item of the queue, with what its reports say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueItem {
+    pub kind: ItemKind,
+    pub item_id: i64,
+    pub preview: Option<Preview>,
+    pub reports_count: i64,
+    /// The most urgent first, each once.
+    pub reasons: Vec<ReportReason>,
+    pub notes: Vec<String>,
+    pub first_reported_at: NaiveDateTime,
+}
+
+/// The reported items in this state this moderator covers (of one kind, if asked), the
+/// most urgent first (the most severe reason, then the most reports, then the longest
+/// waiting).
+pub fn queue(
+    conn: &mut DbConnection,
+    moderator: Moderator,
+    user_id: i64,
+    kind: Option<ItemKind>,
+    state: ReportState,
+    limit: usize,
+) -> QueryResult<Vec<QueueItem>> {
+    let mut query = reports::table
+        .filter(reports::state.eq(state))
+        .order(reports::created_at.desc())
+        .limit(QUEUE_READS)
+        .select(ReportRow::as_select())
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(reports::item_kind.eq(kind));
+    }
+    if moderator == Moderator::Organisations {
+        let mine = administered(conn, user_id)?;
+        let their_comments = comments::table
+            .inner_join(updates::table)
+            .filter(updates::organisation_id.eq_any(mine))
+            .select(comments::id);
+        query = query
+            .filter(reports::item_kind.eq(ItemKind::Comment))
+            .filter(reports::item_id.eq_any(their_comments));
+    }
+    let rows = query.load(conn)?;
+
+    let mut items: Vec<QueueItem> = Vec::new();
+    let mut index: HashMap<(ItemKind, i64), usize> = HashMap::new();
+    for row in rows {
+        let at = *index
+            .entry((row.item_kind, row.item_id))
+            .or_insert_with(|| {
+                items.push(QueueItem {
+                    kind: row.item_kind,
+                    item_id: row.item_id,
+                    preview: None,
+                    reports_count: 0,
+                    reasons: Vec::new(),
+                    notes: Vec::new(),
+                    first_reported_at: row.created_at,
+                });
+                items.len() - 1
+            });
+        let item = &mut items[at];
+        item.reports_count += 1;
+        if !item.reasons.contains(&row.reason) {
+            item.reasons.push(row.reason);
+        }
+        if !row.note.trim().is_empty() {
+            item.notes.push(row.note);
+        }
+        item.first_reported_at = item.first_reported_at.min(row.created_at);
+    }
+    for item in &mut items {
+        item.reasons
+            .sort_by_key(|r| std::cmp::Reverse(r.severity()));
+    }
+    let severity = |item: &QueueItem| item.reasons.first().map_or(0, |r| r.severity());
+    items.sort_by(|a, b| {
+        severity(b)
+            .cmp(&severity(a))
+            .then(b.reports_count.cmp(&a.reports_count))
+            .then(a.first_reported_at.cmp(&b.first_reported_at))
+    });
+    items.truncate(limit);
+    for item in &mut items {
+        item.preview = preview(conn, item.kind, item.item_id)?;
+    }
+    Ok(items)
+}
+
+/// Applies a decision: the item's open reports are closed (`dismissed`, or `upheld` when it
+/// is acted on), the action is done, and the log keeps who, what, why and the item before.
+pub fn decide(
+    conn: &mut DbConnection,
+    actor_id: i64,
+    kind: ItemKind,
+    item_id: i64,
+    decision: &Decision,
+) -> Result<(), StoreError> {
+    write_transaction(conn, |conn| {
+        let before = preview(conn, kind, item_id)?;
+        let open = reports::table
+            .filter(reports::item_kind.eq(kind))
+            .filter(reports::item_id.eq(item_id))
+            .filter(reports::state.eq(ReportState::Open))
+            .count()
+            .get_result::<i64>(conn)?;
+        match decision.action {
+            Action::Dismiss if open == 0 => {
+                return Err(StoreError::Conflict(
+                    Code::NothingReported,
+                    "nothing is reported about this item".to_owned(),
+                ));
+            }
+            Action::Dismiss => {}
+            Action::Delete => {
+                if before.is_none() {
+                    return Err(StoreError::NotFound(kind.as_str()));
+                }
+                match kind {
+                    ItemKind::Comment => super::comments::delete_within(conn, item_id)?,
+                    ItemKind::Update => super::updates::delete(conn, item_id)?,
+                    ItemKind::Organisation | ItemKind::User => {
+                        return Err(StoreError::Conflict(
+                            Code::NotDeletable,
+                            "organisations and accounts are not deleted by moderators".to_owned(),
+                        ));
+                    }
+                }
+            }
+        }
+        let at = now();
+        diesel::update(
+            reports::table
+                .filter(reports::item_kind.eq(kind))
+                .filter(reports::item_id.eq(item_id))
+                .filter(reports::state.eq(ReportState::Open)),
+        )
+        .set((
+            reports::state.eq(decision.action.closes_as()),
+            reports::decided_at.eq(at),
+        ))
+        .execute(conn)?;
+        let actor_name = users::table
+            .find(actor_id)
+            .select(users::display_name)
+            .first::<String>(conn)?;
+        let before = before.map_or(json!(null), |p| {
+            json!({
+                "text": p.text,
+                "author_id": p.author_id.map(|id| id.to_string()),
+                "author_name": p.author_name,
+                "open_reports": open,
+            })
+        });
+        diesel::insert_into(moderation_log::table)
+            .values((
+                moderation_log::actor_id.eq(actor_id),
+                moderation_log::actor_name.eq(actor_name),
+                moderation_log::action.eq(decision.action.as_str()),
+                moderation_log::item_kind.eq(kind),
+                moderation_log::item_id.eq(item_id),
+                moderation_log::reason.eq(&decision.reason),
+                moderation_log::before.eq(before.to_string()),
+                moderation_log::created_at.eq(at),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// One decision of the log.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = moderation_log)]
+pub struct LogRow {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub item_kind: ItemKind,
+    pub item_id: i64,
+    pub reason: String,
+    pub before: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The log, newest first, from before the entry `before` (a page's cursor).
+pub fn log(conn: &mut DbConnection, before: Option<i64>, limit: i64) -> QueryResult<Vec<LogRow>> {
+    let mut query = moderation_log::table
+        .order(moderation_log::id.desc())
+        .limit(limit + 1)
+        .select(LogRow::as_select())
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(moderation_log::id.lt(before));
+    }
+    query.load(conn)
+}

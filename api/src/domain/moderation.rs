@@ -1,0 +1,121 @@
+//! Moderation's rules: what can be reported, where a report stands, what a moderator may
+//! decide, and who may see and decide which reports.
+
+use ensemble_wire::{Code, FieldError};
+
+use super::text;
+
+crate::text_enum! {
+    /// What a report is about.
+    pub enum ItemKind {
+        Comment = "comment",
+        Update = "update",
+        Organisation = "organisation",
+        User = "user",
+    }
+}
+
+crate::text_enum! {
+    /// Where a report stands.
+    pub enum ReportState {
+        Open = "open",
+        Dismissed = "dismissed",
+        Upheld = "upheld",
+    }
+}
+
+crate::text_enum! {
+    /// A decision on a reported item, as the log names it.
+    pub enum Action {
+        Dismiss = "dismiss",
+        Delete = "delete",
+    }
+}
+
+impl Action {
+    /// What the item's open reports become.
+    pub fn closes_as(self) -> ReportState {
+        match self {
+            Action::Dismiss => ReportState::Dismissed,
+            Action::Delete => ReportState::Upheld,
+        }
+    }
+}
+
+/// A decision, checked: what, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    pub reason: String,
+}
+
+impl TryFrom<ensemble_wire::Decision> for Decision {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: ensemble_wire::Decision) -> Result<Self, Self::Error> {
+        let reason = text::multi_line("reason", &body.reason, 1_000).map_err(|e| vec![e])?;
+        if reason.trim().is_empty() {
+            return Err(vec![text::field_error(
+                "reason",
+                Code::Required,
+                "say why: the log keeps it",
+            )]);
+        }
+        Ok(Decision {
+            action: body.action.into(),
+            reason,
+        })
+    }
+}
+
+/// Who is deciding, and over what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderator {
+    /// A platform moderator or administrator: every report.
+    Platform,
+    /// An organisation's admins and owners: the comments under their updates.
+    Organisations,
+}
+
+impl Moderator {
+    /// Whether this moderator may see and decide the reports of this kind of item (an
+    /// organisation's admin, only the comments under that organisation's updates: the
+    /// store checks which).
+    pub fn covers(self, kind: ItemKind) -> bool {
+        match self {
+            Moderator::Platform => true,
+            Moderator::Organisations => kind == ItemKind::Comment,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_says_why() {
+        let decision = |reason: &str| {
+            Decision::try_from(ensemble_wire::Decision {
+                action: ensemble_wire::ModerationAction::Dismiss,
+                reason: reason.to_owned(),
+            })
+        };
+        assert_eq!(decision("  ").unwrap_err()[0].code, "required");
+        assert_eq!(
+            decision("Not spam: a real question.").unwrap().action,
+            Action::Dismiss
+        );
+        assert_eq!(
+            decision(&"x".repeat(1_001)).unwrap_err()[0].code,
+            "too_long"
+        );
+    }
+
+    #[test]
+    fn organisation_admins_moderate_comments_only() {
+        assert!(Moderator::Organisations.covers(ItemKind::Comment));
+        assert!(!Moderator::Organisations.covers(ItemKind::Update));
+        assert!(ItemKind::ALL.iter().all(|k| Moderator::Platform.covers(*k)));
+    }
+}
