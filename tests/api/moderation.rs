@@ -294,6 +294,11 @@ async fn reports_reach_those_who_may_decide_and_every_decision_is_logged() {
         kinds(&queue(&app, &c.admin, "").await.1),
         Vec::<&str>::new()
     );
+    // The organisation's admin still finds it, among the reports acted on.
+    assert_eq!(
+        kinds(&queue(&app, &c.admin, "?state=upheld").await.1),
+        ["comment"]
+    );
     let (_, upheld) = queue(&app, &c.moderator, "?state=upheld").await;
     assert_eq!(kinds(&upheld), ["comment"]);
     assert_eq!(upheld["items"][0]["item"]["exists"], false);

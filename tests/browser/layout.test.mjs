@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import {
     BASE_URL,
-    PASSWORD,
     accountButton,
     api,
     assertNoPageErrors,
@@ -17,6 +16,7 @@ import {
     png,
     provenAccount,
     screenshot,
+    signIn,
     settle,
 } from './lib.mjs';
 
@@ -32,14 +32,6 @@ after(async () => {
 afterEach(() => assertNoPageErrors());
 
 const WIDTHS = [320, 375, 768, 1024, 1280, 1920];
-
-async function signIn(page, email) {
-    await page.goto(`${BASE_URL}/signin`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/feed$/);
-}
 
 /**
  * How far the page reaches past the screen's right edge, in CSS pixels, once laid out, and

@@ -502,3 +502,12 @@ export async function provenAccount(who, options) {
     assert.equal(confirmed.status, 200, `proving ${email}: HTTP ${confirmed.status}`);
     return { email, ...account };
 }
+
+/** Signs in through the form as a person would, landing on their feed. */
+export async function signIn(page, email) {
+    await page.goto(`${BASE_URL}/signin`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/feed$/);
+}

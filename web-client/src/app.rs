@@ -13,9 +13,9 @@ use crate::api::{ApiClient, DOCS_PATH};
 use crate::components::{Img, UnverifiedNotice};
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
-    InvitationPage, MyDonationsPage, NewOrganisationPage, NotFoundPage, NotificationsPage,
-    OrganisationPage, ResetPasswordPage, SettingsPage, SignInPage, SignUpPage, UnsubscribePage,
-    UpdatePage, VerifyEmailPage,
+    InvitationPage, ModerationPage, MyDonationsPage, NewOrganisationPage, NotFoundPage,
+    NotificationsPage, OrganisationPage, ResetPasswordPage, SettingsPage, SignInPage, SignUpPage,
+    UnsubscribePage, UpdatePage, VerifyEmailPage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang, lang_chosen_here};
@@ -126,6 +126,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/notifications") view=NotificationsPage />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/causes/:slug") view=CausePage />
+                    <Route path=path!("/moderation") view=ModerationPage />
                     <Route path=path!("/donations/:id") view=MyDonationsPage />
                     <Route path=path!("/auth/complete") view=AuthCompletePage />
                     // Where the links sent by mail lead.
@@ -222,6 +223,9 @@ fn AccountMenu() -> impl IntoView {
                 <li><A href="/donations">{t.nav_my_donations}</A></li>
                 <li><A href="/settings">{t.nav_settings}</A></li>
                 <li><A href="/organisations/new">{t.nav_new_organisation}</A></li>
+                {move || me.with(|me| me.as_ref().is_some_and(|me| me.is_moderator || me.is_admin)).then(|| view! {
+                    <li><A href="/moderation">{t.nav_moderation}</A></li>
+                })}
                 <li><button type="button" class="link-button" on:click=sign_out>{t.nav_sign_out}</button></li>
             </ul>
         </div>

@@ -36,6 +36,7 @@ pub fn report(
         if preview(conn, kind, item_id)?.is_none() {
             return Err(StoreError::NotFound(kind.as_str()));
         }
+        let organisation_id = organisation_of(conn, kind, item_id)?;
         let already = reports::table
             .filter(reports::item_kind.eq(kind))
             .filter(reports::item_id.eq(item_id))
@@ -48,6 +49,7 @@ pub fn report(
                 .values((
                     reports::item_kind.eq(kind),
                     reports::item_id.eq(item_id),
+                    reports::organisation_id.eq(organisation_id),
                     reports::reporter_id.eq(reporter_id),
                     reports::reason.eq(report.reason),
                     reports::note.eq(&report.note),
@@ -57,6 +59,24 @@ pub fn report(
                 .execute(conn)?;
         }
         Ok(())
+    })
+}
+
+/// The organisation an item belongs to: a comment's or an update's, an organisation itself.
+fn organisation_of(
+    conn: &mut DbConnection,
+    kind: ItemKind,
+    item_id: i64,
+) -> QueryResult<Option<i64>> {
+    Ok(match kind {
+        ItemKind::Comment => super::comments::context(conn, item_id)?.map(|c| c.organisation_id),
+        ItemKind::Update => updates::table
+            .find(item_id)
+            .select(updates::organisation_id)
+            .first(conn)
+            .optional()?,
+        ItemKind::Organisation => Some(item_id),
+        ItemKind::User => None,
     })
 }
 
@@ -85,8 +105,7 @@ fn administered(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> 
 }
 
 /// Whether this moderator may decide about this item (for an organisation's admin: a
-/// comment under one of their organisation's updates). An item that is gone may be decided
-/// by a platform moderator alone.
+/// comment under one of their organisation's updates, or reported as such before it went).
 pub fn may_decide(
     conn: &mut DbConnection,
     moderator: Moderator,
@@ -100,10 +119,17 @@ pub fn may_decide(
     match moderator {
         Moderator::Platform => Ok(true),
         Moderator::Organisations => {
-            let Some(comment) = super::comments::context(conn, item_id)? else {
-                return Ok(false);
-            };
-            Ok(administered(conn, user_id)?.contains(&comment.organisation_id))
+            let mine = administered(conn, user_id)?;
+            if let Some(comment) = super::comments::context(conn, item_id)? {
+                return Ok(mine.contains(&comment.organisation_id));
+            }
+            let reported_in_mine = reports::table
+                .filter(reports::item_kind.eq(kind))
+                .filter(reports::item_id.eq(item_id))
+                .filter(reports::organisation_id.eq_any(mine))
+                .count()
+                .get_result::<i64>(conn)?;
+            Ok(reported_in_mine > 0)
         }
     }
 }
@@ -232,13 +258,9 @@ pub fn queue(
     }
     if moderator == Moderator::Organisations {
         let mine = administered(conn, user_id)?;
-        let their_comments = comments::table
-            .inner_join(updates::table)
-            .filter(updates::organisation_id.eq_any(mine))
-            .select(comments::id);
         query = query
             .filter(reports::item_kind.eq(ItemKind::Comment))
-            .filter(reports::item_id.eq_any(their_comments));
+            .filter(reports::organisation_id.eq_any(mine));
     }
     let rows = query.load(conn)?;
 

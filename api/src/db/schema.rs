@@ -230,6 +230,7 @@ diesel::table! {
         id -> BigInt,
         item_kind -> Text,
         item_id -> BigInt,
+        organisation_id -> Nullable<BigInt>,
         reporter_id -> BigInt,
         reason -> Text,
         note -> Text,

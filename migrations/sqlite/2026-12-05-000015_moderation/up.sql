@@ -8,6 +8,9 @@ CREATE TABLE reports (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     item_kind    TEXT NOT NULL CHECK (item_kind IN ('comment', 'update', 'organisation', 'user')),
     item_id      INTEGER NOT NULL,
+    -- The organisation it belongs to (a comment's or an update's; an organisation itself),
+    -- kept so that its admins still find the reports once the item is gone.
+    organisation_id  INTEGER,
     reporter_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     reason       TEXT NOT NULL
         CHECK (reason IN ('spam', 'scam', 'harassment', 'hate', 'self_harm', 'illegal', 'other')),
@@ -19,10 +22,14 @@ CREATE TABLE reports (
 CREATE UNIQUE INDEX reports_one_open_idx ON reports (item_kind, item_id, reporter_id) WHERE state = 'open';
 CREATE INDEX reports_item_idx ON reports (item_kind, item_id, state);
 CREATE INDEX reports_state_idx ON reports (state, created_at);
+CREATE INDEX reports_organisation_idx ON reports (organisation_id, state);
 
-INSERT INTO reports (item_kind, item_id, reporter_id, reason, note, state, created_at)
-SELECT 'comment', comment_id, user_id, CASE reason WHEN 'abuse' THEN 'harassment' ELSE reason END, note, 'open', created_at
-FROM comment_reports;
+INSERT INTO reports (item_kind, item_id, organisation_id, reporter_id, reason, note, state, created_at)
+SELECT 'comment', r.comment_id, u.organisation_id, r.user_id,
+       CASE r.reason WHEN 'abuse' THEN 'harassment' ELSE r.reason END, r.note, 'open', r.created_at
+FROM comment_reports r
+JOIN comments c ON c.id = r.comment_id
+JOIN updates u ON u.id = c.update_id;
 DROP TABLE comment_reports;
 
 -- Every decision, append-only: who (their name kept, should the account go), what, on which

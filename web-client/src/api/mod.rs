@@ -8,6 +8,7 @@ mod causes;
 mod client;
 mod donations;
 mod me;
+mod moderation;
 mod organisations;
 mod teams;
 mod updates;
@@ -16,6 +17,7 @@ mod verification;
 
 pub use auth::provider_sign_in_url;
 pub use client::{ApiClient, ApiError, encode};
+pub use moderation::{kind_name, state_name};
 pub use organisations::{DirectoryQuery, Sort};
 
 /// The API's documentation, served by the server (not a page of this app).

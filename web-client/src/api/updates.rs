@@ -1,8 +1,6 @@
 //! Updates (an organisation's news): posting, editing, reactions, comments, and the feed.
 
-use ensemble_wire::{
-    Comment, NewComment, NewReport, NewUpdate, Page, ReactionState, Update, UpdateChanges,
-};
+use ensemble_wire::{Comment, NewComment, NewUpdate, Page, ReactionState, Update, UpdateChanges};
 use gloo_net::http::Method;
 
 use super::{ApiClient, ApiError};
@@ -72,11 +70,6 @@ impl ApiClient {
 
     pub async fn delete_comment(&self, id: &str) -> Result<(), ApiError> {
         self.send_no_content::<()>(Method::DELETE, &format!("/comments/{id}"), None)
-            .await
-    }
-
-    pub async fn report_comment(&self, id: &str, body: &NewReport) -> Result<(), ApiError> {
-        self.send_no_content(Method::POST, &format!("/comments/{id}/report"), Some(body))
             .await
     }
 }

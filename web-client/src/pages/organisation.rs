@@ -2,7 +2,7 @@
 //! its updates (and, for its team, a form to post one), related organisations.
 
 use ensemble_wire::{
-    FollowState, Me, Member, NewUpdate, Organisation, OrganisationProfile, Update,
+    FollowState, ItemKind, Me, Member, NewUpdate, Organisation, OrganisationProfile, Update,
     VerificationStatus,
 };
 use futures_util::future::join5;
@@ -14,8 +14,8 @@ use leptos_router::hooks::use_params_map;
 use super::DonateForm;
 use crate::api::{ApiClient, ApiError};
 use crate::components::{
-    ChosenPhotos, Field, FollowButton, Img, Loading, OrganisationCard, PhotosField, UpdateCard,
-    VerifiedBadge, loaded, show_form_error,
+    ChosenPhotos, Field, FollowButton, Img, Loading, OrganisationCard, PhotosField, ReportButton,
+    UpdateCard, VerifiedBadge, loaded, show_form_error,
 };
 use crate::texts::{fill, texts};
 
@@ -111,6 +111,7 @@ fn OrganisationView(loaded: Loaded) -> impl IntoView {
             </header>
             <div class="organisation-description" inner_html=profile.description_html.clone()></div>
             <Facts profile=profile.clone() team />
+            <ReportButton kind=ItemKind::Organisation id=profile.id.clone() label=t.report_organisation />
             {(profile.text_languages.len() > 1).then(|| view! {
                 <p class="muted">{fill(t.shown_in_language, &[("language", &crate::names::language(&profile.language))])}</p>
             })}

@@ -116,7 +116,7 @@ fn Admin(loaded: Loaded, changes: Changes) -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{fill(t.admin_title, &[("name", &name)])}</h1>
-            <p><A href=format!("/organisations/{slug}")>{name}</A></p>
+            <p><A href=format!("/organisations/{slug}")>{name}</A>" · "<A href="/moderation">{t.moderation_reported_comments}</A></p>
             <p role="status" class="form-message">{move || changes.message.get()}</p>
             <profile::PicturesForm profile=profile.clone() changes />
             <profile::ProfileForm profile changes />

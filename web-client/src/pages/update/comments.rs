@@ -1,13 +1,13 @@
 //! An update's comments: one level of replies, writing, deleting and reporting.
 
-use ensemble_wire::{Comment, Me, NewComment, NewReport, ReportReason};
+use ensemble_wire::{Comment, ItemKind, Me, NewComment};
 use leptos::prelude::Update as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::ApiClient;
-use crate::components::{Field, Img, explain};
+use crate::components::{Field, Img, ReportButton, explain};
 use crate::texts::{format_date, texts};
 
 #[component]
@@ -59,7 +59,6 @@ fn CommentView(
     let api = expect_context::<ApiClient>();
     let me = expect_context::<RwSignal<Option<Me>>>();
     let replying = RwSignal::new(false);
-    let reported = RwSignal::new(false);
     let mine = me.with_untracked(|me| {
         me.as_ref()
             .is_some_and(|me| me.id == comment.author.user_id)
@@ -73,18 +72,6 @@ fn CommentView(
                 comments.update(|all| {
                     all.retain(|c| c.id != id && c.parent_id.as_deref() != Some(id.as_str()))
                 });
-            }
-        });
-    };
-    let report = move |_| {
-        let id = id.get_value();
-        spawn_local(async move {
-            let body = NewReport {
-                reason: ReportReason::Harassment,
-                note: String::new(),
-            };
-            if api.report_comment(&id, &body).await.is_ok() {
-                reported.set(true);
             }
         });
     };
@@ -104,11 +91,7 @@ fn CommentView(
                     </button>
                 })}
                 {mine.then(|| view! { <button type="button" class="link-button" on:click=delete>{t.comment_delete}</button> })}
-                {(!mine && api.signed_in()).then(|| view! {
-                    <button type="button" class="link-button" on:click=report disabled=move || reported.get()>
-                        {move || if reported.get() { t.comment_reported } else { t.comment_report }}
-                    </button>
-                })}
+                {(!mine).then(|| view! { <ReportButton kind=ItemKind::Comment id=id.get_value() label=t.comment_report /> })}
             </div>
             {move || replying.get().then(|| view! { <CommentForm update_id=update_id.clone() parent=Some(id.get_value()) comments /> })}
         </div>

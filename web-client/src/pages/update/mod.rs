@@ -4,13 +4,13 @@
 mod comments;
 mod team;
 
-use ensemble_wire::{Comment, Update};
+use ensemble_wire::{Comment, ItemKind, Update};
 use futures_util::future::join;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiClient, ApiError};
-use crate::components::{Loading, UpdateCard, loaded};
+use crate::components::{Loading, ReportButton, UpdateCard, loaded};
 use crate::texts::texts;
 
 /// The most comments shown.
@@ -41,11 +41,13 @@ pub fn UpdatePage() -> impl IntoView {
 
 #[component]
 fn UpdateView(update: Update, comments: Vec<Comment>) -> impl IntoView {
+    let t = crate::texts::texts();
     let update_id = update.id.clone();
     let shown = RwSignal::new(update);
     view! {
         <div class="page">
             {move || view! { <UpdateCard update=shown.get() full=true /> }}
+            <ReportButton kind=ItemKind::Update id=update_id.clone() label=t.report_update />
             <team::TeamActions update=shown />
             <comments::Comments update_id comments />
         </div>

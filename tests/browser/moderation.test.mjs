@@ -1,0 +1,95 @@
+// Moderation as people do it: a supporter reports a comment that impersonates the
+// organisation, with a reason and a note; the organisation's owner finds it among the
+// reported comments, deletes it with a reason, and it is gone; someone who moderates nothing
+// is told so.
+
+import assert from 'node:assert/strict';
+import { after, afterEach, before, test } from 'node:test';
+import {
+    BASE_URL,
+    api,
+    assertNoPageErrors,
+    checkAccessibility,
+    launch,
+    newPage,
+    provenAccount,
+    screenshot,
+    signIn,
+} from './lib.mjs';
+
+assert.ok(BASE_URL, 'BASE_URL is not set: run the browser tests with tests/browser/run.sh');
+
+let browser;
+before(async () => {
+    browser = await launch();
+});
+after(async () => {
+    await browser?.close();
+});
+afterEach(() => assertNoPageErrors());
+
+test('a supporter reports a comment; the organisation’s owner deletes it from the reported comments', async () => {
+    const owner = await provenAccount('mod-owner', { displayName: 'Owner' });
+    const troll = await provenAccount('mod-troll', { displayName: 'Radio Libre Official' });
+    const fan = await provenAccount('mod-fan', { displayName: 'Fan' });
+    const name = `Radio Libre ${Date.now().toString(36)}`;
+    const created = await api(BASE_URL, 'POST', '/organisations', {
+        token: owner.access_token,
+        body: { name, mission: 'Community radio for the valley.' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const slug = created.body.slug;
+    const update = await api(BASE_URL, 'POST', `/organisations/${slug}/updates`, {
+        token: owner.access_token,
+        body: { title: 'On air tonight', body: 'Tune in at eight.' },
+    });
+    assert.equal(update.status, 201, JSON.stringify(update.body));
+    const scam = 'Send your gifts to my own account instead, we are the real radio';
+    const comment = await api(BASE_URL, 'POST', `/updates/${update.body.id}/comments`, {
+        token: troll.access_token,
+        body: { body: scam },
+    });
+    assert.equal(comment.status, 201, JSON.stringify(comment.body));
+
+    // The supporter, on a phone: Report, why, a note, sent.
+    const reader = await newPage(browser, { phone: true });
+    await signIn(reader, fan.email);
+    await reader.goto(`${BASE_URL}/updates/${update.body.id}`);
+    const theComment = reader.locator('.comment', { hasText: scam });
+    await theComment.getByRole('button', { name: 'Report' }).click();
+    await theComment.getByLabel('Why?').selectOption({ label: 'A scam or an impersonation' });
+    await theComment.getByLabel('Anything to add (optional)').fill('Pretends to be the radio.');
+    await checkAccessibility(reader, 'reporting a comment, on a phone');
+    await theComment.getByRole('button', { name: 'Send the report' }).click();
+    await theComment.getByText('Reported. Thank you.').waitFor();
+    // Someone who moderates nothing is told so.
+    await reader.goto(`${BASE_URL}/moderation`);
+    await reader.getByText('Only moderators and the admins of an organisation').waitFor();
+    await reader.close();
+
+    // The owner: from the team's page to the reported comments; deleted, with a reason.
+    const page = await newPage(browser);
+    await signIn(page, owner.email);
+    await page.goto(`${BASE_URL}/organisations/${slug}/admin`);
+    await page.getByRole('link', { name: 'Reported comments' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Reports to look at' }).waitFor();
+    const item = page.locator('article.moderation-item', { hasText: scam });
+    await item.getByText('Reported once').waitFor();
+    await item.getByText('A scam or an impersonation').waitFor();
+    await item.getByText('Pretends to be the radio.').waitFor();
+    await item.getByText('By Radio Libre Official').waitFor();
+    await screenshot(page, 'moderation');
+    await checkAccessibility(page, 'the reported comments');
+    // A reason is asked for before anything is done.
+    await item.getByRole('button', { name: 'Delete it' }).click();
+    await item.getByText('This field is required.').waitFor();
+    await item.getByLabel('Why (kept in the log)').fill('Impersonates the organisation to divert gifts.');
+    await item.getByRole('button', { name: 'Delete it' }).click();
+    await page.getByText('Nothing to look at.').waitFor();
+    // Acted on: listed as such, the comment gone from the update.
+    await page.getByLabel('Reports', { exact: true }).selectOption('upheld');
+    await page.locator('article.moderation-item').getByText('This is gone.').waitFor();
+    const comments = await api(BASE_URL, 'GET', `/updates/${update.body.id}/comments`);
+    assert.deepEqual(comments.body.items, []);
+    await page.close();
+});

@@ -1,0 +1,202 @@
+//! `/moderation`: the reported items this person may decide about (a moderator every one,
+//! an organisation's admins the comments under its updates), the most urgent first, each
+//! with what the reporters said; dismissing the reports or deleting the item, with a reason
+//! the log keeps.
+
+use ensemble_wire::{Code, Decision, ItemKind, ModerationAction, QueueEntry, ReportState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{ApiClient, kind_name, state_name};
+use crate::components::{ApiErrorNotice, Loading, SignInFirst, explain, reason_name};
+use crate::texts::{Texts, texts};
+
+fn kind_label(t: &'static Texts, kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Comment => t.kind_comment,
+        ItemKind::Update => t.kind_update,
+        ItemKind::Organisation => t.kind_organisation,
+        ItemKind::User => t.kind_user,
+    }
+}
+
+const KINDS: [ItemKind; 4] = [
+    ItemKind::Comment,
+    ItemKind::Update,
+    ItemKind::Organisation,
+    ItemKind::User,
+];
+const STATES: [ReportState; 3] = [
+    ReportState::Open,
+    ReportState::Dismissed,
+    ReportState::Upheld,
+];
+
+fn state_label(t: &'static Texts, state: ReportState) -> &'static str {
+    match state {
+        ReportState::Open => t.state_open,
+        ReportState::Dismissed => t.state_dismissed,
+        ReportState::Upheld => t.state_upheld,
+    }
+}
+
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    if !api.signed_in() {
+        return view! { <SignInFirst title=t.moderation_title /> }.into_any();
+    }
+    let kind = RwSignal::new(None::<ItemKind>);
+    let state = RwSignal::new(ReportState::Open);
+    let queue = LocalResource::new(move || {
+        let (kind, state) = (kind.get(), state.get());
+        async move { api.moderation_queue(kind, state).await }
+    });
+    let decided = Callback::new(move |()| queue.refetch());
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{t.moderation_title}</h1>
+            <p class="lead">{t.moderation_intro}</p>
+            <div class="filters">
+                <div class="field">
+                    <label for="moderation-kind">{t.moderation_kind_label}</label>
+                    <select id="moderation-kind" on:change=move |ev| {
+                        let chosen = event_target_value(&ev);
+                        kind.set(KINDS.into_iter().find(|k| kind_name(*k) == chosen));
+                    }>
+                        <option value="">{t.kind_any}</option>
+                        {KINDS.into_iter().map(|k| view! {
+                            <option value=kind_name(k)>{kind_label(t, k)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="moderation-state">{t.moderation_state_label}</label>
+                    <select id="moderation-state" on:change=move |ev| {
+                        let chosen = event_target_value(&ev);
+                        if let Some(s) = STATES.into_iter().find(|s| state_name(*s) == chosen) {
+                            state.set(s);
+                        }
+                    }>
+                        {STATES.into_iter().map(|s| view! {
+                            <option value=state_name(s)>{state_label(t, s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || queue.get().map(|answer| match answer {
+                    Err(e) if e.code() == Some(Code::Forbidden) => {
+                        view! { <p class="notice">{t.moderation_forbidden}</p> }.into_any()
+                    }
+                    Err(error) => view! {
+                        <ApiErrorNotice summary=t.organisations_load_failed error
+                            on_retry=Callback::new(move |()| queue.refetch()) />
+                    }.into_any(),
+                    Ok(page) if page.items.is_empty() => {
+                        view! { <p class="empty">{t.moderation_empty}</p> }.into_any()
+                    }
+                    Ok(page) => view! {
+                        <ul class="organisation-list">
+                            {page.items.into_iter().map(|entry| view! { <QueueItem entry decided /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+/// One reported item: what it is, who reported it and why, and the decisions.
+#[component]
+fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let item = entry.item;
+    let (kind, id) = (item.kind, item.id.clone());
+    let reason = RwSignal::new(String::new());
+    let invalid = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let id = StoredValue::new(id);
+    let decide = move |action: ModerationAction| {
+        if busy.get_untracked() {
+            return;
+        }
+        let decision = Decision {
+            action,
+            reason: reason.get_untracked(),
+        };
+        if decision.reason.trim().is_empty() {
+            invalid.set(true);
+            message.set(Some(t.field_required.to_owned()));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api.decide(kind, &id.get_value(), &decision).await {
+                Ok(()) => {
+                    message.set(Some(t.decision_done.to_owned()));
+                    decided.run(());
+                }
+                Err(e) => message.set(Some(match e.code() {
+                    Some(Code::NotDeletable) => t.decision_not_deletable.to_owned(),
+                    _ => explain(t, &e),
+                })),
+            }
+            busy.set(false);
+        });
+    };
+    let field = format!("decision-{}-{}", kind_name(kind), item.id);
+    let deletable = item.exists && matches!(kind, ItemKind::Comment | ItemKind::Update);
+    let reasons = entry
+        .reasons
+        .iter()
+        .map(|r| reason_name(t, *r))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <li>
+            <article class="card moderation-item">
+                <h2 class="card-title">
+                    {kind_label(t, kind)}" · "{t.count(entry.reports_count, t.reports_one, t.reports_many)}
+                </h2>
+                <p class="muted">{reasons}</p>
+                {item.author_name.clone().map(|name| view! {
+                    <p class="muted">{crate::texts::fill(t.moderation_by, &[("name", &name)])}</p>
+                })}
+                {if item.exists {
+                    view! { <blockquote class="preview">{item.preview.clone()}</blockquote> }.into_any()
+                } else {
+                    view! { <p><em>{t.moderation_gone}</em></p> }.into_any()
+                }}
+                {item.path.clone().filter(|_| item.exists).map(|path| view! { <p><a href=path>{t.moderation_see}</a></p> })}
+                {(!entry.notes.is_empty()).then(|| view! {
+                    <ul class="notes">{entry.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                })}
+                {(entry.state == ReportState::Open).then(|| view! {
+                    <div class="field">
+                        <label for=field.clone()>{t.decision_reason_label}</label>
+                        <textarea id=field.clone() rows="2" maxlength="1000" required=true
+                            aria-invalid=move || invalid.get().to_string()
+                            prop:value=move || reason.get()
+                            on:input=move |ev| { invalid.set(false); reason.set(event_target_value(&ev)); }></textarea>
+                    </div>
+                    <div class="button-row">
+                        <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Dismiss)>
+                            {t.decision_dismiss}
+                        </button>
+                        {deletable.then(|| view! {
+                            <button type="button" class="button-danger" on:click=move |_| decide(ModerationAction::Delete)>
+                                {t.decision_delete}
+                            </button>
+                        })}
+                    </div>
+                })}
+                <p role="status" class="form-message">{move || message.get()}</p>
+            </article>
+        </li>
+    }
+}
