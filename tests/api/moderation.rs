@@ -340,7 +340,7 @@ async fn reports_reach_those_who_may_decide_and_every_decision_is_logged() {
     .await;
     assert_eq!(
         (status, body["code"].as_str()),
-        (409, Some("not_deletable"))
+        (409, Some("not_for_this_item"))
     );
     let (_, seen) = app.get_json(&format!("/api/v1/updates/{update_id}")).await;
     assert_eq!(
@@ -485,4 +485,195 @@ async fn reports_sent_at_once_by_one_person_are_one() {
         let (_, page) = queue(&app, &c.moderator, "?kind=organisation").await;
         assert_eq!(page["items"][0]["reports_count"], round + 1);
     }
+}
+
+async fn comments_seen_by(app: &TestApp, update_id: &str, who: Option<&Person>) -> Value {
+    let (status, page) = app
+        .call(
+            "GET",
+            &format!("/api/v1/updates/{update_id}/comments"),
+            None,
+            who.map(|p| p.token.as_str()),
+        )
+        .await;
+    assert_eq!(status, 200);
+    page["items"][0].clone()
+}
+
+async fn appeal(app: &TestApp, who: &Person, id: &str, note: &str) -> (u16, Value) {
+    app.call(
+        "POST",
+        "/api/v1/moderation/appeals",
+        Some(json!({"kind": "comment", "id": id, "note": note})),
+        Some(&who.token),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_hidden_comment_says_why_keeps_its_text_for_its_author_and_may_be_appealed_once() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (_, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/radio-libre/updates",
+            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
+            Some(&c.owner.token),
+        )
+        .await;
+    let update_id = update["id"].as_str().unwrap().to_owned();
+    let (_, comment) = app
+        .call(
+            "POST",
+            &format!("/api/v1/updates/{update_id}/comments"),
+            Some(json!({"body": "You are all frauds"})),
+            Some(&c.stranger.token),
+        )
+        .await;
+    let id = comment["id"].as_str().unwrap().to_owned();
+    assert_eq!(comment["removed"], Value::Null);
+    assert_eq!(
+        report(&app, &c.fan, "comment", &id, "harassment", "").await,
+        202
+    );
+
+    // What hiding and restoring apply to.
+    let (status, body) = decide(&app, &c.moderator, "update", &update_id, "hide", "No.").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("not_for_this_item"))
+    );
+    let (status, body) = decide(&app, &c.moderator, "comment", &id, "restore", "No.").await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("not_hidden")));
+    let (status, body) = appeal(&app, &c.stranger, &id, "Why?").await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("not_hidden")));
+
+    // The organisation's admin hides it: in its place, the reason; the text for its author
+    // alone.
+    let (status, _) = decide(&app, &c.admin, "comment", &id, "hide", "Insults the team.").await;
+    assert_eq!(status, 204);
+    for who in [None, Some(&c.fan), Some(&c.owner)] {
+        let seen = comments_seen_by(&app, &update_id, who).await;
+        assert_eq!(seen["id"], id.as_str());
+        assert_eq!(seen["body"], "", "hidden from {:?}", who.map(|p| &p.id));
+        assert_eq!(seen["removed"], "Insults the team.");
+    }
+    let theirs = comments_seen_by(&app, &update_id, Some(&c.stranger)).await;
+    assert_eq!(theirs["body"], "You are all frauds");
+    assert_eq!(theirs["removed"], "Insults the team.");
+    assert_eq!(theirs["appealed"], false);
+    assert_eq!(
+        kinds(&queue(&app, &c.admin, "").await.1),
+        Vec::<&str>::new()
+    );
+
+    // Its author appeals, once; nobody else may.
+    let (status, _) = appeal(&app, &c.fan, &id, "Let it be.").await;
+    assert_eq!(status, 403);
+    let (status, body) = appeal(&app, &c.stranger, &id, "  ").await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (422, Some("note"))
+    );
+    let (status, _) = appeal(&app, &c.stranger, &id, "I was angry, not insulting.").await;
+    assert_eq!(status, 202);
+    let (status, body) = appeal(&app, &c.stranger, &id, "Again.").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("already_appealed"))
+    );
+    assert_eq!(
+        comments_seen_by(&app, &update_id, Some(&c.stranger)).await["appealed"],
+        true
+    );
+    // The appeal waits first in the queue, with what its author said.
+    let (_, waiting) = queue(&app, &c.admin, "").await;
+    assert_eq!(kinds(&waiting), ["comment"]);
+    assert_eq!(waiting["items"][0]["appeal"], "I was angry, not insulting.");
+    assert_eq!(waiting["items"][0]["reports_count"], 0);
+    assert_eq!(waiting["items"][0]["item"]["preview"], "You are all frauds");
+
+    // Kept removed: the appeal is decided, and there is no second one.
+    let (status, _) = decide(
+        &app,
+        &c.admin,
+        "comment",
+        &id,
+        "dismiss",
+        "Still insulting.",
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        kinds(&queue(&app, &c.admin, "").await.1),
+        Vec::<&str>::new()
+    );
+    let (status, _) = appeal(&app, &c.stranger, &id, "Please.").await;
+    assert_eq!(status, 409);
+
+    // A moderator restores it: everyone reads it again.
+    let (status, _) = decide(
+        &app,
+        &c.moderator,
+        "comment",
+        &id,
+        "restore",
+        "Harsh, not abusive.",
+    )
+    .await;
+    assert_eq!(status, 204);
+    let seen = comments_seen_by(&app, &update_id, None).await;
+    assert_eq!(
+        (seen["body"].as_str(), &seen["removed"]),
+        (Some("You are all frauds"), &Value::Null)
+    );
+
+    // Hidden again, it may be appealed again: once, however many are sent at once.
+    let (status, _) = decide(&app, &c.moderator, "comment", &id, "hide", "Now it is.").await;
+    assert_eq!(status, 204);
+    let calls: Vec<_> = (0..10)
+        .map(|i| {
+            appeal(
+                &app,
+                &c.stranger,
+                &id,
+                if i % 2 == 0 { "One" } else { "Two" },
+            )
+        })
+        .collect();
+    let statuses: Vec<u16> = futures_util::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(|(status, _)| status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 202).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 202 || *s == 409),
+        "{statuses:?}"
+    );
+
+    // Every decision in the log, with the item before it.
+    let (_, log) = app
+        .call(
+            "GET",
+            "/api/v1/moderation/audit",
+            None,
+            Some(&c.chief.token),
+        )
+        .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["hide", "restore", "dismiss", "hide"]);
+    let restored = &log["items"][1]["before"];
+    assert_eq!(restored["hidden_reason"], "Insults the team.");
+    assert_eq!(restored["appeal"], "I was angry, not insulting.");
 }

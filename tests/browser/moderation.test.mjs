@@ -1,7 +1,8 @@
 // Moderation as people do it: a supporter reports a comment that impersonates the
 // organisation, with a reason and a note; the organisation's owner finds it among the
-// reported comments, deletes it with a reason, and it is gone; someone who moderates nothing
-// is told so.
+// reported comments and hides it with a reason; others see why it was removed, its author
+// reads it still and appeals; the owner finds the appeal and restores it. Someone who
+// moderates nothing is told so.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
@@ -28,7 +29,7 @@ after(async () => {
 });
 afterEach(() => assertNoPageErrors());
 
-test('a supporter reports a comment; the organisation’s owner deletes it from the reported comments', async () => {
+test('a supporter reports a comment; the owner hides it; its author sees why and appeals; the owner restores it', async () => {
     const owner = await provenAccount('mod-owner', { displayName: 'Owner' });
     const troll = await provenAccount('mod-troll', { displayName: 'Radio Libre Official' });
     const fan = await provenAccount('mod-fan', { displayName: 'Fan' });
@@ -81,15 +82,42 @@ test('a supporter reports a comment; the organisation’s owner deletes it from 
     await screenshot(page, 'moderation');
     await checkAccessibility(page, 'the reported comments');
     // A reason is asked for before anything is done.
-    await item.getByRole('button', { name: 'Delete it' }).click();
+    await item.getByRole('button', { name: 'Hide it' }).click();
     await item.getByText('This field is required.').waitFor();
-    await item.getByLabel('Why (kept in the log)').fill('Impersonates the organisation to divert gifts.');
-    await item.getByRole('button', { name: 'Delete it' }).click();
+    const why = 'Impersonates the organisation to divert gifts.';
+    await item.getByLabel('Why (kept in the log)').fill(why);
+    await item.getByRole('button', { name: 'Hide it' }).click();
     await page.getByText('Nothing to look at.').waitFor();
-    // Acted on: listed as such, the comment gone from the update.
-    await page.getByLabel('Reports', { exact: true }).selectOption('upheld');
-    await page.locator('article.moderation-item').getByText('This is gone.').waitFor();
+
+    // Others see that it was removed, and why; not what it said.
+    const other = await newPage(browser);
+    await other.goto(`${BASE_URL}/updates/${update.body.id}`);
+    await other.getByText(`Removed by the moderators: ${why}`).waitFor();
+    assert.equal(await other.getByText(scam).count(), 0);
+    await other.close();
+
+    // Its author reads it still, with the reason, and appeals (once).
+    const author = await newPage(browser, { phone: true });
+    await signIn(author, troll.email);
+    await author.goto(`${BASE_URL}/updates/${update.body.id}`);
+    await author.getByText('The moderators removed your comment: others see only why.').waitFor();
+    await author.getByText(scam).waitFor();
+    await author.getByLabel('Why should it come back?').fill('I am their volunteer, ask them.');
+    await checkAccessibility(author, 'a removed comment, for its author');
+    await author.getByRole('button', { name: 'Appeal' }).click();
+    await author.getByText('You appealed: the moderators will look again.').waitFor();
+    await screenshot(author, 'comment-appealed');
+    await author.close();
+
+    // The owner finds the appeal first, and restores the comment.
+    await page.reload();
+    const appealed = page.locator('article.moderation-item', { hasText: scam });
+    await appealed.getByText('Its author appeals: I am their volunteer, ask them.').waitFor();
+    await appealed.getByLabel('Why (kept in the log)').fill('Confirmed: one of ours.');
+    await appealed.getByRole('button', { name: 'Restore it' }).click();
+    await page.getByText('Nothing to look at.').waitFor();
     const comments = await api(BASE_URL, 'GET', `/updates/${update.body.id}/comments`);
-    assert.deepEqual(comments.body.items, []);
+    assert.equal(comments.body.items[0].body, scam);
+    assert.equal(comments.body.items[0].removed, null);
     await page.close();
 });

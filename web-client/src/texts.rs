@@ -515,6 +515,15 @@ pub struct Texts {
     pub decision_done: &'static str,
     pub decision_not_deletable: &'static str,
     pub moderation_reported_comments: &'static str,
+    pub comment_removed: &'static str,
+    pub comment_removed_yours: &'static str,
+    pub appeal_label: &'static str,
+    pub appeal_send: &'static str,
+    pub appeal_sent: &'static str,
+    pub decision_hide: &'static str,
+    pub decision_restore: &'static str,
+    /// `{text}`: what the author says.
+    pub moderation_appeal: &'static str,
 }
 
 impl Texts {

@@ -393,4 +393,12 @@ pub const EN: Texts = Texts {
     decision_done: "Decided: the reports are closed.",
     decision_not_deletable: "Organisations and accounts are not deleted by moderators.",
     moderation_reported_comments: "Reported comments",
+    comment_removed: "Removed by the moderators:",
+    comment_removed_yours: "The moderators removed your comment: others see only why.",
+    appeal_label: "Why should it come back?",
+    appeal_send: "Appeal",
+    appeal_sent: "You appealed: the moderators will look again.",
+    decision_hide: "Hide it",
+    decision_restore: "Restore it",
+    moderation_appeal: "Its author appeals: {text}",
 };

@@ -393,4 +393,12 @@ pub const ES: Texts = Texts {
     decision_done: "Decidido: los reportes están cerrados.",
     decision_not_deletable: "Los moderadores no eliminan organizaciones ni cuentas.",
     moderation_reported_comments: "Comentarios reportados",
+    comment_removed: "Retirado por los moderadores:",
+    comment_removed_yours: "Los moderadores retiraron su comentario: los demás solo ven el motivo.",
+    appeal_label: "¿Por qué debería volver?",
+    appeal_send: "Apelar",
+    appeal_sent: "Ha apelado: los moderadores lo revisarán de nuevo.",
+    decision_hide: "Ocultarlo",
+    decision_restore: "Restaurarlo",
+    moderation_appeal: "Su autor apela: {text}",
 };

@@ -393,4 +393,12 @@ pub const FR: Texts = Texts {
     decision_done: "Décidé : les signalements sont clos.",
     decision_not_deletable: "Les modérateurs ne suppriment ni organisations ni comptes.",
     moderation_reported_comments: "Commentaires signalés",
+    comment_removed: "Retiré par les modérateurs :",
+    comment_removed_yours: "Les modérateurs ont retiré votre commentaire : les autres n’en voient que la raison.",
+    appeal_label: "Pourquoi devrait-il revenir ?",
+    appeal_send: "Faire appel",
+    appeal_sent: "Vous avez fait appel : les modérateurs vont réexaminer.",
+    decision_hide: "Le masquer",
+    decision_restore: "Le rétablir",
+    moderation_appeal: "Son auteur fait appel : {text}",
 };

@@ -393,4 +393,12 @@ pub const ZH: Texts = Texts {
     decision_done: "已处理：举报已关闭。",
     decision_not_deletable: "审核员不能删除组织或账户。",
     moderation_reported_comments: "被举报的评论",
+    comment_removed: "已被审核员移除：",
+    comment_removed_yours: "审核员已移除您的评论：其他人只能看到移除理由。",
+    appeal_label: "为什么应当恢复？",
+    appeal_send: "提出申诉",
+    appeal_sent: "您已申诉：审核员将重新审查。",
+    decision_hide: "隐藏",
+    decision_restore: "恢复",
+    moderation_appeal: "作者申诉：{text}",
 };

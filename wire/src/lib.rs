@@ -28,8 +28,8 @@ pub use error_code::Code;
 pub use follows::{FollowState, Followed, Follower, Following};
 pub use lang::Lang;
 pub use moderation::{
-    AuditEntry, Decision, ItemKind, ModerationAction, NewItemReport, QueueEntry, ReportState,
-    ReportedItem,
+    AuditEntry, Decision, ItemKind, ModerationAction, NewAppeal, NewItemReport, QueueEntry,
+    ReportState, ReportedItem,
 };
 pub use organisations::{
     Invitation, InvitationStatus, Member, MemberRole, NewMember, NewOrganisation, NewVerification,

@@ -80,17 +80,44 @@ pub struct QueueEntry {
     pub reasons: Vec<ReportReason>,
     /// What the reporters added (the empty ones left out).
     pub notes: Vec<String>,
+    /// Its author's appeal of its removal, waiting for a decision (`restore`, or `dismiss`
+    /// to keep it removed).
+    pub appeal: Option<String>,
     pub first_reported_at: DateTime<Utc>,
 }
 
-/// What a moderator does about an item: `dismiss` its reports (nothing wrong), or `delete`
-/// it (a comment with its replies; an update with its comments).
+/// What a moderator does about an item: `dismiss` its reports (nothing wrong) or its
+/// author's appeal (it stays removed); `hide` it (a comment: others see it was removed, and
+/// why; its author may appeal once); `restore` it (a hidden comment, e.g. on appeal); or
+/// `delete` it (a comment with its replies; an update with its comments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationAction {
     Dismiss,
+    Hide,
+    Restore,
     Delete,
+}
+
+/// Its author's appeal of a removal, once per removal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAppeal {
+    pub kind: ItemKind,
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{1,18}$"))]
+    pub id: String,
+    /// Why it should come back: 1 to 1,000 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub note: String,
 }
 
 /// A moderator's decision on a reported item, and why (kept in the log).
@@ -120,7 +147,7 @@ pub struct AuditEntry {
     /// Null once their account is gone; `actor_name` stays.
     pub actor_id: Option<String>,
     pub actor_name: String,
-    /// `dismiss`, `delete`, and as they come, the other decisions.
+    /// `dismiss`, `hide`, `restore`, `delete`, and as they come, the other decisions.
     pub action: String,
     pub item_kind: ItemKind,
     pub item_id: String,

@@ -149,9 +149,14 @@ pub struct Comment {
     /// The comment this one replies to (always a top-level one).
     pub parent_id: Option<String>,
     pub author: PersonRef,
-    /// Plain text.
+    /// Plain text; empty, for everyone but its author, when the moderators removed it.
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// Why the moderators removed it, when they did. Its author still reads it and may
+    /// appeal once (`POST /moderation/appeals`).
+    pub removed: Option<String>,
+    /// Its author appealed the removal (the moderators will look again).
+    pub appealed: bool,
 }
 
 /// A new comment; `parent_id` makes it a reply (to a top-level comment of the same

@@ -14,7 +14,7 @@ mod users;
 
 pub use causes::cause;
 pub use donations::{donation, donor_seen};
-pub use updates::update;
+pub use updates::{comment, update};
 pub use users::{created_token, session};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -138,7 +138,7 @@ both_ways!(
 both_ways!(
     crate::domain::moderation::Action,
     wire::ModerationAction,
-    [Dismiss, Delete]
+    [Dismiss, Hide, Restore, Delete]
 );
 both_ways!(
     crate::domain::updates::ReportReason,

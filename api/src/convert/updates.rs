@@ -32,9 +32,22 @@ pub fn update(row: UpdateRow, reacted: bool) -> Update {
     }
 }
 
+/// A comment as `viewer` may read it: a removed one's text for its author alone.
+pub fn comment(row: CommentRow, viewer: Option<i64>) -> Comment {
+    let hidden_from_viewer = row.hidden_reason.is_some() && viewer != Some(row.author_id);
+    let mut comment = Comment::from(row);
+    if hidden_from_viewer {
+        comment.body.clear();
+    }
+    comment
+}
+
 impl From<CommentRow> for Comment {
+    /// Everything, as its author reads it.
     fn from(row: CommentRow) -> Self {
         Comment {
+            appealed: row.appealed_at.is_some(),
+            removed: row.hidden_reason,
             id: row.id.to_string(),
             update_id: row.update_id.to_string(),
             parent_id: row.parent_id.map(|p| p.to_string()),

@@ -26,6 +26,9 @@ pub struct CommentRow {
     pub author_avatar: Option<String>,
     pub body: String,
     pub created_at: NaiveDateTime,
+    /// The moderators' reason, when they hid it.
+    pub hidden_reason: Option<String>,
+    pub appealed_at: Option<NaiveDateTime>,
 }
 
 impl CommentRow {

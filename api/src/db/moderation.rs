@@ -12,7 +12,7 @@ use super::schema::{
     comments, moderation_log, organisation_members, organisations, reports, updates, users,
 };
 use super::{DbConnection, LockTable, lock_row, now, write_transaction};
-use crate::domain::moderation::{Action, Decision, ItemKind, Moderator, ReportState};
+use crate::domain::moderation::{Action, Appeal, Decision, ItemKind, Moderator, ReportState};
 use crate::domain::organisations::Role;
 use crate::domain::updates::{Report, ReportReason};
 
@@ -234,11 +234,13 @@ pub struct QueueItem {
     pub reasons: Vec<ReportReason>,
     pub notes: Vec<String>,
     pub first_reported_at: NaiveDateTime,
+    /// Its author's appeal, waiting for a decision.
+    pub appeal: Option<String>,
 }
 
-/// The reported items in this state this moderator covers (of one kind, if asked), the
-/// most urgent first (the most severe reason, then the most reports, then the longest
-/// waiting).
+/// The reported items in this state this moderator covers (of one kind, if asked), and
+/// (open) the appeals waiting: appeals first, then the most urgent (the most severe reason,
+/// then the most reports, then the longest waiting).
 pub fn queue(
     conn: &mut DbConnection,
     moderator: Moderator,
@@ -278,6 +280,7 @@ pub fn queue(
                     reasons: Vec::new(),
                     notes: Vec::new(),
                     first_reported_at: row.created_at,
+                    appeal: None,
                 });
                 items.len() - 1
             });
@@ -291,14 +294,47 @@ pub fn queue(
         }
         item.first_reported_at = item.first_reported_at.min(row.created_at);
     }
+    // Appeals waiting for a decision: with the item's reports, or on their own.
+    if state == ReportState::Open && kind.is_none_or(|k| k == ItemKind::Comment) {
+        let mut appeals = comments::table
+            .inner_join(updates::table)
+            .filter(comments::hidden_reason.is_not_null())
+            .filter(comments::appealed_at.is_not_null())
+            .filter(comments::appeal_decided_at.is_null())
+            .select((comments::id, comments::appeal, comments::appealed_at))
+            .into_boxed();
+        if moderator == Moderator::Organisations {
+            appeals = appeals.filter(updates::organisation_id.eq_any(administered(conn, user_id)?));
+        }
+        let appeals = appeals.load::<(i64, Option<String>, Option<NaiveDateTime>)>(conn)?;
+        for (id, text, at) in appeals {
+            let text = text.unwrap_or_default();
+            match index.get(&(ItemKind::Comment, id)) {
+                Some(at) => items[*at].appeal = Some(text),
+                None => items.push(QueueItem {
+                    kind: ItemKind::Comment,
+                    item_id: id,
+                    preview: None,
+                    reports_count: 0,
+                    reasons: Vec::new(),
+                    notes: Vec::new(),
+                    first_reported_at: at.unwrap_or_else(now),
+                    appeal: Some(text),
+                }),
+            }
+        }
+    }
     for item in &mut items {
         item.reasons
             .sort_by_key(|r| std::cmp::Reverse(r.severity()));
     }
     let severity = |item: &QueueItem| item.reasons.first().map_or(0, |r| r.severity());
+    // Someone waiting for redress first; then the most urgent.
     items.sort_by(|a, b| {
-        severity(b)
-            .cmp(&severity(a))
+        b.appeal
+            .is_some()
+            .cmp(&a.appeal.is_some())
+            .then(severity(b).cmp(&severity(a)))
             .then(b.reports_count.cmp(&a.reports_count))
             .then(a.first_reported_at.cmp(&b.first_reported_at))
     });
@@ -307,6 +343,41 @@ pub fn queue(
         item.preview = preview(conn, item.kind, item.item_id)?;
     }
     Ok(items)
+}
+
+/// A comment's standing with the moderators.
+struct Standing {
+    hidden_reason: Option<String>,
+    appeal: Option<String>,
+    /// An appeal nobody has decided yet.
+    appeal_waiting: bool,
+}
+
+type StandingRow = (
+    Option<String>,
+    Option<String>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
+fn standing(conn: &mut DbConnection, comment_id: i64) -> QueryResult<Option<Standing>> {
+    let found = comments::table
+        .find(comment_id)
+        .select((
+            comments::hidden_reason,
+            comments::appeal,
+            comments::appealed_at,
+            comments::appeal_decided_at,
+        ))
+        .first::<StandingRow>(conn)
+        .optional()?;
+    Ok(
+        found.map(|(hidden_reason, appeal, appealed, decided)| Standing {
+            hidden_reason,
+            appeal,
+            appeal_waiting: appealed.is_some() && decided.is_none(),
+        }),
+    )
 }
 
 /// Applies a decision: the item's open reports are closed (`dismissed`, or `upheld` when it
@@ -319,38 +390,79 @@ pub fn decide(
     decision: &Decision,
 ) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
+        if !decision.action.applies_to(kind) {
+            return Err(StoreError::Conflict(
+                Code::NotForThisItem,
+                format!("`{}` does not apply to this kind of item", decision.action),
+            ));
+        }
         let before = preview(conn, kind, item_id)?;
+        let standing = match kind {
+            ItemKind::Comment => standing(conn, item_id)?,
+            _ => None,
+        };
+        let appeal_waiting = standing.as_ref().is_some_and(|s| s.appeal_waiting);
+        let hidden = standing.as_ref().is_some_and(|s| s.hidden_reason.is_some());
         let open = reports::table
             .filter(reports::item_kind.eq(kind))
             .filter(reports::item_id.eq(item_id))
             .filter(reports::state.eq(ReportState::Open))
             .count()
             .get_result::<i64>(conn)?;
+        let at = now();
+        if decision.action != Action::Dismiss && before.is_none() {
+            return Err(StoreError::NotFound(kind.as_str()));
+        }
         match decision.action {
-            Action::Dismiss if open == 0 => {
+            Action::Dismiss if open == 0 && !appeal_waiting => {
                 return Err(StoreError::Conflict(
                     Code::NothingReported,
-                    "nothing is reported about this item".to_owned(),
+                    "nothing is reported or appealed about this item".to_owned(),
                 ));
             }
-            Action::Dismiss => {}
-            Action::Delete => {
-                if before.is_none() {
-                    return Err(StoreError::NotFound(kind.as_str()));
-                }
-                match kind {
-                    ItemKind::Comment => super::comments::delete_within(conn, item_id)?,
-                    ItemKind::Update => super::updates::delete(conn, item_id)?,
-                    ItemKind::Organisation | ItemKind::User => {
-                        return Err(StoreError::Conflict(
-                            Code::NotDeletable,
-                            "organisations and accounts are not deleted by moderators".to_owned(),
-                        ));
-                    }
+            Action::Dismiss => {
+                // An appeal refused: the comment stays hidden, and was appealed once.
+                if appeal_waiting {
+                    diesel::update(comments::table.find(item_id))
+                        .set(comments::appeal_decided_at.eq(at))
+                        .execute(conn)?;
                 }
             }
+            Action::Hide => {
+                // A new removal: its author may appeal it once.
+                diesel::update(comments::table.find(item_id))
+                    .set((
+                        comments::hidden_reason.eq(&decision.reason),
+                        comments::hidden_at.eq(at),
+                        comments::appeal.eq(None::<String>),
+                        comments::appealed_at.eq(None::<NaiveDateTime>),
+                        comments::appeal_decided_at.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(conn)?;
+            }
+            Action::Restore if !hidden => {
+                return Err(StoreError::Conflict(
+                    Code::NotHidden,
+                    "this comment is not hidden".to_owned(),
+                ));
+            }
+            Action::Restore => {
+                diesel::update(comments::table.find(item_id))
+                    .set((
+                        comments::hidden_reason.eq(None::<String>),
+                        comments::hidden_at.eq(None::<NaiveDateTime>),
+                        comments::appeal_decided_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
+            Action::Delete => match kind {
+                ItemKind::Comment => super::comments::delete_within(conn, item_id)?,
+                ItemKind::Update => super::updates::delete(conn, item_id)?,
+                ItemKind::Organisation | ItemKind::User => {
+                    unreachable!("refused above: deleting applies to comments and updates")
+                }
+            },
         }
-        let at = now();
         diesel::update(
             reports::table
                 .filter(reports::item_kind.eq(kind))
@@ -372,6 +484,8 @@ pub fn decide(
                 "author_id": p.author_id.map(|id| id.to_string()),
                 "author_name": p.author_name,
                 "open_reports": open,
+                "hidden_reason": standing.as_ref().and_then(|s| s.hidden_reason.clone()),
+                "appeal": standing.as_ref().and_then(|s| s.appeal.clone()),
             })
         });
         diesel::insert_into(moderation_log::table)
@@ -386,6 +500,61 @@ pub fn decide(
                 moderation_log::created_at.eq(at),
             ))
             .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Its author appeals a removal: once per removal, while it is hidden.
+pub fn appeal(
+    conn: &mut DbConnection,
+    kind: ItemKind,
+    item_id: i64,
+    author_id: i64,
+    appeal: &Appeal,
+) -> Result<(), StoreError> {
+    if kind != ItemKind::Comment {
+        // Only comments are hidden (for now): nothing else has a removal to appeal.
+        return Err(StoreError::Conflict(
+            Code::NotHidden,
+            "only a hidden comment may be appealed".to_owned(),
+        ));
+    }
+    write_transaction(conn, |conn| {
+        let Some((author, hidden)) = comments::table
+            .find(item_id)
+            .select((comments::author_id, comments::hidden_reason))
+            .first::<(i64, Option<String>)>(conn)
+            .optional()?
+        else {
+            return Err(StoreError::NotFound("comment"));
+        };
+        if author != author_id {
+            return Err(StoreError::Forbidden(Code::Forbidden));
+        }
+        if hidden.is_none() {
+            return Err(StoreError::Conflict(
+                Code::NotHidden,
+                "this comment is not hidden".to_owned(),
+            ));
+        }
+        // Only where nobody appealed yet: two appeals sent at once make one.
+        let taken = diesel::update(
+            comments::table
+                .find(item_id)
+                .filter(comments::appealed_at.is_null())
+                .filter(comments::hidden_reason.is_not_null()),
+        )
+        .set((
+            comments::appeal.eq(&appeal.note),
+            comments::appealed_at.eq(now()),
+        ))
+        .execute(conn)?;
+        if taken == 0 {
+            return Err(StoreError::Conflict(
+                Code::AlreadyAppealed,
+                "this removal was appealed already".to_owned(),
+            ));
+        }
         Ok(())
     })
 }

@@ -222,6 +222,11 @@ diesel::table! {
         parent_id -> Nullable<BigInt>,
         body -> Text,
         created_at -> Timestamp,
+        hidden_reason -> Nullable<Text>,
+        hidden_at -> Nullable<Timestamp>,
+        appeal -> Nullable<Text>,
+        appealed_at -> Nullable<Timestamp>,
+        appeal_decided_at -> Nullable<Timestamp>,
     }
 }
 

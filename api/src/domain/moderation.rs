@@ -28,6 +28,8 @@ crate::text_enum! {
     /// A decision on a reported item, as the log names it.
     pub enum Action {
         Dismiss = "dismiss",
+        Hide = "hide",
+        Restore = "restore",
         Delete = "delete",
     }
 }
@@ -36,9 +38,41 @@ impl Action {
     /// What the item's open reports become.
     pub fn closes_as(self) -> ReportState {
         match self {
-            Action::Dismiss => ReportState::Dismissed,
-            Action::Delete => ReportState::Upheld,
+            Action::Dismiss | Action::Restore => ReportState::Dismissed,
+            Action::Hide | Action::Delete => ReportState::Upheld,
         }
+    }
+
+    /// Whether it applies to this kind of item (hiding and restoring: comments, for now;
+    /// deleting: comments and updates; dismissing: anything).
+    pub fn applies_to(self, kind: ItemKind) -> bool {
+        match self {
+            Action::Dismiss => true,
+            Action::Hide | Action::Restore => kind == ItemKind::Comment,
+            Action::Delete => matches!(kind, ItemKind::Comment | ItemKind::Update),
+        }
+    }
+}
+
+/// An appeal of a removal: what its author says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appeal {
+    pub note: String,
+}
+
+impl TryFrom<ensemble_wire::NewAppeal> for Appeal {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: ensemble_wire::NewAppeal) -> Result<Self, Self::Error> {
+        let note = text::multi_line("note", &body.note, 1_000).map_err(|e| vec![e])?;
+        if note.trim().is_empty() {
+            return Err(vec![text::field_error(
+                "note",
+                Code::Required,
+                "say why it should come back",
+            )]);
+        }
+        Ok(Appeal { note })
     }
 }
 

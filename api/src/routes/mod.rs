@@ -178,6 +178,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(moderation::report)
                 .service(moderation::queue)
                 .service(moderation::decide)
+                .service(moderation::appeal)
                 .service(moderation::audit),
         );
 }

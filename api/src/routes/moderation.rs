@@ -20,7 +20,7 @@ use crate::auth::{Auth, Read, Write};
 use crate::convert::utc;
 use crate::db::moderation::{self as store, LogRow, QueueItem};
 use crate::db::{Db, StoreError};
-use crate::domain::moderation::{Decision, ItemKind, Moderator, ReportState};
+use crate::domain::moderation::{Appeal, Decision, ItemKind, Moderator, ReportState};
 use crate::domain::pagination::{KeysetAfter, split_page};
 use crate::domain::text::field_error;
 use crate::domain::updates::Report;
@@ -87,6 +87,39 @@ pub async fn submit(
     db.run(move |conn| store::report(conn, kind, id, reporter, &what))
         .await?;
     Ok(())
+}
+
+/// Appeal a removal: its author, once per removal, says why it should come back; the
+/// moderators find it first in their queue and restore it or keep it removed.
+#[utoipa::path(
+    tag = "moderation",
+    operation_id = "appeal",
+    security(("bearer" = [])),
+    request_body = ensemble_wire::NewAppeal,
+    responses(
+        (status = 202, description = "Appealed: the moderators will look again"),
+        (status = 403, description = "`forbidden`: not its author"),
+        (status = 404, description = "No such item"),
+        (status = 409, description = "`not_hidden` (nothing to appeal) or `already_appealed`"),
+        (status = 422, description = "`validation_failed`: say why"),
+        (status = 429, description = "`rate_limited`"),
+    )
+)]
+#[post("/moderation/appeals")]
+pub async fn appeal(
+    auth: Auth<Write>,
+    db: Data<Db>,
+    limiter: Data<RateLimiter>,
+    Json(body): Json<ensemble_wire::NewAppeal>,
+) -> Result<HttpResponse, ApiError> {
+    let kind = ItemKind::from(body.kind);
+    let id = item_id(&body.id, kind)?;
+    let appeal = Appeal::try_from(body).map_err(ApiError::Validation)?;
+    let author = auth.user_id;
+    limiter.take(&format!("report:{author}"), REPORTS_PER_HOUR)?;
+    db.run(move |conn| store::appeal(conn, kind, id, author, &appeal))
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// Which reports to list.
@@ -160,6 +193,7 @@ fn entry(item: QueueItem, state: ReportState) -> QueueEntry {
         reports_count: item.reports_count,
         reasons: item.reasons.into_iter().map(Into::into).collect(),
         notes: item.notes,
+        appeal: item.appeal,
         first_reported_at: utc(item.first_reported_at),
     }
 }
@@ -201,9 +235,11 @@ pub async fn queue(
     }))
 }
 
-/// Decide about a reported item: `dismiss` its reports, or `delete` it (a comment with its
-/// replies, an update with its comments). Its open reports close, and the log keeps who
-/// decided what, why, and the item as it was.
+/// Decide about a reported or appealed item: `dismiss` its reports (or its author's appeal:
+/// it stays removed), `hide` a comment (others see it was removed, and why; its author may
+/// appeal once), `restore` a hidden comment, or `delete` it (a comment with its replies, an
+/// update with its comments). Its open reports close, and the log keeps who decided what,
+/// why, and the item as it was.
 #[utoipa::path(
     tag = "moderation",
     operation_id = "moderation_decide",
@@ -217,7 +253,7 @@ pub async fn queue(
         (status = 204, description = "Decided"),
         (status = 403, description = "`forbidden`: not a moderator of this item"),
         (status = 404, description = "No such item (to delete), or no such kind"),
-        (status = 409, description = "`nothing_reported` (dismissing an item nobody reported) or `not_deletable` (organisations and accounts)"),
+        (status = 409, description = "`nothing_reported` (dismissing what nobody reported or appealed), `not_hidden` (restoring what is shown) or `not_for_this_item` (hiding anything but a comment; deleting an organisation or an account)"),
         (status = 422, description = "`validation_failed`: say why"),
     )
 )]
@@ -279,10 +315,10 @@ pub async fn audit(
     db: Data<Db>,
     Query(params): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, after) = params.parse()?;
     if !auth.is_admin {
         return Err(ApiError::Forbidden(Code::PlatformAdminOnly));
     }
+    let (limit, after) = params.parse()?;
     let rows = db
         .run(move |conn| Ok(store::log(conn, after.map(|a| a.id), limit.get())?))
         .await?;

@@ -1,6 +1,6 @@
 //! Moderation: reporting anything, the moderators' queue and their decisions.
 
-use ensemble_wire::{Decision, ItemKind, NewItemReport, Page, QueueEntry, ReportState};
+use ensemble_wire::{Decision, ItemKind, NewAppeal, NewItemReport, Page, QueueEntry, ReportState};
 use gloo_net::http::Method;
 
 use super::{ApiClient, ApiError};
@@ -41,6 +41,11 @@ impl ApiClient {
             params.push(("kind", kind_name(kind).to_owned()));
         }
         self.get("/moderation/reports", &params).await
+    }
+
+    pub async fn appeal(&self, appeal: &NewAppeal) -> Result<(), ApiError> {
+        self.send_no_content(Method::POST, "/moderation/appeals", Some(appeal))
+            .await
     }
 
     pub async fn decide(

@@ -142,7 +142,7 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
                     decided.run(());
                 }
                 Err(e) => message.set(Some(match e.code() {
-                    Some(Code::NotDeletable) => t.decision_not_deletable.to_owned(),
+                    Some(Code::NotForThisItem) => t.decision_not_deletable.to_owned(),
                     _ => explain(t, &e),
                 })),
             }
@@ -151,6 +151,8 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
     };
     let field = format!("decision-{}-{}", kind_name(kind), item.id);
     let deletable = item.exists && matches!(kind, ItemKind::Comment | ItemKind::Update);
+    let hideable = item.exists && kind == ItemKind::Comment && entry.appeal.is_none();
+    let appealed = entry.appeal.is_some();
     let reasons = entry
         .reasons
         .iter()
@@ -173,6 +175,9 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
                     view! { <p><em>{t.moderation_gone}</em></p> }.into_any()
                 }}
                 {item.path.clone().filter(|_| item.exists).map(|path| view! { <p><a href=path>{t.moderation_see}</a></p> })}
+                {entry.appeal.clone().map(|text| view! {
+                    <p class="appeal-text"><strong>{crate::texts::fill(t.moderation_appeal, &[("text", &text)])}</strong></p>
+                })}
                 {(!entry.notes.is_empty()).then(|| view! {
                     <ul class="notes">{entry.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
                 })}
@@ -188,6 +193,16 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
                         <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Dismiss)>
                             {t.decision_dismiss}
                         </button>
+                        {hideable.then(|| view! {
+                            <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Hide)>
+                                {t.decision_hide}
+                            </button>
+                        })}
+                        {appealed.then(|| view! {
+                            <button type="button" on:click=move |_| decide(ModerationAction::Restore)>
+                                {t.decision_restore}
+                            </button>
+                        })}
                         {deletable.then(|| view! {
                             <button type="button" class="button-danger" on:click=move |_| decide(ModerationAction::Delete)>
                                 {t.decision_delete}

@@ -6,7 +6,7 @@ use ensemble_wire::{Comment, NewComment, NewReport, Page};
 
 use super::{COMMENTS_PER_MINUTE, update_id};
 use crate::auth::rate_limit::RateLimiter;
-use crate::auth::{Auth, CommentModerator, Verified, Write};
+use crate::auth::{Auth, CommentModerator, MaybeAuth, Verified, Write};
 use crate::db::StoreError;
 use crate::db::updates::{self as store};
 use crate::db::{Db, comments};
@@ -19,7 +19,8 @@ use crate::extract::{Json, Query};
 use crate::routes::PageParams;
 
 /// An update's comments and replies, oldest first; a reply names its comment in
-/// `parent_id`. Public.
+/// `parent_id`. Public. A comment the moderators removed keeps its place with their reason
+/// (`removed`) and, for all but its author, no text.
 #[utoipa::path(
     tag = "updates",
     operation_id = "list_comments",
@@ -32,6 +33,7 @@ use crate::routes::PageParams;
 )]
 #[get("/updates/{id}/comments")]
 pub async fn list_comments(
+    viewer: MaybeAuth,
     db: Data<Db>,
     id: Path<String>,
     Query(params): Query<PageParams>,
@@ -46,7 +48,10 @@ pub async fn list_comments(
         .await?;
     let (rows, next_cursor) = split_page(rows, limit, comments::CommentRow::key);
     Ok(web::Json(Page {
-        items: rows.into_iter().map(Comment::from).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| crate::convert::comment(row, viewer.user_id()))
+            .collect(),
         next_cursor,
     }))
 }

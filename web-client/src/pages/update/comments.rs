@@ -83,7 +83,20 @@ fn CommentView(
                 " · "
                 <time datetime=comment.created_at.to_rfc3339()>{format_date(&comment.created_at)}</time>
             </p>
-            <p class="comment-body">{comment.body.clone()}</p>
+            {match comment.removed.clone() {
+                None => view! { <p class="comment-body">{comment.body.clone()}</p> }.into_any(),
+                Some(reason) if !mine => view! {
+                    <p class="comment-removed"><em>{t.comment_removed}</em>" "{reason}</p>
+                }.into_any(),
+                Some(reason) => view! {
+                    <p class="comment-body comment-body-removed">{comment.body.clone()}</p>
+                    <div class="notice">
+                        <p>{t.comment_removed_yours}</p>
+                        <p class="comment-removed"><em>{t.comment_removed}</em>" "{reason}</p>
+                        <AppealForm id=id.get_value() appealed=comment.appealed />
+                    </div>
+                }.into_any(),
+            }}
             <div class="comment-actions">
                 {(is_top && api.signed_in()).then(|| view! {
                     <button type="button" class="link-button" aria-expanded=move || replying.get().to_string() on:click=move |_| replying.update(|r| *r = !*r)>
@@ -147,4 +160,51 @@ fn CommentForm(
         </form>
     }
     .into_any()
+}
+
+/// Its author's appeal of a removal: once; then, that the moderators will look again.
+#[component]
+fn AppealForm(id: String, appealed: bool) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let sent = RwSignal::new(appealed);
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let field = format!("appeal-{id}");
+    let id = StoredValue::new(id);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let appeal = ensemble_wire::NewAppeal {
+            kind: ItemKind::Comment,
+            id: id.get_value(),
+            note: note.get_untracked(),
+        };
+        if appeal.note.trim().is_empty() {
+            error.set(Some(t.field_required.to_owned()));
+            return;
+        }
+        spawn_local(async move {
+            match api.appeal(&appeal).await {
+                Ok(()) => sent.set(true),
+                Err(e) => error.set(Some(explain(t, &e))),
+            }
+        });
+    };
+    view! {
+        <Show
+            when=move || !sent.get()
+            fallback=move || view! { <p role="status">{t.appeal_sent}</p> }
+        >
+            <form class="appeal" on:submit=submit novalidate>
+                <div class="field">
+                    <label for=field.clone()>{t.appeal_label}</label>
+                    <textarea id=field.clone() rows="2" maxlength="1000" required=true
+                        prop:value=move || note.get()
+                        on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="submit">{t.appeal_send}</button>
+                <p role="alert" class="field-error">{move || error.get()}</p>
+            </form>
+        </Show>
+    }
 }

@@ -1,0 +1,10 @@
+-- Comments the moderators hid: others see that they were removed, and why; their author
+-- still reads them and may appeal once (for each hiding). An appeal waits in the queue until
+-- a moderator restores the comment or keeps it hidden.
+ALTER TABLE comments ADD COLUMN hidden_reason TEXT;
+ALTER TABLE comments ADD COLUMN hidden_at TIMESTAMP;
+ALTER TABLE comments ADD COLUMN appeal TEXT;
+ALTER TABLE comments ADD COLUMN appealed_at TIMESTAMP;
+ALTER TABLE comments ADD COLUMN appeal_decided_at TIMESTAMP;
+CREATE INDEX comments_waiting_appeal_idx ON comments (appealed_at)
+    WHERE appealed_at IS NOT NULL AND appeal_decided_at IS NULL;
