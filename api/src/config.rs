@@ -50,6 +50,7 @@ pub mod defaults {
     /// Decoding and encoding a 12-megapixel photo keeps a core busy for about a second:
     /// two at once leave the other requests their share of two cores.
     pub const UPLOAD_PROCESSING: usize = 2;
+    pub const AUTO_HIDE_REPORTS: u32 = 5;
     pub const S3_REGION: &str = "us-east-1";
 }
 
@@ -283,6 +284,11 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_UPLOAD_PROCESSING", default_value_t = defaults::UPLOAD_PROCESSING)]
     pub upload_processing: usize,
 
+    /// A comment reported by this many people is hidden until a moderator looks (0: never
+    /// automatically).
+    #[arg(long, env = "ENSEMBLE_AUTO_HIDE_REPORTS", default_value_t = defaults::AUTO_HIDE_REPORTS)]
+    pub auto_hide_reports: u32,
+
     /// Keep pictures in an S3-compatible bucket (for several servers) at this endpoint, e.g.
     /// `https://s3.eu-west-3.amazonaws.com` or `http://127.0.0.1:9000`. Absent (and no
     /// bucket): files under `<data dir>/uploads`.
@@ -357,6 +363,7 @@ impl Settings {
             upload_quota_per_person: defaults::UPLOAD_QUOTA_PER_PERSON,
             upload_quota_per_organisation: defaults::UPLOAD_QUOTA_PER_ORGANISATION,
             upload_processing: defaults::UPLOAD_PROCESSING,
+            auto_hide_reports: defaults::AUTO_HIDE_REPORTS,
             s3_endpoint: None,
             s3_bucket: None,
             s3_region: defaults::S3_REGION.into(),

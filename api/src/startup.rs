@@ -136,6 +136,9 @@ impl Application {
         let csp = content_security_policy(media.public_origin().as_deref());
         let media_data = Data::new(media.clone());
         let upload_rules = Data::new(settings.upload_rules());
+        let moderation_rules = Data::new(crate::db::moderation::Rules {
+            auto_hide_reports: settings.auto_hide_reports,
+        });
         let wake = Arc::new(jobs::Wake::default());
         let wake_data = Data::from(wake.clone());
         let job_context = Arc::new(jobs::Context {
@@ -174,6 +177,7 @@ impl Application {
                 .app_data(invitations_data.clone())
                 .app_data(media_data.clone())
                 .app_data(upload_rules.clone())
+                .app_data(moderation_rules.clone())
                 .app_data(web::FormConfig::default().error_handler(|error, _| {
                     match error {
                         actix_web::error::UrlencodedError::ContentType => {

@@ -677,3 +677,116 @@ async fn a_hidden_comment_says_why_keeps_its_text_for_its_author_and_may_be_appe
     assert_eq!(restored["hidden_reason"], "Insults the team.");
     assert_eq!(restored["appeal"], "I was angry, not insulting.");
 }
+
+#[tokio::test]
+async fn a_comment_reported_by_enough_people_is_hidden_until_a_moderator_looks() {
+    let app = crate::helpers::spawn_app_with(|s| s.auto_hide_reports = 3).await;
+    let c = cast(&app).await;
+    let (_, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/radio-libre/updates",
+            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
+            Some(&c.owner.token),
+        )
+        .await;
+    let update_id = update["id"].as_str().unwrap().to_owned();
+    let mut ids = Vec::new();
+    for body in ["Cheap pills here", "More cheap pills"] {
+        let (_, comment) = app
+            .call(
+                "POST",
+                &format!("/api/v1/updates/{update_id}/comments"),
+                Some(json!({"body": body})),
+                Some(&c.stranger.token),
+            )
+            .await;
+        ids.push(comment["id"].as_str().unwrap().to_owned());
+    }
+    // Two people, one of them twice: still shown.
+    for who in [&c.fan, &c.editor, &c.fan] {
+        assert_eq!(report(&app, who, "comment", &ids[0], "spam", "").await, 202);
+    }
+    assert_eq!(
+        comments_seen_by(&app, &update_id, None).await["removed"],
+        Value::Null
+    );
+    // The third person hides it, until a moderator looks.
+    assert_eq!(
+        report(&app, &c.owner, "comment", &ids[0], "spam", "").await,
+        202
+    );
+    let seen = comments_seen_by(&app, &update_id, None).await;
+    assert_eq!(
+        seen["removed"],
+        "Hidden after 3 reports, until a moderator looks."
+    );
+    assert_eq!(seen["body"], "");
+    let (_, page) = queue(&app, &c.moderator, "").await;
+    assert_eq!(page["items"][0]["reports_count"], 3);
+    // The log says nobody decided it by hand.
+    let (_, log) = app
+        .call(
+            "GET",
+            "/api/v1/moderation/audit",
+            None,
+            Some(&c.chief.token),
+        )
+        .await;
+    assert_eq!(log["items"][0]["action"], "hide");
+    assert_eq!(log["items"][0]["actor_name"], "automatic");
+    assert_eq!(log["items"][0]["actor_id"], Value::Null);
+    // Nothing wrong, says a moderator: it comes back.
+    let (status, _) = decide(
+        &app,
+        &c.moderator,
+        "comment",
+        &ids[0],
+        "dismiss",
+        "Not spam.",
+    )
+    .await;
+    assert_eq!(status, 204);
+    let seen = comments_seen_by(&app, &update_id, None).await;
+    assert_eq!(
+        (seen["body"].as_str(), &seen["removed"]),
+        (Some("Cheap pills here"), &Value::Null)
+    );
+
+    // Three people at once, many times: hidden once, surely.
+    let others = [&c.fan, &c.editor, &c.owner, &c.admin];
+    let calls: Vec<_> = others
+        .iter()
+        .flat_map(|who| (0..5).map(|_| report(&app, who, "comment", &ids[1], "spam", "")))
+        .collect();
+    for status in futures_util::future::join_all(calls).await {
+        assert_eq!(status, 202);
+    }
+    let (_, page) = app
+        .call(
+            "GET",
+            &format!("/api/v1/updates/{update_id}/comments"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        page["items"][1]["removed"],
+        "Hidden after 3 reports, until a moderator looks."
+    );
+    let (_, log) = app
+        .call(
+            "GET",
+            "/api/v1/moderation/audit",
+            None,
+            Some(&c.chief.token),
+        )
+        .await;
+    let automatic = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["item_id"] == ids[1].as_str())
+        .count();
+    assert_eq!(automatic, 1, "hidden once");
+}

@@ -100,6 +100,7 @@ where
 /// The tables whose rows a transaction may lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockTable {
+    Comments,
     Donations,
     Organisations,
     Users,
@@ -119,6 +120,7 @@ pub fn lock_row(conn: &mut DbConnection, table: LockTable, id: i64) -> QueryResu
         return Ok(());
     }
     let table = match table {
+        LockTable::Comments => "comments",
         LockTable::Donations => "donations",
         LockTable::Organisations => "organisations",
         LockTable::Users => "users",

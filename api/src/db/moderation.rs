@@ -21,14 +21,26 @@ const PREVIEW_CHARS: usize = 500;
 /// The most reports one queue reads (the oldest beyond it wait for the next look).
 const QUEUE_READS: i64 = 5_000;
 
+/// What the configuration says of moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// A comment with this many open reports is hidden until a moderator looks (0: never).
+    pub auto_hide_reports: u32,
+}
+
+/// The name the log gives decisions nobody made by hand.
+pub const AUTOMATIC: &str = "automatic";
+
 /// Records a report: once per person and item while it is open (reporting again changes
-/// nothing). `NotFound` when there is no such item.
+/// nothing). `NotFound` when there is no such item. A comment reported by as many people
+/// as the rules say is hidden until a moderator looks (and logged).
 pub fn report(
     conn: &mut DbConnection,
     kind: ItemKind,
     item_id: i64,
     reporter_id: i64,
     report: &Report,
+    rules: Rules,
 ) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
         // One person's reports one at a time: two sent at once make one.
@@ -37,6 +49,11 @@ pub fn report(
             return Err(StoreError::NotFound(kind.as_str()));
         }
         let organisation_id = organisation_of(conn, kind, item_id)?;
+        if kind == ItemKind::Comment {
+            // Its reports one at a time, so that the one that reaches the threshold sees
+            // the others (people reporting at once hide it once, and surely).
+            lock_row(conn, LockTable::Comments, item_id)?;
+        }
         let already = reports::table
             .filter(reports::item_kind.eq(kind))
             .filter(reports::item_id.eq(item_id))
@@ -57,9 +74,62 @@ pub fn report(
                     reports::created_at.eq(now()),
                 ))
                 .execute(conn)?;
+            if kind == ItemKind::Comment && rules.auto_hide_reports > 0 {
+                hide_if_reported_enough(conn, item_id, rules.auto_hide_reports)?;
+            }
         }
         Ok(())
     })
+}
+
+/// Hides a shown comment with at least `threshold` open reports, until a moderator looks.
+fn hide_if_reported_enough(
+    conn: &mut DbConnection,
+    comment_id: i64,
+    threshold: u32,
+) -> Result<(), StoreError> {
+    let open = reports::table
+        .filter(reports::item_kind.eq(ItemKind::Comment))
+        .filter(reports::item_id.eq(comment_id))
+        .filter(reports::state.eq(ReportState::Open))
+        .count()
+        .get_result::<i64>(conn)?;
+    if open < i64::from(threshold) {
+        return Ok(());
+    }
+    let reason = format!("Hidden after {open} reports, until a moderator looks.");
+    let at = now();
+    let hidden = diesel::update(
+        comments::table
+            .find(comment_id)
+            .filter(comments::hidden_reason.is_null()),
+    )
+    .set((
+        comments::hidden_reason.eq(&reason),
+        comments::hidden_at.eq(at),
+        comments::hidden_automatically.eq(true),
+        comments::appeal.eq(None::<String>),
+        comments::appealed_at.eq(None::<NaiveDateTime>),
+        comments::appeal_decided_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    if hidden == 1 {
+        let before = preview(conn, ItemKind::Comment, comment_id)?;
+        record(
+            conn,
+            Entry {
+                actor_id: None,
+                actor_name: AUTOMATIC,
+                action: Action::Hide,
+                kind: ItemKind::Comment,
+                item_id: comment_id,
+                reason: &reason,
+                before: before_json(before, open, None),
+                at,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The organisation an item belongs to: a comment's or an update's, an organisation itself.
@@ -345,9 +415,58 @@ pub fn queue(
     Ok(items)
 }
 
+/// One line of the log.
+struct Entry<'a> {
+    actor_id: Option<i64>,
+    actor_name: &'a str,
+    action: Action,
+    kind: ItemKind,
+    item_id: i64,
+    reason: &'a str,
+    before: serde_json::Value,
+    at: NaiveDateTime,
+}
+
+fn record(conn: &mut DbConnection, entry: Entry<'_>) -> QueryResult<()> {
+    diesel::insert_into(moderation_log::table)
+        .values((
+            moderation_log::actor_id.eq(entry.actor_id),
+            moderation_log::actor_name.eq(entry.actor_name),
+            moderation_log::action.eq(entry.action.as_str()),
+            moderation_log::item_kind.eq(entry.kind),
+            moderation_log::item_id.eq(entry.item_id),
+            moderation_log::reason.eq(entry.reason),
+            moderation_log::before.eq(entry.before.to_string()),
+            moderation_log::created_at.eq(entry.at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The item as the log keeps it: its text and author, its open reports, and (a comment)
+/// its removal and appeal.
+fn before_json(
+    preview: Option<Preview>,
+    open: i64,
+    standing: Option<&Standing>,
+) -> serde_json::Value {
+    preview.map_or(json!(null), |p| {
+        json!({
+            "text": p.text,
+            "author_id": p.author_id.map(|id| id.to_string()),
+            "author_name": p.author_name,
+            "open_reports": open,
+            "hidden_reason": standing.and_then(|s| s.hidden_reason.clone()),
+            "appeal": standing.and_then(|s| s.appeal.clone()),
+        })
+    })
+}
+
 /// A comment's standing with the moderators.
 struct Standing {
     hidden_reason: Option<String>,
+    /// Hidden by its reports' number, not by a moderator.
+    hidden_automatically: bool,
     appeal: Option<String>,
     /// An appeal nobody has decided yet.
     appeal_waiting: bool,
@@ -355,6 +474,7 @@ struct Standing {
 
 type StandingRow = (
     Option<String>,
+    bool,
     Option<String>,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
@@ -365,19 +485,21 @@ fn standing(conn: &mut DbConnection, comment_id: i64) -> QueryResult<Option<Stan
         .find(comment_id)
         .select((
             comments::hidden_reason,
+            comments::hidden_automatically,
             comments::appeal,
             comments::appealed_at,
             comments::appeal_decided_at,
         ))
         .first::<StandingRow>(conn)
         .optional()?;
-    Ok(
-        found.map(|(hidden_reason, appeal, appealed, decided)| Standing {
+    Ok(found.map(
+        |(hidden_reason, hidden_automatically, appeal, appealed, decided)| Standing {
             hidden_reason,
+            hidden_automatically,
             appeal,
             appeal_waiting: appealed.is_some() && decided.is_none(),
-        }),
-    )
+        },
+    ))
 }
 
 /// Applies a decision: the item's open reports are closed (`dismissed`, or `upheld` when it
@@ -427,6 +549,16 @@ pub fn decide(
                         .set(comments::appeal_decided_at.eq(at))
                         .execute(conn)?;
                 }
+                // Nothing wrong with a comment its reports hid: it comes back.
+                if standing.as_ref().is_some_and(|s| s.hidden_automatically) {
+                    diesel::update(comments::table.find(item_id))
+                        .set((
+                            comments::hidden_reason.eq(None::<String>),
+                            comments::hidden_at.eq(None::<NaiveDateTime>),
+                            comments::hidden_automatically.eq(false),
+                        ))
+                        .execute(conn)?;
+                }
             }
             Action::Hide => {
                 // A new removal: its author may appeal it once.
@@ -434,6 +566,7 @@ pub fn decide(
                     .set((
                         comments::hidden_reason.eq(&decision.reason),
                         comments::hidden_at.eq(at),
+                        comments::hidden_automatically.eq(false),
                         comments::appeal.eq(None::<String>),
                         comments::appealed_at.eq(None::<NaiveDateTime>),
                         comments::appeal_decided_at.eq(None::<NaiveDateTime>),
@@ -451,6 +584,7 @@ pub fn decide(
                     .set((
                         comments::hidden_reason.eq(None::<String>),
                         comments::hidden_at.eq(None::<NaiveDateTime>),
+                        comments::hidden_automatically.eq(false),
                         comments::appeal_decided_at.eq(at),
                     ))
                     .execute(conn)?;
@@ -478,28 +612,19 @@ pub fn decide(
             .find(actor_id)
             .select(users::display_name)
             .first::<String>(conn)?;
-        let before = before.map_or(json!(null), |p| {
-            json!({
-                "text": p.text,
-                "author_id": p.author_id.map(|id| id.to_string()),
-                "author_name": p.author_name,
-                "open_reports": open,
-                "hidden_reason": standing.as_ref().and_then(|s| s.hidden_reason.clone()),
-                "appeal": standing.as_ref().and_then(|s| s.appeal.clone()),
-            })
-        });
-        diesel::insert_into(moderation_log::table)
-            .values((
-                moderation_log::actor_id.eq(actor_id),
-                moderation_log::actor_name.eq(actor_name),
-                moderation_log::action.eq(decision.action.as_str()),
-                moderation_log::item_kind.eq(kind),
-                moderation_log::item_id.eq(item_id),
-                moderation_log::reason.eq(&decision.reason),
-                moderation_log::before.eq(before.to_string()),
-                moderation_log::created_at.eq(at),
-            ))
-            .execute(conn)?;
+        record(
+            conn,
+            Entry {
+                actor_id: Some(actor_id),
+                actor_name: &actor_name,
+                action: decision.action,
+                kind,
+                item_id,
+                reason: &decision.reason,
+                before: before_json(before, open, standing.as_ref()),
+                at,
+            },
+        )?;
         Ok(())
     })
 }

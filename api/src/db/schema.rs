@@ -224,6 +224,7 @@ diesel::table! {
         created_at -> Timestamp,
         hidden_reason -> Nullable<Text>,
         hidden_at -> Nullable<Timestamp>,
+        hidden_automatically -> Bool,
         appeal -> Nullable<Text>,
         appealed_at -> Nullable<Timestamp>,
         appeal_decided_at -> Nullable<Timestamp>,

@@ -42,7 +42,9 @@ fn item_id(id: &str, kind: ItemKind) -> Result<i64, ApiError> {
 }
 
 /// Report something to the moderators: a comment, an update, an organisation or a person.
-/// One open report per person and item: reporting again changes nothing.
+/// One open report per person and item: reporting again changes nothing. A comment reported
+/// by `ENSEMBLE_AUTO_HIDE_REPORTS` people (5 unless configured) is hidden until a moderator
+/// looks.
 #[utoipa::path(
     tag = "moderation",
     operation_id = "report",
@@ -60,6 +62,7 @@ pub async fn report(
     auth: Auth<Write>,
     db: Data<Db>,
     limiter: Data<RateLimiter>,
+    rules: Data<store::Rules>,
     Json(body): Json<NewItemReport>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = ItemKind::from(body.kind);
@@ -69,7 +72,7 @@ pub async fn report(
         note: body.note,
     })
     .map_err(ApiError::Validation)?;
-    submit(auth.user_id, kind, id, report, &db, &limiter).await?;
+    submit(auth.user_id, kind, id, report, &db, &limiter, **rules).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -82,9 +85,10 @@ pub async fn submit(
     what: Report,
     db: &Db,
     limiter: &RateLimiter,
+    rules: store::Rules,
 ) -> Result<(), ApiError> {
     limiter.take(&format!("report:{reporter}"), REPORTS_PER_HOUR)?;
-    db.run(move |conn| store::report(conn, kind, id, reporter, &what))
+    db.run(move |conn| store::report(conn, kind, id, reporter, &what, rules))
         .await?;
     Ok(())
 }

@@ -133,12 +133,21 @@ pub async fn report_comment(
     auth: Auth<Write>,
     db: Data<Db>,
     limiter: Data<RateLimiter>,
+    rules: Data<crate::db::moderation::Rules>,
     id: Path<String>,
     Json(body): Json<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound("comment"))?;
     let report = Report::try_from(body).map_err(ApiError::Validation)?;
-    crate::routes::moderation::submit(auth.user_id, ItemKind::Comment, id, report, &db, &limiter)
-        .await?;
+    crate::routes::moderation::submit(
+        auth.user_id,
+        ItemKind::Comment,
+        id,
+        report,
+        &db,
+        &limiter,
+        **rules,
+    )
+    .await?;
     Ok(HttpResponse::Accepted().finish())
 }
