@@ -51,6 +51,8 @@ pub mod defaults {
     /// two at once leave the other requests their share of two cores.
     pub const UPLOAD_PROCESSING: usize = 2;
     pub const AUTO_HIDE_REPORTS: u32 = 5;
+    pub const NEW_ACCOUNT_COMMENTS_PER_HOUR: u32 = 10;
+    pub const NEW_ACCOUNT_LINKS_PER_DAY: u32 = 2;
     pub const S3_REGION: &str = "us-east-1";
 }
 
@@ -289,6 +291,14 @@ pub struct Settings {
     #[arg(long, env = "ENSEMBLE_AUTO_HIDE_REPORTS", default_value_t = defaults::AUTO_HIDE_REPORTS)]
     pub auto_hide_reports: u32,
 
+    /// Comments an account may post in an hour on its first day (afterwards, 20 a minute).
+    #[arg(long, env = "ENSEMBLE_NEW_ACCOUNT_COMMENTS_PER_HOUR", default_value_t = defaults::NEW_ACCOUNT_COMMENTS_PER_HOUR)]
+    pub new_account_comments_per_hour: u32,
+
+    /// Comments with a link an account may post on its first day.
+    #[arg(long, env = "ENSEMBLE_NEW_ACCOUNT_LINKS_PER_DAY", default_value_t = defaults::NEW_ACCOUNT_LINKS_PER_DAY)]
+    pub new_account_links_per_day: u32,
+
     /// Keep pictures in an S3-compatible bucket (for several servers) at this endpoint, e.g.
     /// `https://s3.eu-west-3.amazonaws.com` or `http://127.0.0.1:9000`. Absent (and no
     /// bucket): files under `<data dir>/uploads`.
@@ -364,6 +374,8 @@ impl Settings {
             upload_quota_per_organisation: defaults::UPLOAD_QUOTA_PER_ORGANISATION,
             upload_processing: defaults::UPLOAD_PROCESSING,
             auto_hide_reports: defaults::AUTO_HIDE_REPORTS,
+            new_account_comments_per_hour: defaults::NEW_ACCOUNT_COMMENTS_PER_HOUR,
+            new_account_links_per_day: defaults::NEW_ACCOUNT_LINKS_PER_DAY,
             s3_endpoint: None,
             s3_bucket: None,
             s3_region: defaults::S3_REGION.into(),

@@ -138,6 +138,8 @@ impl Application {
         let upload_rules = Data::new(settings.upload_rules());
         let moderation_rules = Data::new(crate::db::moderation::Rules {
             auto_hide_reports: settings.auto_hide_reports,
+            new_account_comments_per_hour: settings.new_account_comments_per_hour,
+            new_account_links_per_day: settings.new_account_links_per_day,
         });
         let wake = Arc::new(jobs::Wake::default());
         let wake_data = Data::from(wake.clone());

@@ -790,3 +790,117 @@ async fn a_comment_reported_by_enough_people_is_hidden_until_a_moderator_looks()
         .count();
     assert_eq!(automatic, 1, "hidden once");
 }
+
+async fn comment(app: &TestApp, who: &Person, update_id: &str, body: &str) -> reqwest::Response {
+    app.send(
+        "POST",
+        &format!("/api/v1/updates/{update_id}/comments"),
+        Some(json!({"body": body})),
+        Some(&who.token),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_new_account_posts_fewer_comments_and_links_and_nobody_repeats_one() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.new_account_comments_per_hour = 3;
+        s.new_account_links_per_day = 1;
+    })
+    .await;
+    let c = cast(&app).await;
+    let (_, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/radio-libre/updates",
+            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
+            Some(&c.owner.token),
+        )
+        .await;
+    let update_id = update["id"].as_str().unwrap().to_owned();
+
+    // A new account: three comments this hour, the fourth waits.
+    for n in 0..3 {
+        let posted = comment(&app, &c.fan, &update_id, &format!("Comment number {n}")).await;
+        assert_eq!(posted.status(), 201);
+    }
+    let refused = comment(&app, &c.fan, &update_id, "One more").await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 3600, "{wait}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+
+    // One comment with a link on the first day; without, more.
+    let with_link = comment(
+        &app,
+        &c.editor,
+        &update_id,
+        "Listen at https://radio.example",
+    )
+    .await;
+    assert_eq!(with_link.status(), 201);
+    let again = comment(&app, &c.editor, &update_id, "Or at www.radio.example/live").await;
+    assert_eq!(again.status(), 429);
+    let plain = comment(&app, &c.editor, &update_id, "See you tonight").await;
+    assert_eq!(plain.status(), 201);
+
+    // A day later the account is not new: these limits are gone.
+    {
+        use diesel::prelude::*;
+        use ensemble_api::db::schema::users;
+        let mut conn = app.db.get().unwrap();
+        let id: i64 = c.fan.id.parse().unwrap();
+        diesel::update(users::table.find(id))
+            .set(users::created_at.eq(ensemble_api::db::now() - chrono::Duration::days(2)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    for n in 0..3 {
+        let posted = comment(
+            &app,
+            &c.fan,
+            &update_id,
+            &format!("Links: https://{n}.example"),
+        )
+        .await;
+        assert_eq!(posted.status(), 201);
+    }
+
+    // Nobody posts the same comment twice in a day (a long one; "Thank you!" may be said
+    // twice), not even twice at once.
+    let spam = "Win a prize now at prize dot example";
+    assert_eq!(comment(&app, &c.fan, &update_id, spam).await.status(), 201);
+    let repeated = comment(&app, &c.fan, &update_id, spam).await;
+    assert_eq!(repeated.status(), 409);
+    let body: Value = repeated.json().await.unwrap();
+    assert_eq!(body["code"], "duplicate_comment");
+    for _ in 0..2 {
+        assert_eq!(
+            comment(&app, &c.fan, &update_id, "Thank you!")
+                .await
+                .status(),
+            201
+        );
+    }
+    let twin = "Exactly the same words, sent twice at once";
+    let statuses: Vec<u16> =
+        futures_util::future::join_all((0..6).map(|_| comment(&app, &c.fan, &update_id, twin)))
+            .await
+            .into_iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+}

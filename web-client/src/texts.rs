@@ -524,6 +524,7 @@ pub struct Texts {
     pub decision_restore: &'static str,
     /// `{text}`: what the author says.
     pub moderation_appeal: &'static str,
+    pub comment_duplicate: &'static str,
 }
 
 impl Texts {

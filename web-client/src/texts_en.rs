@@ -401,4 +401,5 @@ pub const EN: Texts = Texts {
     decision_hide: "Hide it",
     decision_restore: "Restore it",
     moderation_appeal: "Its author appeals: {text}",
+    comment_duplicate: "You posted this comment already.",
 };

@@ -401,4 +401,5 @@ pub const ES: Texts = Texts {
     decision_hide: "Ocultarlo",
     decision_restore: "Restaurarlo",
     moderation_appeal: "Su autor apela: {text}",
+    comment_duplicate: "Ya publicó este comentario.",
 };

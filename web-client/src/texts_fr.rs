@@ -401,4 +401,5 @@ pub const FR: Texts = Texts {
     decision_hide: "Le masquer",
     decision_restore: "Le rétablir",
     moderation_appeal: "Son auteur fait appel : {text}",
+    comment_duplicate: "Vous avez déjà publié ce commentaire.",
 };

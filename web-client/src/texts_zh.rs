@@ -401,4 +401,5 @@ pub const ZH: Texts = Texts {
     decision_hide: "隐藏",
     decision_restore: "恢复",
     moderation_appeal: "作者申诉：{text}",
+    comment_duplicate: "您已发表过这条评论。",
 };

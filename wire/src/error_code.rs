@@ -44,6 +44,7 @@ codes! {
     CheckoutCompleting = "checkout_completing",
     ControlCharacters = "control_characters",
     DamagedPicture = "damaged_picture",
+    DuplicateComment = "duplicate_comment",
     EmailNotVerified = "email_not_verified",
     EmailRequired = "email_required",
     EmailTaken = "email_taken",

@@ -117,6 +117,23 @@ pub fn create(
 ) -> Result<i64, StoreError> {
     let (parent_id, body) = (comment.parent_id, comment.body.as_str());
     write_transaction(conn, |conn| {
+        // One author's comments one at a time: the same one sent twice at once is seen.
+        super::lock_row(conn, super::LockTable::Users, author_id)?;
+        if body.chars().count() >= crate::domain::moderation::REPEAT_MIN_CHARS {
+            let since = now() - chrono::Duration::days(1);
+            let repeated = comments::table
+                .filter(comments::author_id.eq(author_id))
+                .filter(comments::body.eq(body))
+                .filter(comments::created_at.gt(since))
+                .count()
+                .get_result::<i64>(conn)?;
+            if repeated > 0 {
+                return Err(StoreError::Conflict(
+                    Code::DuplicateComment,
+                    "you posted this comment already".to_owned(),
+                ));
+            }
+        }
         let organisation_id: i64 = updates::table
             .find(update_id)
             .select(updates::organisation_id)

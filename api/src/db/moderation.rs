@@ -21,11 +21,16 @@ const PREVIEW_CHARS: usize = 500;
 /// The most reports one queue reads (the oldest beyond it wait for the next look).
 const QUEUE_READS: i64 = 5_000;
 
-/// What the configuration says of moderation.
+/// What the configuration says of moderation, and of what new accounts may post: the
+/// limits live here (and in `routes::updates::COMMENTS_PER_MINUTE` for everyone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     /// A comment with this many open reports is hidden until a moderator looks (0: never).
     pub auto_hide_reports: u32,
+    /// Comments an account may post in an hour on its first day.
+    pub new_account_comments_per_hour: u32,
+    /// Comments with a link an account may post on its first day.
+    pub new_account_links_per_day: u32,
 }
 
 /// The name the log gives decisions nobody made by hand.

@@ -223,6 +223,11 @@ pub fn delete_account(conn: &mut DbConnection, id: i64) -> Result<(), StoreError
     })
 }
 
+/// When this account was made.
+pub fn joined(conn: &mut DbConnection, id: i64) -> QueryResult<NaiveDateTime> {
+    users::table.find(id).select(users::created_at).first(conn)
+}
+
 /// Grants or revokes the moderator's role; false when no account has this email.
 pub fn set_moderator(
     conn: &mut DbConnection,

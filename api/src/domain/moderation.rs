@@ -102,6 +102,24 @@ impl TryFrom<ensemble_wire::Decision> for Decision {
     }
 }
 
+/// How long an account is new: its first day.
+pub const NEW_ACCOUNT_HOURS: i64 = 24;
+
+/// A comment at least this long, posted again by its author within a day, is refused as
+/// repeated (a short one, "Thank you!", may well be said twice).
+pub const REPEAT_MIN_CHARS: usize = 20;
+
+/// How many links a text holds (web addresses, written out or not).
+pub fn links_in(text: &str) -> usize {
+    let lower = text.to_lowercase();
+    lower.matches("http://").count()
+        + lower.matches("https://").count()
+        + lower
+            .match_indices("www.")
+            .filter(|(at, _)| !lower[..*at].ends_with("//"))
+            .count()
+}
+
 /// Who is deciding, and over what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moderator {
@@ -143,6 +161,16 @@ mod tests {
         assert_eq!(
             decision(&"x".repeat(1_001)).unwrap_err()[0].code,
             "too_long"
+        );
+    }
+
+    #[test]
+    fn links_are_counted_however_written() {
+        assert_eq!(links_in("No link here."), 0);
+        assert_eq!(links_in("See https://a.example and HTTP://b.example"), 2);
+        assert_eq!(
+            links_in("www.c.example, not https://www.d.example twice"),
+            2
         );
     }
 

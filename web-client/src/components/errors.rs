@@ -44,6 +44,7 @@ pub fn explain(t: &'static Texts, error: &ApiError) -> String {
             Some(Code::Forbidden) => t.forbidden.to_owned(),
             Some(Code::EmailNotVerified) => t.email_not_verified.to_owned(),
             Some(Code::AlreadyVerified) => t.email_already_verified.to_owned(),
+            Some(Code::DuplicateComment) => t.comment_duplicate.to_owned(),
             _ => problem
                 .detail
                 .clone()

@@ -67,7 +67,8 @@ pub async fn list_comments(
         (status = 201, description = "Posted", body = Comment),
         crate::openapi::problems::Unverified,
         crate::openapi::problems::NoSuchUpdate,
-        (status = 429, description = "Too many comments: wait `Retry-After` seconds"),
+        (status = 409, description = "`duplicate_comment`: the same comment (20 characters or more) posted by its author within a day"),
+        (status = 429, description = "`rate_limited`, wait `Retry-After` seconds: 20 comments a minute; on an account's first day, `ENSEMBLE_NEW_ACCOUNT_COMMENTS_PER_HOUR` (10) an hour, and `ENSEMBLE_NEW_ACCOUNT_LINKS_PER_DAY` (2) with a link"),
     )
 )]
 #[post("/updates/{id}/comments")]
@@ -75,13 +76,40 @@ pub async fn create_comment(
     auth: Auth<Verified>,
     db: Data<Db>,
     limiter: Data<RateLimiter>,
+    rules: Data<crate::db::moderation::Rules>,
     id: Path<String>,
     Json(body): Json<NewComment>,
 ) -> Result<HttpResponse, ApiError> {
+    use crate::auth::rate_limit::Limit;
+    use crate::domain::moderation::{NEW_ACCOUNT_HOURS, links_in};
+
     let id = update_id(&id)?;
     let comment = updates_rules::NewComment::try_from(body).map_err(ApiError::Validation)?;
-    limiter.take(&format!("comment:{}", auth.user_id), COMMENTS_PER_MINUTE)?;
     let author = auth.user_id;
+    limiter.take(&format!("comment:{author}"), COMMENTS_PER_MINUTE)?;
+    // An account's first day: fewer comments, and fewer links (where spam goes).
+    let joined = db
+        .run(move |conn| Ok(crate::db::users::joined(conn, author)?))
+        .await?;
+    if crate::db::now() - joined < chrono::Duration::hours(NEW_ACCOUNT_HOURS) {
+        let hour = std::time::Duration::from_secs(3600);
+        limiter.take(
+            &format!("comment-new:{author}"),
+            Limit {
+                max: rules.new_account_comments_per_hour,
+                window: hour,
+            },
+        )?;
+        if links_in(&comment.body) > 0 {
+            limiter.take(
+                &format!("link-new:{author}"),
+                Limit {
+                    max: rules.new_account_links_per_day,
+                    window: hour * 24,
+                },
+            )?;
+        }
+    }
     let row = db
         .run(move |conn| {
             let created = comments::create(conn, id, author, &comment)?;
