@@ -63,6 +63,20 @@ async fn cast(app: &TestApp) -> Cast {
     c
 }
 
+/// The owner's update the comments go under; its id.
+async fn on_air(app: &TestApp, c: &Cast) -> String {
+    let (status, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/radio-libre/updates",
+            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
+            Some(&c.owner.token),
+        )
+        .await;
+    assert_eq!(status, 201, "{update}");
+    update["id"].as_str().unwrap().to_owned()
+}
+
 async fn report(
     app: &TestApp,
     who: &Person,
@@ -126,16 +140,7 @@ async fn reports_reach_those_who_may_decide_and_every_decision_is_logged() {
         .await;
     assert_eq!(me["is_moderator"], true);
 
-    let (status, update) = app
-        .call(
-            "POST",
-            "/api/v1/organisations/radio-libre/updates",
-            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
-            Some(&c.owner.token),
-        )
-        .await;
-    assert_eq!(status, 201, "{update}");
-    let update_id = update["id"].as_str().unwrap().to_owned();
+    let update_id = on_air(&app, &c).await;
     let (status, comment) = app
         .call(
             "POST",
@@ -514,15 +519,7 @@ async fn appeal(app: &TestApp, who: &Person, id: &str, note: &str) -> (u16, Valu
 async fn a_hidden_comment_says_why_keeps_its_text_for_its_author_and_may_be_appealed_once() {
     let app = spawn_app().await;
     let c = cast(&app).await;
-    let (_, update) = app
-        .call(
-            "POST",
-            "/api/v1/organisations/radio-libre/updates",
-            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
-            Some(&c.owner.token),
-        )
-        .await;
-    let update_id = update["id"].as_str().unwrap().to_owned();
+    let update_id = on_air(&app, &c).await;
     let (_, comment) = app
         .call(
             "POST",
@@ -682,15 +679,7 @@ async fn a_hidden_comment_says_why_keeps_its_text_for_its_author_and_may_be_appe
 async fn a_comment_reported_by_enough_people_is_hidden_until_a_moderator_looks() {
     let app = crate::helpers::spawn_app_with(|s| s.auto_hide_reports = 3).await;
     let c = cast(&app).await;
-    let (_, update) = app
-        .call(
-            "POST",
-            "/api/v1/organisations/radio-libre/updates",
-            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
-            Some(&c.owner.token),
-        )
-        .await;
-    let update_id = update["id"].as_str().unwrap().to_owned();
+    let update_id = on_air(&app, &c).await;
     let mut ids = Vec::new();
     for body in ["Cheap pills here", "More cheap pills"] {
         let (_, comment) = app
@@ -809,15 +798,7 @@ async fn a_new_account_posts_fewer_comments_and_links_and_nobody_repeats_one() {
     })
     .await;
     let c = cast(&app).await;
-    let (_, update) = app
-        .call(
-            "POST",
-            "/api/v1/organisations/radio-libre/updates",
-            Some(json!({"title": "On air", "body": "We broadcast tonight."})),
-            Some(&c.owner.token),
-        )
-        .await;
-    let update_id = update["id"].as_str().unwrap().to_owned();
+    let update_id = on_air(&app, &c).await;
 
     // A new account: three comments this hour, the fourth waits.
     for n in 0..3 {

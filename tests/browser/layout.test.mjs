@@ -190,9 +190,11 @@ test('countries, languages and causes are named in the reader’s language, not 
     await page.locator('#country').selectOption(profile.country);
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await page.waitForURL(new RegExp(`country=${profile.country}`));
-    const card = page.locator('main ul.organisation-list > li').first();
-    await card.waitFor();
-    assert.match(await card.innerText(), new RegExp(`Pays : ${countryName}`));
+    // The list shown stays until the filtered one is there: wait for it to be that one.
+    await page.waitForFunction((expected) => {
+        const cards = [...document.querySelectorAll('main ul.organisation-list > li')];
+        return cards.length > 0 && cards.every((card) => card.textContent.includes(expected));
+    }, `Pays : ${countryName}`);
     assert.doesNotMatch(await page.locator('main').innerText(), /Pays : [A-Z]{2}\b/);
     // In Chinese too.
     await page.locator('#language-picker').selectOption('zh');
