@@ -127,7 +127,10 @@ fn add_standard_errors(doc: &mut utoipa::openapi::OpenApi) {
                 );
             }
             if secured && writes {
-                add("403", "`insufficient_scope`: a read-only API token");
+                add(
+                    "403",
+                    "`insufficient_scope`: a read-only API token; `account_suspended`: a suspended account (it may still manage its sessions and password, export its data and delete itself)",
+                );
             }
             add(
                 "500",
@@ -196,7 +199,7 @@ pub mod problems {
     pub enum Unverified {
         #[response(
             status = 403,
-            description = "`email_not_verified`: prove your address first (the link sent at sign-up, or `POST /me/email/verification`); `insufficient_scope`: a read-only API token"
+            description = "`email_not_verified`: prove your address first (the link sent at sign-up, or `POST /me/email/verification`); `insufficient_scope`: a read-only API token; `account_suspended`: a suspended account"
         )]
         Forbidden,
     }

@@ -27,6 +27,7 @@ mod oauth;
 mod openapi;
 mod organisations;
 mod pictures;
+mod safety;
 mod storage;
 mod stripe;
 mod teams;

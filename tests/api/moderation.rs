@@ -77,7 +77,7 @@ async fn on_air(app: &TestApp, c: &Cast) -> String {
     update["id"].as_str().unwrap().to_owned()
 }
 
-async fn report(
+pub(crate) async fn report(
     app: &TestApp,
     who: &Person,
     kind: &str,
@@ -114,7 +114,7 @@ fn kinds(page: &Value) -> Vec<&str> {
         .collect()
 }
 
-async fn decide(
+pub(crate) async fn decide(
     app: &TestApp,
     who: &Person,
     kind: &str,
@@ -671,8 +671,11 @@ async fn a_hidden_comment_says_why_keeps_its_text_for_its_author_and_may_be_appe
         .collect();
     assert_eq!(actions, ["hide", "restore", "dismiss", "hide"]);
     let restored = &log["items"][1]["before"];
-    assert_eq!(restored["hidden_reason"], "Insults the team.");
-    assert_eq!(restored["appeal"], "I was angry, not insulting.");
+    assert_eq!(restored["standing"]["hidden_reason"], "Insults the team.");
+    assert_eq!(
+        restored["standing"]["appeal"],
+        "I was angry, not insulting."
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 // ENSEMBLE_MAIL_DIR.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -501,6 +502,16 @@ export async function provenAccount(who, options) {
     const confirmed = await api(BASE_URL, 'POST', '/auth/email/confirm', { body: { token } });
     assert.equal(confirmed.status, 200, `proving ${email}: HTTP ${confirmed.status}`);
     return { email, ...account };
+}
+
+/** Makes this address's account a platform moderator, from the command line as a
+ * self-hoster would (`ensemble moderators grant EMAIL`). */
+export function grantModerator(email) {
+    const { ENSEMBLE_TEST_BIN: bin, ENSEMBLE_TEST_DATABASE: database, ENSEMBLE_TEST_DATA_DIR: data } = process.env;
+    assert.ok(bin && database && data, 'run the browser tests with tests/browser/run.sh');
+    execFileSync(bin, ['--database-url', database, '--data-dir', data, 'moderators', 'grant', email], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
 }
 
 /** Signs in through the form as a person would, landing on their feed. */

@@ -2,7 +2,9 @@
 // organisation, with a reason and a note; the organisation's owner finds it among the
 // reported comments and hides it with a reason; others see why it was removed, its author
 // reads it still and appeals; the owner finds the appeal and restores it. Someone who
-// moderates nothing is told so.
+// moderates nothing is told so. Then a pest: a supporter blocks them (their comment folds
+// away) and lets them back from the settings; the owner bans them from the comments and
+// lifts it from the team's page; a platform moderator suspends them, and they read why.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
@@ -11,6 +13,7 @@ import {
     api,
     assertNoPageErrors,
     checkAccessibility,
+    grantModerator,
     launch,
     newPage,
     provenAccount,
@@ -120,4 +123,103 @@ test('a supporter reports a comment; the owner hides it; its author sees why and
     assert.equal(comments.body.items[0].body, scam);
     assert.equal(comments.body.items[0].removed, null);
     await page.close();
+});
+
+test('a supporter blocks a pest, the owner bans them from the comments, a moderator suspends them', async () => {
+    const owner = await provenAccount('pest-owner', { displayName: 'Owner' });
+    const pest = await provenAccount('pest', { displayName: 'Pest' });
+    const fan = await provenAccount('pest-fan', { displayName: 'Fan' });
+    const moderator = await provenAccount('pest-moderator', { displayName: 'Moderator' });
+    grantModerator(moderator.email);
+    const created = await api(BASE_URL, 'POST', '/organisations', {
+        token: owner.access_token,
+        body: { name: `Choir ${Date.now().toString(36)}`, mission: 'Singing together.' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const slug = created.body.slug;
+    const update = await api(BASE_URL, 'POST', `/organisations/${slug}/updates`, {
+        token: owner.access_token,
+        body: { title: 'Rehearsal moved', body: 'Thursday, not Wednesday.' },
+    });
+    assert.equal(update.status, 201, JSON.stringify(update.body));
+    const rude = 'Nobody wants to hear your singing, stop it';
+    const posted = await api(BASE_URL, 'POST', `/updates/${update.body.id}/comments`, {
+        token: pest.access_token,
+        body: { body: rude },
+    });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+
+    // The supporter, on a phone: Block; the comment folds away, and opens on demand.
+    const reader = await newPage(browser, { phone: true });
+    await signIn(reader, fan.email);
+    await reader.goto(`${BASE_URL}/updates/${update.body.id}`);
+    await reader.locator('.comment', { hasText: rude }).getByRole('button', { name: 'Block', exact: true }).click();
+    const folded = reader.locator('details.comment-collapsed');
+    await folded.getByText('A comment by someone you blocked').waitFor();
+    assert.equal(await reader.getByText(rude).isVisible(), false);
+    await folded.getByText('A comment by someone you blocked').click();
+    await reader.getByText(rude).waitFor();
+    // In the settings, and let back.
+    await reader.goto(`${BASE_URL}/settings`);
+    const blocks = reader.locator('section.card', { has: reader.getByRole('heading', { name: 'People you blocked' }) });
+    await blocks.getByRole('button', { name: 'Unblock Pest' }).waitFor();
+    await checkAccessibility(reader, 'the people one blocked, on a phone');
+    await blocks.getByRole('button', { name: 'Unblock Pest' }).click();
+    await blocks.getByText('You have blocked nobody.').waitFor();
+    await reader.close();
+
+    // The owner bans them from the comment, with a reason, and lifts it from the team's page.
+    const page = await newPage(browser);
+    await signIn(page, owner.email);
+    await page.goto(`${BASE_URL}/updates/${update.body.id}`);
+    const theirs = page.locator('.comment', { hasText: rude });
+    await theirs.getByRole('button', { name: 'Ban from our comments' }).click();
+    await theirs.getByRole('button', { name: 'Ban', exact: true }).click();
+    await theirs.getByText('This field is required.').waitFor();
+    await theirs.getByLabel('Why ban them (kept in the log)').fill('Insults the choir.');
+    await checkAccessibility(page, 'banning from the comments');
+    await theirs.getByRole('button', { name: 'Ban', exact: true }).click();
+    await theirs.getByText('Banned from your comments.').waitFor();
+    const refused = await api(BASE_URL, 'POST', `/updates/${update.body.id}/comments`, {
+        token: pest.access_token,
+        body: { body: 'Still here.' },
+    });
+    assert.equal(refused.body.code, 'banned_here');
+    await page.goto(`${BASE_URL}/organisations/${slug}/admin`);
+    const bans = page.locator('section.card', { has: page.getByRole('heading', { name: 'Banned from our comments' }) });
+    await bans.getByText('Insults the choir.').waitFor();
+    await bans.getByRole('button', { name: 'Lift the ban Pest' }).click();
+    await bans.getByText('Nobody is banned.').waitFor();
+    await page.close();
+
+    // Reported as a person; a platform moderator suspends them for a week.
+    const reported = await api(BASE_URL, 'POST', '/reports', {
+        token: fan.access_token,
+        body: { kind: 'user', id: pest.user.id, reason: 'harassment', note: 'Insults every choir.' },
+    });
+    assert.equal(reported.status, 202, JSON.stringify(reported.body));
+    const desk = await newPage(browser);
+    await signIn(desk, moderator.email);
+    await desk.goto(`${BASE_URL}/moderation`);
+    const item = desk.locator('article.moderation-item', { hasText: 'Insults every choir.' });
+    await item.getByLabel('For how long').selectOption({ label: 'A week' });
+    await item.getByLabel('Why (kept in the log)').fill('Harassment of several organisations.');
+    await checkAccessibility(desk, 'suspending a person');
+    await item.getByRole('button', { name: 'Suspend' }).click();
+    await item.waitFor({ state: 'detached' });
+    await desk.close();
+
+    // They sign in, read why and until when, and cannot comment.
+    const them = await newPage(browser, { phone: true });
+    await signIn(them, pest.email);
+    const notice = them.locator('.notice-suspended');
+    await notice.getByText('Your account is suspended').waitFor();
+    await notice.getByText('Harassment of several organisations.').waitFor();
+    await notice.getByText('You can still sign in, export your data and delete your account, nothing else.').waitFor();
+    await screenshot(them, 'suspended');
+    await them.goto(`${BASE_URL}/updates/${update.body.id}`);
+    await them.getByLabel('Your comment').fill('Let me back.');
+    await them.getByRole('button', { name: 'Comment', exact: true }).click();
+    await them.getByText('Your account is suspended: this is not possible for now.').waitFor();
+    await them.close();
 });

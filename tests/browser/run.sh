@@ -147,6 +147,8 @@ fi
 # a directory argument changed between Node 20 and 22.
 # In a process group of its own (setsid), so that cleanup can stop it with its children.
 export BASE_URL=$BASE ENSEMBLE_MAIL_DIR=$WORK_DIR/data/mail
+# The server's binary and database, for what only the command line does (naming a moderator).
+export ENSEMBLE_TEST_BIN=$BIN ENSEMBLE_TEST_DATABASE=$WORK_DIR/data/ensemble.sqlite3 ENSEMBLE_TEST_DATA_DIR=$WORK_DIR/data
 setsid node --test --test-concurrency=1 --test-timeout=$((TIMEOUT * 1000)) --test-reporter=spec \
     "${options[@]}" "${tests[@]}" &
 RUNNER_PID=$!

@@ -10,7 +10,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::{ApiClient, DOCS_PATH};
-use crate::components::{Img, UnverifiedNotice};
+use crate::components::{Img, SuspendedNotice, UnverifiedNotice};
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
     InvitationPage, ModerationPage, MyDonationsPage, NewOrganisationPage, NotFoundPage,
@@ -34,9 +34,13 @@ pub fn App() -> impl IntoView {
     if api.signed_in() {
         spawn_local(async move {
             if let Ok(found) = api.me().await {
-                // A new browser takes the account's language.
+                // A new browser takes the account's language: the whole app is drawn again
+                // then, so only when it differs (drawing it again for nothing would drop
+                // what the person started on the page, a form half filled or a request
+                // under way).
                 if !lang_chosen_here()
                     && let Some(account) = Lang::from_tag(&found.locale)
+                    && account != lang.get_untracked()
                 {
                     lang.set(account);
                 }
@@ -113,6 +117,7 @@ fn Frame() -> impl IntoView {
             </header>
             <main id=MAIN_ID class="container" tabindex="-1">
                 <UnverifiedNotice />
+                <SuspendedNotice />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=DiscoverPage />
                     <Route path=path!("/feed") view=FeedPage />

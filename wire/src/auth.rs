@@ -93,6 +93,9 @@ pub struct Me {
     pub is_admin: bool,
     /// A moderator: sees and decides the reports (see `/moderation/reports`).
     pub is_moderator: bool,
+    /// Set while the moderators suspend this account: it may still sign in, export its
+    /// data and delete itself, nothing else (403 `account_suspended`).
+    pub suspension: Option<crate::moderation::Suspension>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -269,6 +272,8 @@ pub struct Export {
     /// Invitations received, answered or not.
     pub invitations: Vec<crate::organisations::Invitation>,
     pub notifications: Vec<crate::updates::Notification>,
+    /// The people one blocks.
+    pub blocked: Vec<crate::moderation::BlockedUser>,
 }
 
 /// A reaction, in the data export.

@@ -28,8 +28,8 @@ pub use error_code::Code;
 pub use follows::{FollowState, Followed, Follower, Following};
 pub use lang::Lang;
 pub use moderation::{
-    AuditEntry, Decision, ItemKind, ModerationAction, NewAppeal, NewItemReport, QueueEntry,
-    ReportState, ReportedItem,
+    AuditEntry, BannedUser, BlockedUser, Decision, ItemKind, ModerationAction, NewAppeal, NewBan,
+    NewItemReport, QueueEntry, ReportState, ReportedItem, Suspension,
 };
 pub use organisations::{
     Invitation, InvitationStatus, Member, MemberRole, NewMember, NewOrganisation, NewVerification,

@@ -88,8 +88,11 @@ pub struct QueueEntry {
 
 /// What a moderator does about an item: `dismiss` its reports (nothing wrong) or its
 /// author's appeal (it stays removed); `hide` it (a comment: others see it was removed, and
-/// why; its author may appeal once); `restore` it (a hidden comment, e.g. on appeal); or
-/// `delete` it (a comment with its replies; an update with its comments).
+/// why, and its author may appeal once; an organisation: under review, out of discovery,
+/// refusing gifts, its verification back to review); `restore` it (a hidden comment, e.g.
+/// on appeal; an organisation under review; a suspended person); `suspend` a person
+/// (`until` a time, or for good); or `delete` it (a comment with its replies; an update
+/// with its comments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -97,7 +100,56 @@ pub enum ModerationAction {
     Dismiss,
     Hide,
     Restore,
+    Suspend,
     Delete,
+}
+
+/// An account's suspension: why, and until when (`null`: for good).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Suspension {
+    pub reason: String,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Someone this person blocked: they cannot reply to this person's comments, nor notify
+/// them, and their comments are collapsed for this person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlockedUser {
+    pub user_id: String,
+    pub display_name: String,
+    pub avatar: Option<crate::pictures::Picture>,
+    pub blocked_at: DateTime<Utc>,
+}
+
+/// Someone an organisation banned from commenting on its updates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BannedUser {
+    pub user_id: String,
+    pub display_name: String,
+    pub avatar: Option<crate::pictures::Picture>,
+    /// Why (the organisation's admins see it; the moderation log keeps it).
+    pub reason: String,
+    pub banned_at: DateTime<Utc>,
+}
+
+/// Banning a person from commenting on an organisation's updates, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewBan {
+    /// Required: 1 to 1,000 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub reason: String,
 }
 
 /// Its author's appeal of a removal, once per removal.
@@ -136,6 +188,9 @@ pub struct Decision {
         )
     )]
     pub reason: String,
+    /// `suspend` only: when the suspension ends (in the future); absent or `null`, for good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// One decision in the moderation log: who, what, on which item, why, when, and the item
@@ -147,7 +202,8 @@ pub struct AuditEntry {
     /// Null once their account is gone; `actor_name` stays.
     pub actor_id: Option<String>,
     pub actor_name: String,
-    /// `dismiss`, `hide`, `restore`, `delete`, and as they come, the other decisions.
+    /// `dismiss`, `hide`, `restore`, `suspend`, `delete`, `ban` and `unban` (an
+    /// organisation's comments), and as they come, the other decisions.
     pub action: String,
     pub item_kind: ItemKind,
     pub item_id: String,

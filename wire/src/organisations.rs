@@ -131,6 +131,9 @@ pub struct OrganisationProfile {
     pub causes: Vec<String>,
     pub registration: Option<Registration>,
     pub verification_status: VerificationStatus,
+    /// The moderators are reviewing it (an impersonation reported, for example): it is
+    /// out of discovery and refuses gifts until they decide.
+    pub under_review: bool,
     pub followers_count: i64,
     /// What it received through Ensemble, per currency (each payment counted once). Real
     /// money only.

@@ -157,6 +157,8 @@ pub struct Comment {
     pub removed: Option<String>,
     /// Its author appealed the removal (the moderators will look again).
     pub appealed: bool,
+    /// The reader blocked its author: shown collapsed.
+    pub author_blocked: bool,
 }
 
 /// A new comment; `parent_id` makes it a reply (to a top-level comment of the same

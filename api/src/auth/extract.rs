@@ -33,6 +33,10 @@ pub trait Requirement {
     /// The account's address must be proven: what an unverified account may not do yet
     /// (give, comment, create an organisation) asks for this, and nothing else decides it.
     const VERIFIED: bool = false;
+    /// Acts on the network (writes anything others see or that changes what they receive):
+    /// refused to a suspended account, which may only read, keep its account safe (sessions,
+    /// password, tokens), export its data and delete itself.
+    const ACTS: bool;
 }
 
 /// Reading: any valid credential.
@@ -54,19 +58,23 @@ pub struct Verified;
 impl Requirement for Read {
     const WRITE: bool = false;
     const SESSION_ONLY: bool = false;
+    const ACTS: bool = false;
 }
 impl Requirement for Write {
     const WRITE: bool = true;
     const SESSION_ONLY: bool = false;
+    const ACTS: bool = true;
 }
 impl Requirement for SessionOnly {
     const WRITE: bool = true;
     const SESSION_ONLY: bool = true;
+    const ACTS: bool = false;
 }
 impl Requirement for Verified {
     const WRITE: bool = true;
     const SESSION_ONLY: bool = false;
     const VERIFIED: bool = true;
+    const ACTS: bool = true;
 }
 
 /// How the request was authenticated.
@@ -85,6 +93,8 @@ pub struct Authenticated {
     /// A session, or an API token with the `write` scope.
     pub may_write: bool,
     pub email_verified: bool,
+    /// Suspended by the moderators, now.
+    pub suspended: bool,
 }
 
 /// The authenticated user, checked against requirement `R`.
@@ -108,6 +118,9 @@ impl<R: Requirement> Auth<R> {
         }
         if R::WRITE && !found.may_write {
             return Err(ApiError::Forbidden(Code::InsufficientScope));
+        }
+        if R::ACTS && found.suspended {
+            return Err(ApiError::Forbidden(Code::AccountSuspended));
         }
         if R::VERIFIED && !found.email_verified {
             return Err(ApiError::Forbidden(Code::EmailNotVerified));
@@ -195,6 +208,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
             credential: Credential::ApiToken,
             may_write: scope == crate::domain::credentials::Scope::Write,
             email_verified: principal.email_verified,
+            suspended: principal.suspended(),
         });
     }
     let claims = keys.verify(&token).map_err(|e| match e {
@@ -218,6 +232,7 @@ async fn verify(req: &HttpRequest, token: String) -> Result<Authenticated, ApiEr
         credential: Credential::Session { session_id },
         may_write: true,
         email_verified: principal.email_verified,
+        suspended: principal.suspended(),
     })
 }
 

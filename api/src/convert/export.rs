@@ -58,6 +58,7 @@ impl From<Snapshot> for Export {
                 .collect(),
             invitations: rows.invitations.into_iter().map(Into::into).collect(),
             notifications: rows.notifications.into_iter().map(Into::into).collect(),
+            blocked: rows.blocked.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -135,11 +135,19 @@ both_ways!(
     wire::ReportState,
     [Open, Dismissed, Upheld]
 );
-both_ways!(
-    crate::domain::moderation::Action,
-    wire::ModerationAction,
-    [Dismiss, Hide, Restore, Delete]
-);
+/// What a moderator asks for (bans are an organisation's, with their own operations).
+impl From<wire::ModerationAction> for crate::domain::moderation::Action {
+    fn from(action: wire::ModerationAction) -> Self {
+        use crate::domain::moderation::Action;
+        match action {
+            wire::ModerationAction::Dismiss => Action::Dismiss,
+            wire::ModerationAction::Hide => Action::Hide,
+            wire::ModerationAction::Restore => Action::Restore,
+            wire::ModerationAction::Suspend => Action::Suspend,
+            wire::ModerationAction::Delete => Action::Delete,
+        }
+    }
+}
 both_ways!(
     crate::domain::updates::ReportReason,
     wire::ReportReason,

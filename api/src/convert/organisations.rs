@@ -66,6 +66,7 @@ impl From<Profile> for OrganisationProfile {
                 .zip(row.registration_number)
                 .map(|(registry, number)| Registration { registry, number }),
             verification_status: row.verification_status.into(),
+            under_review: row.hidden_at.is_some(),
             followers_count: row.followers_count,
             donation_totals: Vec::new(),
             test_donation_totals: Vec::new(),

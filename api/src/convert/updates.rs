@@ -32,13 +32,20 @@ pub fn update(row: UpdateRow, reacted: bool) -> Update {
     }
 }
 
-/// A comment as `viewer` may read it: a removed one's text for its author alone.
-pub fn comment(row: CommentRow, viewer: Option<i64>) -> Comment {
+/// A comment as `viewer` may read it: a removed one's text for its author alone; one by
+/// someone the viewer blocked (in `blocked`), marked to be shown collapsed.
+pub fn comment(
+    row: CommentRow,
+    viewer: Option<i64>,
+    blocked: &std::collections::HashSet<i64>,
+) -> Comment {
     let hidden_from_viewer = row.hidden_reason.is_some() && viewer != Some(row.author_id);
+    let author_blocked = blocked.contains(&row.author_id);
     let mut comment = Comment::from(row);
     if hidden_from_viewer {
         comment.body.clear();
     }
+    comment.author_blocked = author_blocked;
     comment
 }
 
@@ -47,6 +54,7 @@ impl From<CommentRow> for Comment {
     fn from(row: CommentRow) -> Self {
         Comment {
             appealed: row.appealed_at.is_some(),
+            author_blocked: false,
             removed: row.hidden_reason,
             id: row.id.to_string(),
             update_id: row.update_id.to_string(),

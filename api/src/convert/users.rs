@@ -20,6 +20,15 @@ impl From<UserRow> for Me {
             follows_public: row.follows_public,
             is_admin: row.is_admin,
             is_moderator: row.is_moderator,
+            suspension: crate::domain::users::suspended(
+                row.suspended_at,
+                row.suspended_until,
+                crate::db::now(),
+            )
+            .then(|| ensemble_wire::Suspension {
+                reason: row.suspension_reason.unwrap_or_default(),
+                until: row.suspended_until.map(utc),
+            }),
             created_at: utc(row.created_at),
         }
     }
@@ -73,6 +82,18 @@ impl From<crate::db::mail_preferences::Preferences> for ensemble_wire::email::Ma
                 .collect(),
             digest: preferences.digest.into(),
             time_zone: preferences.time_zone,
+        }
+    }
+}
+
+/// Someone blocked, as the person who blocked them lists them.
+impl From<crate::db::blocks::Listed> for ensemble_wire::BlockedUser {
+    fn from(row: crate::db::blocks::Listed) -> Self {
+        ensemble_wire::BlockedUser {
+            user_id: row.user_id.to_string(),
+            display_name: row.display_name,
+            avatar: crate::media::picture(row.avatar.as_deref()),
+            blocked_at: utc(row.since),
         }
     }
 }

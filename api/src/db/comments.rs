@@ -140,6 +140,9 @@ pub fn create(
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound("update"))?;
+        if super::blocks::banned(conn, organisation_id, author_id)? {
+            return Err(StoreError::Forbidden(Code::BannedHere));
+        }
         let parent_author = match parent_id {
             None => None,
             Some(parent) => {
@@ -153,7 +156,13 @@ pub fn create(
                     .first(conn)
                     .optional()?;
                 match found {
-                    Some((on, None, author)) if on == update_id => Some(author),
+                    Some((on, None, author)) if on == update_id => {
+                        // Someone blocked does not reply to the one who blocked them.
+                        if super::blocks::blocks(conn, author, author_id)? {
+                            return Err(StoreError::Forbidden(Code::Blocked));
+                        }
+                        Some(author)
+                    }
                     _ => {
                         return Err(StoreError::Invalid(vec![field_error(
                             "parent_id",

@@ -46,6 +46,17 @@ pub fn create_pending(
         // more gift through; the gift keeps the identity that was checked, which its
         // receipts print.
         lock_row(conn, LockTable::Organisations, new.organisation_id)?;
+        let under_review = organisations::table
+            .find(new.organisation_id)
+            .select(organisations::hidden_at.is_not_null())
+            .first::<bool>(conn)?;
+        if under_review {
+            return Err(StoreError::Conflict(
+                Code::OrganisationUnderReview,
+                "The moderators are reviewing this organisation: it takes no gifts until they decide."
+                    .into(),
+            ));
+        }
         let Some(checked) = checked_identity(conn, new.organisation_id)? else {
             return Err(StoreError::Conflict(
                 Code::OrganisationNotVerified,

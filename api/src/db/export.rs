@@ -34,6 +34,7 @@ pub struct Snapshot {
     pub memberships: Vec<MembershipRow>,
     pub invitations: Vec<InvitationRow>,
     pub notifications: Vec<notifications::Row>,
+    pub blocked: Vec<super::blocks::Listed>,
 }
 
 /// Everything about `user_id`, in one transaction: on SQLite a read transaction is one
@@ -60,6 +61,7 @@ pub fn snapshot(conn: &mut DbConnection, user_id: i64) -> Result<Snapshot, Store
             memberships: teams::memberships(conn, user_id)?,
             invitations: teams::invitations(conn, InvitationsOf::EverInvited(user_id), None, ALL)?,
             notifications: notifications::list(conn, user_id, None, ALL)?,
+            blocked: super::blocks::blocked_by(conn, user_id)?,
         })
     })
 }

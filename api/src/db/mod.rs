@@ -4,6 +4,7 @@
 //! PostgreSQL and SQLite is forked inside one function, on the connection's variant.
 
 pub mod accounts;
+pub mod blocks;
 pub mod bulk;
 pub mod causes;
 pub mod comments;

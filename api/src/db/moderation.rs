@@ -120,6 +120,7 @@ fn hide_if_reported_enough(
     .execute(conn)?;
     if hidden == 1 {
         let before = preview(conn, ItemKind::Comment, comment_id)?;
+        let was = json!({ "hidden_reason": null, "appeal": null });
         record(
             conn,
             Entry {
@@ -129,7 +130,7 @@ fn hide_if_reported_enough(
                 kind: ItemKind::Comment,
                 item_id: comment_id,
                 reason: &reason,
-                before: before_json(before, open, None),
+                before: before_json(before, open, was),
                 at,
             },
         )?;
@@ -421,18 +422,18 @@ pub fn queue(
 }
 
 /// One line of the log.
-struct Entry<'a> {
-    actor_id: Option<i64>,
-    actor_name: &'a str,
-    action: Action,
-    kind: ItemKind,
-    item_id: i64,
-    reason: &'a str,
-    before: serde_json::Value,
-    at: NaiveDateTime,
+pub(super) struct Entry<'a> {
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: Action,
+    pub kind: ItemKind,
+    pub item_id: i64,
+    pub reason: &'a str,
+    pub before: serde_json::Value,
+    pub at: NaiveDateTime,
 }
 
-fn record(conn: &mut DbConnection, entry: Entry<'_>) -> QueryResult<()> {
+pub(super) fn record(conn: &mut DbConnection, entry: Entry<'_>) -> QueryResult<()> {
     diesel::insert_into(moderation_log::table)
         .values((
             moderation_log::actor_id.eq(entry.actor_id),
@@ -448,22 +449,62 @@ fn record(conn: &mut DbConnection, entry: Entry<'_>) -> QueryResult<()> {
     Ok(())
 }
 
-/// The item as the log keeps it: its text and author, its open reports, and (a comment)
-/// its removal and appeal.
-fn before_json(
-    preview: Option<Preview>,
-    open: i64,
-    standing: Option<&Standing>,
-) -> serde_json::Value {
+/// The item as the log keeps it: its text and author, its open reports, and where it
+/// stood (a comment: its removal and appeal; an organisation: its review; a person: their
+/// suspension).
+fn before_json(preview: Option<Preview>, open: i64, stood: serde_json::Value) -> serde_json::Value {
     preview.map_or(json!(null), |p| {
         json!({
             "text": p.text,
             "author_id": p.author_id.map(|id| id.to_string()),
             "author_name": p.author_name,
             "open_reports": open,
-            "hidden_reason": standing.and_then(|s| s.hidden_reason.clone()),
-            "appeal": standing.and_then(|s| s.appeal.clone()),
+            "standing": stood,
         })
+    })
+}
+
+/// Where an item stands with the moderators, as the log keeps it.
+fn stood(
+    conn: &mut DbConnection,
+    kind: ItemKind,
+    item_id: i64,
+    comment: Option<&Standing>,
+) -> QueryResult<serde_json::Value> {
+    Ok(match kind {
+        ItemKind::Comment => json!({
+            "hidden_reason": comment.and_then(|s| s.hidden_reason.clone()),
+            "appeal": comment.and_then(|s| s.appeal.clone()),
+        }),
+        ItemKind::Update => json!(null),
+        ItemKind::Organisation => organisations::table
+            .find(item_id)
+            .select((
+                organisations::hidden_reason,
+                organisations::verification_status,
+            ))
+            .first::<(Option<String>, String)>(conn)
+            .optional()?
+            .map_or(
+                json!(null),
+                |(hidden, status)| json!({ "under_review": hidden, "verification_status": status }),
+            ),
+        ItemKind::User => users::table
+            .find(item_id)
+            .select((
+                users::suspended_at,
+                users::suspended_until,
+                users::suspension_reason,
+            ))
+            .first::<(Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>)>(conn)
+            .optional()?
+            .map_or(json!(null), |(at, until, reason)| {
+                json!({
+                    "suspended": crate::domain::users::suspended(at, until, now()),
+                    "suspended_until": until.map(|u| u.and_utc().to_rfc3339()),
+                    "suspension_reason": reason,
+                })
+            }),
     })
 }
 
@@ -540,14 +581,15 @@ pub fn decide(
         if decision.action != Action::Dismiss && before.is_none() {
             return Err(StoreError::NotFound(kind.as_str()));
         }
-        match decision.action {
-            Action::Dismiss if open == 0 && !appeal_waiting => {
+        let was = stood(conn, kind, item_id, standing.as_ref())?;
+        match (decision.action, kind) {
+            (Action::Dismiss, _) if open == 0 && !appeal_waiting => {
                 return Err(StoreError::Conflict(
                     Code::NothingReported,
                     "nothing is reported or appealed about this item".to_owned(),
                 ));
             }
-            Action::Dismiss => {
+            (Action::Dismiss, _) => {
                 // An appeal refused: the comment stays hidden, and was appealed once.
                 if appeal_waiting {
                     diesel::update(comments::table.find(item_id))
@@ -565,7 +607,7 @@ pub fn decide(
                         .execute(conn)?;
                 }
             }
-            Action::Hide => {
+            (Action::Hide, ItemKind::Comment) => {
                 // A new removal: its author may appeal it once.
                 diesel::update(comments::table.find(item_id))
                     .set((
@@ -578,13 +620,30 @@ pub fn decide(
                     ))
                     .execute(conn)?;
             }
-            Action::Restore if !hidden => {
+            (Action::Hide, ItemKind::Organisation) => {
+                // Under review: out of discovery, no gifts, and its verification (if it
+                // had one) checked again.
+                lock_row(conn, LockTable::Organisations, item_id)?;
+                diesel::update(organisations::table.find(item_id))
+                    .set((
+                        organisations::hidden_reason.eq(&decision.reason),
+                        organisations::hidden_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                super::verification::back_to_review(
+                    conn,
+                    item_id,
+                    actor_id,
+                    "Back to review: the moderators are reviewing this organisation.",
+                )?;
+            }
+            (Action::Restore, ItemKind::Comment) if !hidden => {
                 return Err(StoreError::Conflict(
                     Code::NotHidden,
                     "this comment is not hidden".to_owned(),
                 ));
             }
-            Action::Restore => {
+            (Action::Restore, ItemKind::Comment) => {
                 diesel::update(comments::table.find(item_id))
                     .set((
                         comments::hidden_reason.eq(None::<String>),
@@ -594,13 +653,76 @@ pub fn decide(
                     ))
                     .execute(conn)?;
             }
-            Action::Delete => match kind {
-                ItemKind::Comment => super::comments::delete_within(conn, item_id)?,
-                ItemKind::Update => super::updates::delete(conn, item_id)?,
-                ItemKind::Organisation | ItemKind::User => {
-                    unreachable!("refused above: deleting applies to comments and updates")
+            (Action::Restore, ItemKind::Organisation) => {
+                let lifted = diesel::update(
+                    organisations::table
+                        .find(item_id)
+                        .filter(organisations::hidden_at.is_not_null()),
+                )
+                .set((
+                    organisations::hidden_reason.eq(None::<String>),
+                    organisations::hidden_at.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+                if lifted == 0 {
+                    return Err(StoreError::Conflict(
+                        Code::NotHidden,
+                        "this organisation is not under review".to_owned(),
+                    ));
                 }
-            },
+            }
+            (Action::Restore, ItemKind::User) => {
+                let lifted = diesel::update(
+                    users::table
+                        .find(item_id)
+                        .filter(users::suspended_at.is_not_null()),
+                )
+                .set((
+                    users::suspended_at.eq(None::<NaiveDateTime>),
+                    users::suspended_until.eq(None::<NaiveDateTime>),
+                    users::suspension_reason.eq(None::<String>),
+                ))
+                .execute(conn)?;
+                if lifted == 0 {
+                    return Err(StoreError::Conflict(
+                        Code::NotHidden,
+                        "this account is not suspended".to_owned(),
+                    ));
+                }
+            }
+            (Action::Suspend, ItemKind::User) => {
+                if item_id == actor_id {
+                    return Err(StoreError::Conflict(
+                        Code::NotYourself,
+                        "a moderator cannot suspend their own account".to_owned(),
+                    ));
+                }
+                lock_row(conn, LockTable::Users, item_id)?;
+                let admin = users::table
+                    .find(item_id)
+                    .select(users::is_admin)
+                    .first::<bool>(conn)?;
+                if admin {
+                    // An administrator is answerable to the people running the instance,
+                    // who revoke the role from the command line first.
+                    return Err(StoreError::Forbidden(Code::Forbidden));
+                }
+                diesel::update(users::table.find(item_id))
+                    .set((
+                        users::suspended_at.eq(at),
+                        users::suspended_until.eq(decision.until),
+                        users::suspension_reason.eq(&decision.reason),
+                    ))
+                    .execute(conn)?;
+            }
+            (Action::Delete, ItemKind::Comment) => super::comments::delete_within(conn, item_id)?,
+            (Action::Delete, ItemKind::Update) => super::updates::delete(conn, item_id)?,
+            (action, kind) => {
+                return Err(StoreError::Conflict(
+                    Code::NotForThisItem,
+                    format!("`{action}` does not apply to a {kind}"),
+                ));
+            }
         }
         diesel::update(
             reports::table
@@ -626,7 +748,7 @@ pub fn decide(
                 kind,
                 item_id,
                 reason: &decision.reason,
-                before: before_json(before, open, standing.as_ref()),
+                before: before_json(before, open, was),
                 at,
             },
         )?;

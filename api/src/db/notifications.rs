@@ -19,9 +19,13 @@ pub struct Event {
     pub role: Option<Role>,
 }
 
-/// Notifies `user_id`, in the caller's transaction; a notification whose category the person
+/// Notifies `user_id` (unless they blocked the actor), in the caller's transaction; a notification whose category the person
 /// wants at once is mailed too (queued in the same transaction).
 pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) -> QueryResult<()> {
+    // Nothing from someone this person blocked.
+    if super::blocks::blocks(conn, user_id, event.actor_id)? {
+        return Ok(());
+    }
     let id: i64 = diesel::insert_into(notifications::table)
         .values((
             notifications::user_id.eq(user_id),

@@ -38,6 +38,8 @@ pub struct ProfileRow {
     pub text_language: String,
     pub verification_status: crate::domain::verification::Status,
     pub created_at: NaiveDateTime,
+    /// Under review by the moderators, since.
+    pub hidden_at: Option<NaiveDateTime>,
 }
 
 /// An organisation as other resources name it (a donation's, a notification's, a team's).

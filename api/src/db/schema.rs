@@ -26,6 +26,8 @@ diesel::table! {
         verified_website -> Nullable<Text>,
         logo -> Nullable<Text>,
         cover -> Nullable<Text>,
+        hidden_reason -> Nullable<Text>,
+        hidden_at -> Nullable<Timestamp>,
     }
 }
 
@@ -113,6 +115,9 @@ diesel::table! {
         digest_sent_at -> Nullable<Timestamp>,
         avatar -> Nullable<Text>,
         is_moderator -> Bool,
+        suspended_at -> Nullable<Timestamp>,
+        suspended_until -> Nullable<Timestamp>,
+        suspension_reason -> Nullable<Text>,
     }
 }
 
@@ -443,6 +448,26 @@ diesel::table! {
 
 diesel::joinable!(upload_uses -> uploads (upload_id));
 
+diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_bans (organisation_id, user_id) {
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organisation_bans -> organisations (organisation_id));
+diesel::joinable!(organisation_bans -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -475,5 +500,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     mail_preferences,
     uploads,
-    upload_uses
+    upload_uses,
+    blocks,
+    organisation_bans
 );

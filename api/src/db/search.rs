@@ -258,6 +258,8 @@ pub fn search_query(
             .next(&mut sql)
             .id_in("o.id", &filters.exclude, true);
     }
+    // Under review (the moderators hid it): out of discovery.
+    conditions.next(&mut sql).push("o.hidden_at IS NULL");
     // Ranking every match of a common word ("water": half the directory) would cost a
     // score per match; PostgreSQL ranks the 1,000 most followed matches instead (their
     // index gives them in that order, so a common word stops early and a rare one is read

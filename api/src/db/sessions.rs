@@ -21,6 +21,17 @@ pub struct Principal {
     pub is_admin: bool,
     /// The account's address is proven.
     pub email_verified: bool,
+    /// Suspended by the moderators (since), until when (none: for good).
+    pub suspended_at: Option<NaiveDateTime>,
+    pub suspended_until: Option<NaiveDateTime>,
+}
+
+impl Principal {
+    /// Suspended now: the account may sign in, export its data and delete itself, nothing
+    /// else.
+    pub fn suspended(&self) -> bool {
+        crate::domain::users::suspended(self.suspended_at, self.suspended_until, now())
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

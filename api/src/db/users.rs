@@ -26,6 +26,9 @@ pub struct UserRow {
     pub is_admin: bool,
     pub is_moderator: bool,
     pub created_at: NaiveDateTime,
+    pub suspended_at: Option<NaiveDateTime>,
+    pub suspended_until: Option<NaiveDateTime>,
+    pub suspension_reason: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -290,11 +290,7 @@ pub fn recheck_identity(
     organisation_id: i64,
     actor_id: i64,
 ) -> QueryResult<bool> {
-    let current: Status = organisations::table
-        .find(organisation_id)
-        .select(organisations::verification_status)
-        .first(conn)?;
-    if current != Status::Verified {
+    if !verified(conn, organisation_id)? {
         return Ok(false);
     }
     let now_shown = identity(conn, organisation_id)?;
@@ -311,14 +307,65 @@ pub fn recheck_identity(
         "Back to review: the {} changed since the verification.",
         changed.join(", ")
     );
+    send_back(conn, organisation_id, &now_shown, &note, None, actor_id)?;
+    Ok(true)
+}
+
+fn verified(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<bool> {
+    let current: Status = organisations::table
+        .find(organisation_id)
+        .select(organisations::verification_status)
+        .first(conn)?;
+    Ok(current == Status::Verified)
+}
+
+/// The moderators put an organisation under review, inside their decision's transaction:
+/// a verified one goes back to review (gifts stop until a platform administrator decides
+/// again), with a history entry, and its owners are told. Answers whether it did.
+pub fn back_to_review(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    moderator_id: i64,
+    note: &str,
+) -> QueryResult<bool> {
+    if !verified(conn, organisation_id)? {
+        return Ok(false);
+    }
+    let now_shown = identity(conn, organisation_id)?;
+    send_back(
+        conn,
+        organisation_id,
+        &now_shown,
+        note,
+        Some(moderator_id),
+        moderator_id,
+    )?;
+    Ok(true)
+}
+
+/// Verified → pending: the history says why, the identity checked is forgotten, the owners
+/// are told (`decider`: a moderator, or none for the system).
+fn send_back(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    now_shown: &Identity,
+    note: &str,
+    decider: Option<i64>,
+    actor_id: i64,
+) -> QueryResult<()> {
+    let authority = if decider.is_some() {
+        Authority::Platform
+    } else {
+        Authority::System
+    };
     record(
         conn,
         organisation_id,
         Status::Pending,
-        &now_shown,
-        &note,
-        Authority::System,
-        None,
+        now_shown,
+        note,
+        authority,
+        decider,
     )?;
     diesel::update(organisations::table.find(organisation_id))
         .set((
@@ -334,6 +381,5 @@ pub fn recheck_identity(
         organisation_id,
         actor_id,
         notifications::Kind::VerificationChanged,
-    )?;
-    Ok(true)
+    )
 }

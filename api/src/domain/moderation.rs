@@ -30,7 +30,12 @@ crate::text_enum! {
         Dismiss = "dismiss",
         Hide = "hide",
         Restore = "restore",
+        Suspend = "suspend",
         Delete = "delete",
+        /// An organisation bans a person from commenting on its updates (not a decision
+        /// on a report: logged all the same).
+        Ban = "ban",
+        Unban = "unban",
     }
 }
 
@@ -38,18 +43,26 @@ impl Action {
     /// What the item's open reports become.
     pub fn closes_as(self) -> ReportState {
         match self {
-            Action::Dismiss | Action::Restore => ReportState::Dismissed,
-            Action::Hide | Action::Delete => ReportState::Upheld,
+            Action::Dismiss | Action::Restore | Action::Unban => ReportState::Dismissed,
+            Action::Hide | Action::Suspend | Action::Delete | Action::Ban => ReportState::Upheld,
         }
     }
 
-    /// Whether it applies to this kind of item (hiding and restoring: comments, for now;
-    /// deleting: comments and updates; dismissing: anything).
+    /// Whether a moderator may decide it about this kind of item: hiding a comment or an
+    /// organisation (under review), restoring those or a suspended person, suspending a
+    /// person, deleting a comment or an update, dismissing anything. Bans are an
+    /// organisation's, not a decision on a report.
     pub fn applies_to(self, kind: ItemKind) -> bool {
         match self {
             Action::Dismiss => true,
-            Action::Hide | Action::Restore => kind == ItemKind::Comment,
+            Action::Hide => matches!(kind, ItemKind::Comment | ItemKind::Organisation),
+            Action::Restore => matches!(
+                kind,
+                ItemKind::Comment | ItemKind::Organisation | ItemKind::User
+            ),
+            Action::Suspend => kind == ItemKind::User,
             Action::Delete => matches!(kind, ItemKind::Comment | ItemKind::Update),
+            Action::Ban | Action::Unban => false,
         }
     }
 }
@@ -64,42 +77,66 @@ impl TryFrom<ensemble_wire::NewAppeal> for Appeal {
     type Error = Vec<FieldError>;
 
     fn try_from(body: ensemble_wire::NewAppeal) -> Result<Self, Self::Error> {
-        let note = text::multi_line("note", &body.note, 1_000).map_err(|e| vec![e])?;
-        if note.trim().is_empty() {
-            return Err(vec![text::field_error(
-                "note",
-                Code::Required,
-                "say why it should come back",
-            )]);
-        }
+        let note = said("note", &body.note, "say why it should come back")?;
         Ok(Appeal { note })
     }
 }
 
-/// A decision, checked: what, and why.
+/// A decision, checked: what, why, and (a suspension) until when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     pub action: Action,
     pub reason: String,
+    /// When a suspension ends; `None`, for good.
+    pub until: Option<chrono::NaiveDateTime>,
 }
 
 impl TryFrom<ensemble_wire::Decision> for Decision {
     type Error = Vec<FieldError>;
 
     fn try_from(body: ensemble_wire::Decision) -> Result<Self, Self::Error> {
-        let reason = text::multi_line("reason", &body.reason, 1_000).map_err(|e| vec![e])?;
-        if reason.trim().is_empty() {
-            return Err(vec![text::field_error(
-                "reason",
-                Code::Required,
-                "say why: the log keeps it",
-            )]);
+        let reason = said("reason", &body.reason, WHY)?;
+        let action: Action = body.action.into();
+        let until = body.until.map(|until| until.naive_utc());
+        if let Some(until) = until {
+            if action != Action::Suspend {
+                return Err(vec![text::field_error(
+                    "until",
+                    Code::NotForThisItem,
+                    "only a suspension has an end",
+                )]);
+            }
+            if until <= crate::db::now() {
+                return Err(vec![text::field_error(
+                    "until",
+                    Code::OutOfRange,
+                    "a suspension ends in the future",
+                )]);
+            }
         }
         Ok(Decision {
-            action: body.action.into(),
+            action,
             reason,
+            until,
         })
     }
+}
+
+/// A ban's reason, checked (required, like a decision's).
+pub fn ban_reason(body: ensemble_wire::NewBan) -> Result<String, Vec<FieldError>> {
+    said("reason", &body.reason, WHY)
+}
+
+/// What a decision's reason must say when empty.
+const WHY: &str = "say why: the log keeps it";
+
+/// A required text of up to 1,000 characters (a reason, an appeal): `missing` when blank.
+fn said(field: &str, value: &str, missing: &str) -> Result<String, Vec<FieldError>> {
+    let checked = text::multi_line(field, value, 1_000).map_err(|e| vec![e])?;
+    if checked.trim().is_empty() {
+        return Err(vec![text::field_error(field, Code::Required, missing)]);
+    }
+    Ok(checked)
 }
 
 /// How long an account is new: its first day.
@@ -151,6 +188,7 @@ mod tests {
             Decision::try_from(ensemble_wire::Decision {
                 action: ensemble_wire::ModerationAction::Dismiss,
                 reason: reason.to_owned(),
+                until: None,
             })
         };
         assert_eq!(decision("  ").unwrap_err()[0].code, "required");
@@ -162,6 +200,36 @@ mod tests {
             decision(&"x".repeat(1_001)).unwrap_err()[0].code,
             "too_long"
         );
+    }
+
+    #[test]
+    fn only_a_suspension_ends_and_it_ends_later() {
+        let decision = |action, until: Option<chrono::DateTime<chrono::Utc>>| {
+            Decision::try_from(ensemble_wire::Decision {
+                action,
+                reason: "Harassment, again.".to_owned(),
+                until,
+            })
+        };
+        let later = chrono::Utc::now() + chrono::Duration::days(7);
+        let earlier = chrono::Utc::now() - chrono::Duration::minutes(1);
+        use ensemble_wire::ModerationAction::{Hide, Suspend};
+        assert_eq!(
+            decision(Suspend, Some(later)).unwrap().action,
+            Action::Suspend
+        );
+        assert_eq!(decision(Suspend, None).unwrap().until, None);
+        assert_eq!(
+            decision(Suspend, Some(earlier)).unwrap_err()[0].code,
+            "out_of_range"
+        );
+        assert_eq!(
+            decision(Hide, Some(later)).unwrap_err()[0].code,
+            "not_for_this_item"
+        );
+        assert!(Action::Suspend.applies_to(ItemKind::User));
+        assert!(!Action::Suspend.applies_to(ItemKind::Comment));
+        assert!(!Action::Ban.applies_to(ItemKind::User));
     }
 
     #[test]

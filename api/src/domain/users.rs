@@ -261,9 +261,32 @@ impl TryFrom<ensemble_wire::UpdateMe> for ProfileChanges {
     }
 }
 
+/// Whether an account suspended `at` (if ever), `until` (none: for good), is suspended `now`.
+pub fn suspended(
+    at: Option<chrono::NaiveDateTime>,
+    until: Option<chrono::NaiveDateTime>,
+    now: chrono::NaiveDateTime,
+) -> bool {
+    at.is_some() && until.is_none_or(|until| now < until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suspension_lasts_until_its_end_or_for_good() {
+        let day = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+        };
+        assert!(!suspended(None, None, day(5)));
+        assert!(suspended(Some(day(1)), None, day(25)));
+        assert!(suspended(Some(day(1)), Some(day(6)), day(5)));
+        assert!(!suspended(Some(day(1)), Some(day(6)), day(6)));
+    }
 
     #[test]
     fn emails() {

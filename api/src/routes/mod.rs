@@ -86,6 +86,11 @@ pub fn pick_lang(param: Option<&str>) -> Result<Lang, ApiError> {
 }
 
 /// Registers every operation: the same call builds the router and the OpenAPI document.
+/// A person's id in a path (404 when it cannot be one).
+pub fn user_id(id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound("user"))
+}
+
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
@@ -117,6 +122,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::sessions::list)
                 .service(me::sessions::revoke)
                 .service(me::sessions::change_password)
+                .service(me::blocks::list)
+                .service(me::blocks::block)
+                .service(me::blocks::unblock)
                 .service(causes::list)
                 .service(causes::get)
                 .service(causes::follow)
@@ -145,6 +153,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::follows::follow)
                 .service(organisations::follows::unfollow)
                 .service(organisations::follows::followers)
+                .service(organisations::bans::list)
+                .service(organisations::bans::ban)
+                .service(organisations::bans::unban)
                 .service(me::following::my_following)
                 .service(me::following::my_suggestions)
                 .service(updates::posts::create)

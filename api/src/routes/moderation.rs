@@ -240,10 +240,14 @@ pub async fn queue(
 }
 
 /// Decide about a reported or appealed item: `dismiss` its reports (or its author's appeal:
-/// it stays removed), `hide` a comment (others see it was removed, and why; its author may
-/// appeal once), `restore` a hidden comment, or `delete` it (a comment with its replies, an
-/// update with its comments). Its open reports close, and the log keeps who decided what,
-/// why, and the item as it was.
+/// it stays removed); `hide` a comment (others see it was removed, and why; its author may
+/// appeal once) or an organisation (under review: out of discovery, refusing gifts, its
+/// verification back to review); `restore` a hidden comment, an organisation under review
+/// or a suspended person; `suspend` a person (`until` a time, or for good: they may still
+/// sign in, export their data and delete their account, nothing else); or `delete` it (a
+/// comment with its replies, an update with its comments). Anything but comments is for
+/// platform moderators. Its open reports close, and the log keeps who decided what, why,
+/// and the item as it was.
 #[utoipa::path(
     tag = "moderation",
     operation_id = "moderation_decide",
@@ -255,10 +259,10 @@ pub async fn queue(
     request_body = ensemble_wire::Decision,
     responses(
         (status = 204, description = "Decided"),
-        (status = 403, description = "`forbidden`: not a moderator of this item"),
+        (status = 403, description = "`forbidden`: not a moderator of this item, or suspending a platform administrator"),
         (status = 404, description = "No such item (to delete), or no such kind"),
-        (status = 409, description = "`nothing_reported` (dismissing what nobody reported or appealed), `not_hidden` (restoring what is shown) or `not_for_this_item` (hiding anything but a comment; deleting an organisation or an account)"),
-        (status = 422, description = "`validation_failed`: say why"),
+        (status = 409, description = "`nothing_reported` (dismissing what nobody reported or appealed), `not_hidden` (restoring what is shown, or who is not suspended), `not_yourself` (suspending yourself) or `not_for_this_item` (an action that does not apply: hiding an update or a person, suspending anything but a person, deleting an organisation or an account)"),
+        (status = 422, description = "`validation_failed`: say why; `until` only for `suspend`, and in the future"),
     )
 )]
 #[post("/moderation/reports/{kind}/{id}")]

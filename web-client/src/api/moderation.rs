@@ -1,6 +1,9 @@
 //! Moderation: reporting anything, the moderators' queue and their decisions.
 
-use ensemble_wire::{Decision, ItemKind, NewAppeal, NewItemReport, Page, QueueEntry, ReportState};
+use ensemble_wire::{
+    BannedUser, BlockedUser, Decision, ItemKind, NewAppeal, NewBan, NewItemReport, Page,
+    QueueEntry, ReportState,
+};
 use gloo_net::http::Method;
 
 use super::{ApiClient, ApiError};
@@ -58,6 +61,43 @@ impl ApiClient {
             Method::POST,
             &format!("/moderation/reports/{}/{id}", kind_name(kind)),
             Some(decision),
+        )
+        .await
+    }
+
+    /// The people this person blocks.
+    pub async fn blocks(&self) -> Result<Page<BlockedUser>, ApiError> {
+        self.get("/me/blocks", &[]).await
+    }
+
+    /// Blocks someone, or stops blocking them.
+    pub async fn set_block(&self, user_id: &str, blocked: bool) -> Result<(), ApiError> {
+        let method = if blocked { Method::PUT } else { Method::DELETE };
+        self.send_no_content::<()>(method, &format!("/me/blocks/{user_id}"), None)
+            .await
+    }
+
+    /// The people an organisation bans from its comments.
+    pub async fn bans(&self, slug: &str) -> Result<Page<BannedUser>, ApiError> {
+        self.get(&format!("/organisations/{slug}/bans"), &[]).await
+    }
+
+    /// Bans someone from an organisation's comments, saying why.
+    pub async fn ban(&self, slug: &str, user_id: &str, ban: &NewBan) -> Result<(), ApiError> {
+        self.send_no_content(
+            Method::PUT,
+            &format!("/organisations/{slug}/bans/{user_id}"),
+            Some(ban),
+        )
+        .await
+    }
+
+    /// Lifts a ban.
+    pub async fn unban(&self, slug: &str, user_id: &str) -> Result<(), ApiError> {
+        self.send_no_content::<()>(
+            Method::DELETE,
+            &format!("/organisations/{slug}/bans/{user_id}"),
+            None,
         )
         .await
     }

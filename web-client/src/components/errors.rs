@@ -45,6 +45,9 @@ pub fn explain(t: &'static Texts, error: &ApiError) -> String {
             Some(Code::EmailNotVerified) => t.email_not_verified.to_owned(),
             Some(Code::AlreadyVerified) => t.email_already_verified.to_owned(),
             Some(Code::DuplicateComment) => t.comment_duplicate.to_owned(),
+            Some(Code::AccountSuspended) => t.account_suspended.to_owned(),
+            Some(Code::BannedHere) => t.comment_banned_here.to_owned(),
+            Some(Code::Blocked) => t.comment_blocked_reply.to_owned(),
             _ => problem
                 .detail
                 .clone()

@@ -12,7 +12,7 @@ mod updates;
 pub use email::{ResendLink, UnverifiedNotice};
 pub use errors::{ApiErrorNotice, explain, link_problem, show_form_error};
 pub use fields::Field;
-pub use moderation::{ReportButton, reason_name};
+pub use moderation::{ReportButton, SuspendedNotice, reason_name};
 pub use organisations::{FollowButton, OrganisationCard, VerifiedBadge, role_name};
 pub use pictures::{Img, PictureInput};
 pub use states::{Loading, SignInFirst, loaded};

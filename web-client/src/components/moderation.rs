@@ -1,13 +1,13 @@
 //! Reporting anything to the moderators: a button that opens a short form (why, and
 //! anything to add), sent once.
 
-use ensemble_wire::{ItemKind, NewItemReport, ReportReason};
+use ensemble_wire::{ItemKind, Me, NewItemReport, ReportReason};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::explain;
 use crate::api::{ApiClient, kind_name};
-use crate::texts::{Texts, texts};
+use crate::texts::{Texts, fill, format_date, texts};
 
 /// The reasons a person may give, as the form lists them, and the value each is sent as.
 pub fn reasons(t: &'static Texts) -> [(ReportReason, &'static str, &'static str); 7] {
@@ -116,4 +116,28 @@ pub fn ReportButton(kind: ItemKind, id: String, label: &'static str) -> impl Int
         </div>
     }
     .into_any()
+}
+
+/// For a suspended account: until when, why, and what it may still do.
+#[component]
+pub fn SuspendedNotice() -> impl IntoView {
+    let t = texts();
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let suspension =
+        Memo::new(move |_| me.with(|me| me.as_ref().and_then(|me| me.suspension.clone())));
+    move || {
+        suspension.get().map(|suspension| {
+            let until = match suspension.until {
+                Some(until) => fill(t.suspended_until, &[("date", &format_date(&until))]),
+                None => t.suspended_for_good.to_owned(),
+            };
+            view! {
+                <section class="notice notice-suspended" role="status" aria-labelledby="suspended-title">
+                    <p id="suspended-title" class="notice-summary">{t.suspended_title}</p>
+                    <p>{until}" "{suspension.reason}</p>
+                    <p>{t.suspended_what}</p>
+                </section>
+            }
+        })
+    }
 }

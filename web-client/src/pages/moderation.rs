@@ -118,6 +118,7 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
     let (kind, id) = (item.kind, item.id.clone());
     let reason = RwSignal::new(String::new());
     let invalid = RwSignal::new(false);
+    let days = RwSignal::new("7".to_owned());
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let id = StoredValue::new(id);
@@ -125,9 +126,21 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        // A suspension lasts the days chosen, or for good.
+        let until = match action {
+            ModerationAction::Suspend => {
+                days.get_untracked().parse::<i64>().ok().and_then(|days| {
+                    // The browser's clock (chrono has none in WebAssembly).
+                    let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64)?;
+                    Some(now + chrono::Duration::days(days))
+                })
+            }
+            _ => None,
+        };
         let decision = Decision {
             action,
             reason: reason.get_untracked(),
+            until,
         };
         if decision.reason.trim().is_empty() {
             invalid.set(true);
@@ -152,6 +165,9 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
     let field = format!("decision-{}-{}", kind_name(kind), item.id);
     let deletable = item.exists && matches!(kind, ItemKind::Comment | ItemKind::Update);
     let hideable = item.exists && kind == ItemKind::Comment && entry.appeal.is_none();
+    let organisation = item.exists && kind == ItemKind::Organisation;
+    let person = item.exists && kind == ItemKind::User;
+    let days_field = format!("suspend-{}", item.id);
     let appealed = entry.appeal.is_some();
     let reasons = entry
         .reasons
@@ -201,6 +217,30 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
                         {appealed.then(|| view! {
                             <button type="button" on:click=move |_| decide(ModerationAction::Restore)>
                                 {t.decision_restore}
+                            </button>
+                        })}
+                        {organisation.then(|| view! {
+                            <button type="button" class="button-danger" on:click=move |_| decide(ModerationAction::Hide)>
+                                {t.decision_review}
+                            </button>
+                            <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Restore)>
+                                {t.decision_end_review}
+                            </button>
+                        })}
+                        {person.then(|| view! {
+                            <div class="field">
+                                <label for=days_field.clone()>{t.suspend_for_label}</label>
+                                <select id=days_field.clone() on:change=move |ev| days.set(event_target_value(&ev))>
+                                    <option value="7">{t.suspend_week}</option>
+                                    <option value="30">{t.suspend_month}</option>
+                                    <option value="">{t.suspend_forever}</option>
+                                </select>
+                            </div>
+                            <button type="button" class="button-danger" on:click=move |_| decide(ModerationAction::Suspend)>
+                                {t.decision_suspend}
+                            </button>
+                            <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Restore)>
+                                {t.decision_lift}
                             </button>
                         })}
                         {deletable.then(|| view! {

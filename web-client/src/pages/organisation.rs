@@ -95,6 +95,7 @@ fn OrganisationView(loaded: Loaded) -> impl IntoView {
     let slug = profile.slug.clone();
     let team_slug = slug.clone();
     let verified = profile.verification_status == VerificationStatus::Verified;
+    let under_review = profile.under_review;
     view! {
         <article class="page organisation" aria-labelledby="page-title" lang=profile.language.clone()>
             {profile.cover.clone().map(|cover| view! {
@@ -120,7 +121,8 @@ fn OrganisationView(loaded: Loaded) -> impl IntoView {
                 <p><a href=format!("/organisations/{team_slug}/admin")>{t.admin_link}</a></p>
                 <NewUpdateForm slug=team_slug.clone() updates />
             })}
-            {verified.then(|| view! { <DonateForm slug=slug.clone() /> })}
+            {under_review.then(|| view! { <p class="notice" role="status">{t.under_review}</p> })}
+            {(verified && !under_review).then(|| view! { <DonateForm slug=slug.clone() /> })}
 
             <section aria-labelledby="updates-title">
                 <h2 id="updates-title">{t.organisation_updates}</h2>

@@ -37,7 +37,7 @@ pub struct IdempotencyKeyParam(#[param(pattern = "^[!-~]{1,255}$")] pub Option<S
         (status = 200, description = "The donation this Idempotency-Key already made", body = Donation),
         crate::openapi::problems::Unverified,
         crate::openapi::problems::NoSuchOrganisation,
-        (status = 409, description = "`organisation_not_verified`: only verified organisations receive donations"),
+        (status = 409, description = "`organisation_not_verified`: only verified organisations receive donations; `organisation_under_review`: the moderators are reviewing it"),
         (status = 502, description = "`provider_unavailable`: the payment provider did not answer; the same request (same key) can be sent again"),
     )
 )]

@@ -2,6 +2,7 @@
 //! API tokens, what they follow, their invitations, notifications, and the data export.
 //! (Their feed and donations are with the updates and the donations.)
 
+pub mod blocks;
 pub mod email;
 pub mod export;
 pub mod following;

@@ -3,6 +3,7 @@
 //! (`follows`). Invitations to a team are in `routes::invitations`, updates in
 //! `routes::updates`, donations in `routes::donations`.
 
+pub mod bans;
 pub mod directory;
 pub mod follows;
 pub mod profile;

@@ -20,7 +20,8 @@ use crate::routes::PageParams;
 
 /// An update's comments and replies, oldest first; a reply names its comment in
 /// `parent_id`. Public. A comment the moderators removed keeps its place with their reason
-/// (`removed`) and, for all but its author, no text.
+/// (`removed`) and, for all but its author, no text; one by someone the reader blocked is
+/// marked `author_blocked`.
 #[utoipa::path(
     tag = "updates",
     operation_id = "list_comments",
@@ -40,17 +41,26 @@ pub async fn list_comments(
 ) -> Result<web::Json<Page<Comment>>, ApiError> {
     let (limit, after) = params.parse()?;
     let id = update_id(&id)?;
-    let rows = db
+    let reader = viewer.user_id();
+    let (rows, blocked) = db
         .run(move |conn| {
             store::organisation_of(conn, id)?.ok_or(StoreError::NotFound("update"))?;
-            Ok(comments::list(conn, id, after, limit.get())?)
+            let rows = comments::list(conn, id, after, limit.get())?;
+            let blocked = match reader {
+                Some(reader) => {
+                    let authors: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
+                    crate::db::blocks::blocked_among(conn, reader, &authors)?
+                }
+                None => Default::default(),
+            };
+            Ok((rows, blocked))
         })
         .await?;
     let (rows, next_cursor) = split_page(rows, limit, comments::CommentRow::key);
     Ok(web::Json(Page {
         items: rows
             .into_iter()
-            .map(|row| crate::convert::comment(row, viewer.user_id()))
+            .map(|row| crate::convert::comment(row, reader, &blocked))
             .collect(),
         next_cursor,
     }))
@@ -65,8 +75,8 @@ pub async fn list_comments(
     request_body = NewComment,
     responses(
         (status = 201, description = "Posted", body = Comment),
-        crate::openapi::problems::Unverified,
         crate::openapi::problems::NoSuchUpdate,
+        (status = 403, description = "`banned_here`: the organisation banned you from commenting on its updates; `blocked`: the author of the comment you reply to blocked you; `email_not_verified`; `account_suspended`"),
         (status = 409, description = "`duplicate_comment`: the same comment (20 characters or more) posted by its author within a day"),
         (status = 429, description = "`rate_limited`, wait `Retry-After` seconds: 20 comments a minute; on an account's first day, `ENSEMBLE_NEW_ACCOUNT_COMMENTS_PER_HOUR` (10) an hour, and `ENSEMBLE_NEW_ACCOUNT_LINKS_PER_DAY` (2) with a link"),
     )

@@ -51,6 +51,53 @@ async fn load(api: ApiClient, slug: String) -> Result<Loaded, ApiError> {
 
 /// What a change made on this page comes to: said in the page's message, and, once done,
 /// the page loaded again to show it.
+/// The people banned from the organisation's comments (its admins see them), each of
+/// whom can be let back. Bans are made from a comment ("Ban from our comments").
+#[component]
+fn BansSection(slug: String) -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let slug = StoredValue::new(slug);
+    let bans = LocalResource::new(move || async move { api.bans(&slug.get_value()).await });
+    let lift = move |id: String| {
+        spawn_local(async move {
+            if api.unban(&slug.get_value(), &id).await.is_ok() {
+                bans.refetch();
+            }
+        });
+    };
+    view! {
+        <Transition>
+            {move || bans.get().and_then(Result::ok).map(|page| view! {
+                <section class="card" aria-labelledby="bans-title">
+                    <h2 id="bans-title">{t.bans_title}</h2>
+                    <p class="muted">{t.bans_intro}</p>
+                    {if page.items.is_empty() {
+                        view! { <p class="empty">{t.bans_empty}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="members">
+                                {page.items.into_iter().map(|person| {
+                                    let id = person.user_id.clone();
+                                    view! {
+                                        <li class="member">
+                                            <span>{person.display_name.clone()}</span>
+                                            <span class="muted">{person.reason.clone()}</span>
+                                            <button type="button" class="link-button" on:click=move |_| lift(id.clone())>
+                                                {t.bans_lift}<span class="visually-hidden">{format!(" {}", person.display_name)}</span>
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            })}
+        </Transition>
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Changes {
     t: &'static Texts,
@@ -122,6 +169,7 @@ fn Admin(loaded: Loaded, changes: Changes) -> impl IntoView {
             <profile::ProfileForm profile changes />
             <profile::TranslationForm slug=slug.clone() changes />
             <team::TeamSection slug=slug.clone() members invitations changes />
+            <BansSection slug=slug.clone() />
             <VerificationSection slug=slug.clone() status=verification.status changes />
             {donations.map(|donations| view! { <donations::DonationsSection slug donations /> })}
         </section>

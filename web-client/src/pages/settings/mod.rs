@@ -67,6 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ExportLink />
             <mail::MailSettings />
             <Sessions />
+            <Blocks />
             <EmailForm />
             <PasswordForm />
             <ApiTokens />
@@ -132,6 +133,50 @@ fn Sessions() -> impl IntoView {
                     }).collect_view())}
                 </Transition>
             </ul>
+        </section>
+    }
+}
+
+/// The people blocked, each of whom can be unblocked.
+#[component]
+fn Blocks() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    let blocks = LocalResource::new(move || async move { api.blocks().await });
+    let unblock = move |id: String| {
+        spawn_local(async move {
+            if api.set_block(&id, false).await.is_ok() {
+                blocks.refetch();
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="blocks-title">
+            <h2 id="blocks-title">{t.blocks_title}</h2>
+            <p class="muted">{t.blocks_intro}</p>
+            <Transition>
+                {move || blocks.get().and_then(Result::ok).map(|page| {
+                    if page.items.is_empty() {
+                        return view! { <p class="empty">{t.blocks_empty}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="members">
+                            {page.items.into_iter().map(|person| {
+                                let id = person.user_id.clone();
+                                view! {
+                                    <li class="member">
+                                        <span>{person.display_name.clone()}</span>
+                                        <span class="muted">{format_date(&person.blocked_at)}</span>
+                                        <button type="button" class="link-button" on:click=move |_| unblock(id.clone())>
+                                            {t.blocks_unblock}<span class="visually-hidden">{format!(" {}", person.display_name)}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Transition>
         </section>
     }
 }

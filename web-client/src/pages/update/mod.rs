@@ -43,13 +43,15 @@ pub fn UpdatePage() -> impl IntoView {
 fn UpdateView(update: Update, comments: Vec<Comment>) -> impl IntoView {
     let t = crate::texts::texts();
     let update_id = update.id.clone();
+    let slug = update.organisation.slug.clone();
     let shown = RwSignal::new(update);
+    let role = team::my_role(shown);
     view! {
         <div class="page">
             {move || view! { <UpdateCard update=shown.get() full=true /> }}
             <ReportButton kind=ItemKind::Update id=update_id.clone() label=t.report_update />
-            <team::TeamActions update=shown />
-            <comments::Comments update_id comments />
+            <team::TeamActions update=shown role />
+            <comments::Comments update_id slug comments role />
         </div>
     }
 }

@@ -1,6 +1,6 @@
 //! Editing and deleting the update, for the organisation's team (whom the API lets do it).
 
-use ensemble_wire::{Me, Update, UpdateChanges};
+use ensemble_wire::{Me, Role, Update, UpdateChanges};
 use leptos::prelude::Update as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,45 +10,53 @@ use crate::api::ApiClient;
 use crate::components::{ChosenPhotos, Field, PhotosField, explain, show_form_error};
 use crate::texts::texts;
 
-/// Shown once the team is known to include the reader.
-#[component]
-pub(super) fn TeamActions(update: RwSignal<Update>) -> impl IntoView {
+/// The reader's role in the team of the update's organisation (none: not in it), known
+/// once the team is loaded: what the team's actions and comment moderation show on.
+pub(super) fn my_role(update: RwSignal<Update>) -> Memo<Option<Role>> {
     let api = expect_context::<ApiClient>();
     let me = expect_context::<RwSignal<Option<Me>>>();
-    if !api.signed_in() {
-        return ().into_any();
-    }
     let slug = update.with_untracked(|u| u.organisation.slug.clone());
     let team = LocalResource::new(move || {
         let slug = slug.clone();
-        async move { api.members(&slug).await }
+        async move {
+            if api.signed_in() {
+                api.members(&slug).await.ok()
+            } else {
+                None
+            }
+        }
     });
-    let in_team = move || {
-        team.get().and_then(Result::ok).is_some_and(|team| {
-            me.with(|me| {
-                me.as_ref()
-                    .is_some_and(|me| team.items.iter().any(|m| m.user_id == me.id))
-            })
+    Memo::new(move |_| {
+        let team = team.get().flatten()?;
+        me.with(|me| {
+            let me = me.as_ref()?;
+            team.items
+                .iter()
+                .find(|m| m.user_id == me.id)
+                .map(|m| m.role)
         })
-    };
+    })
+}
+
+/// Shown once the team is known to include the reader.
+#[component]
+pub(super) fn TeamActions(update: RwSignal<Update>, role: Memo<Option<Role>>) -> impl IntoView {
+    let in_team = move || role.get().is_some();
     let editing = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
     view! {
-        <Transition>
-            <Show when=in_team>
-                <div class="team-actions">
-                    <Show
-                        when=move || editing.get()
-                        fallback=move || view! { <Actions update editing message /> }
-                    >
-                        <EditForm update editing message />
-                    </Show>
-                    <p role="status" class="form-message">{move || message.get()}</p>
-                </div>
-            </Show>
-        </Transition>
+        <Show when=in_team>
+            <div class="team-actions">
+                <Show
+                    when=move || editing.get()
+                    fallback=move || view! { <Actions update editing message /> }
+                >
+                    <EditForm update editing message />
+                </Show>
+                <p role="status" class="form-message">{move || message.get()}</p>
+            </div>
+        </Show>
     }
-    .into_any()
 }
 
 /// Edit, and delete once confirmed.

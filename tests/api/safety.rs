@@ -1,0 +1,628 @@
+//! Safety beyond reports: a suspended account may sign in, export its data and delete
+//! itself, nothing else; an organisation under review leaves discovery and refuses gifts;
+//! a person blocks another; an organisation bans a person from its comments. Every
+//! decision is in the log.
+
+use serde_json::{Value, json};
+
+use crate::donations::{cast as verified_cast, give};
+use crate::helpers::{
+    PASSWORD, Person, TestApp, create, make_admin, person, spawn_app, spawn_app_with,
+};
+use crate::moderation::{decide, report};
+
+fn code(body: &Value) -> Option<&str> {
+    body["code"].as_str()
+}
+
+async fn comment(app: &TestApp, who: &Person, update_id: &str, body: Value) -> (u16, Value) {
+    app.call(
+        "POST",
+        &format!("/api/v1/updates/{update_id}/comments"),
+        Some(body),
+        Some(&who.token),
+    )
+    .await
+}
+
+async fn log(app: &TestApp, admin: &Person) -> Vec<Value> {
+    let (status, page) = app
+        .call("GET", "/api/v1/moderation/audit", None, Some(&admin.token))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    page["items"].as_array().unwrap().clone()
+}
+
+/// A platform moderator (an administrator here) and the person they suspend.
+#[tokio::test]
+async fn a_suspended_account_signs_in_exports_and_leaves_but_does_nothing_else_until_its_end() {
+    let app = spawn_app().await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    let owner = person(&app, "owner@example.org").await;
+    let troll = person(&app, "troll@example.org").await;
+    create(
+        &app,
+        &owner,
+        json!({"name": "Radio Libre", "mission": "Radio."}),
+    )
+    .await;
+    let (_, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/radio-libre/updates",
+            Some(json!({"title": "On air", "body": "Tonight."})),
+            Some(&owner.token),
+        )
+        .await;
+    let update_id = update["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        report(
+            &app,
+            &owner,
+            "user",
+            &troll.id,
+            "harassment",
+            "Insults us daily."
+        )
+        .await,
+        202
+    );
+
+    // A bad end, or an end for anything but a suspension, is refused before anything.
+    for (action, until, field_code) in [
+        ("suspend", "2001-01-01T00:00:00Z", "out_of_range"),
+        ("dismiss", "2999-01-01T00:00:00Z", "not_for_this_item"),
+    ] {
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("/api/v1/moderation/reports/user/{}", troll.id),
+                Some(json!({"action": action, "reason": "Harassment.", "until": until})),
+                Some(&chief.token),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "until");
+        assert_eq!(body["errors"][0]["code"], field_code);
+    }
+    // Nobody suspends themself, nor an administrator; nothing else is suspended.
+    let (status, body) = decide(&app, &chief, "user", &chief.id, "suspend", "Me.").await;
+    assert_eq!((status, code(&body)), (409, Some("not_yourself")));
+    let (status, body) = decide(&app, &chief, "comment", "1", "suspend", "No.").await;
+    assert_eq!((status, code(&body)), (409, Some("not_for_this_item")));
+
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/v1/moderation/reports/user/{}", troll.id),
+            Some(
+                json!({"action": "suspend", "reason": "Harassment, again and again.",
+                        "until": "2999-01-01T00:00:00Z"}),
+            ),
+            Some(&chief.token),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+
+    // It signs in, and reads what it is told.
+    let signed_in = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": "troll@example.org", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let (status, me) = app
+        .call("GET", "/api/v1/me", None, Some(&troll.token))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(me["suspension"]["reason"], "Harassment, again and again.");
+    assert_eq!(me["suspension"]["until"], "2999-01-01T00:00:00Z");
+    // Nothing that acts on others: comment, follow, report, create, change its profile.
+    let attempts: Vec<(&str, String, Option<Value>)> = vec![
+        (
+            "POST",
+            format!("/api/v1/updates/{update_id}/comments"),
+            Some(json!({"body": "Still here."})),
+        ),
+        (
+            "PUT",
+            "/api/v1/organisations/radio-libre/follow".into(),
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/reports".into(),
+            Some(json!({"kind": "user", "id": owner.id, "reason": "spam"})),
+        ),
+        (
+            "POST",
+            "/api/v1/organisations".into(),
+            Some(json!({"name": "Radio Libre Officielle", "mission": "Radio."})),
+        ),
+        (
+            "PATCH",
+            "/api/v1/me".into(),
+            Some(json!({"display_name": "Radio Libre"})),
+        ),
+        ("PUT", format!("/api/v1/updates/{update_id}/reaction"), None),
+    ];
+    for (method, path, body) in attempts {
+        let (status, answer) = app.call(method, &path, body, Some(&troll.token)).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (403, Some("account_suspended")),
+            "{method} {path}"
+        );
+    }
+    let (_, comments) = app
+        .get_json(&format!("/api/v1/updates/{update_id}/comments"))
+        .await;
+    assert_eq!(comments["items"].as_array().unwrap().len(), 0);
+    // Its data, whole.
+    let (status, export) = app
+        .call("GET", "/api/v1/me/export", None, Some(&troll.token))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        export["user"]["suspension"]["reason"],
+        "Harassment, again and again."
+    );
+
+    // The log keeps the decision and what stood before; lifting it lets it act again.
+    let entries = log(&app, &chief).await;
+    assert_eq!(entries[0]["action"], "suspend");
+    assert_eq!(entries[0]["item_id"], troll.id.as_str());
+    assert_eq!(entries[0]["before"]["standing"]["suspended"], false);
+    let (status, _) = decide(&app, &chief, "user", &troll.id, "restore", "Apologised.").await;
+    assert_eq!(status, 204);
+    let (status, body) = decide(&app, &chief, "user", &troll.id, "restore", "Again.").await;
+    assert_eq!((status, code(&body)), (409, Some("not_hidden")));
+    let (status, _) = comment(
+        &app,
+        &troll,
+        &update_id,
+        json!({"body": "Sorry, everyone."}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (_, me) = app
+        .call("GET", "/api/v1/me", None, Some(&troll.token))
+        .await;
+    assert_eq!(me["suspension"], Value::Null);
+    assert_eq!(
+        log(&app, &chief).await[0]["before"]["standing"]["suspended"],
+        true
+    );
+
+    // Suspended for good, it may still delete itself.
+    let (status, _) = decide(&app, &chief, "user", &troll.id, "suspend", "For good.").await;
+    assert_eq!(status, 204);
+    let (_, me) = app
+        .call("GET", "/api/v1/me", None, Some(&troll.token))
+        .await;
+    assert_eq!(me["suspension"]["until"], Value::Null);
+    let (status, _) = app
+        .call("DELETE", "/api/v1/me", None, Some(&troll.token))
+        .await;
+    assert_eq!(status, 200);
+}
+
+/// An organisation reported as an impersonation: under review, it leaves discovery, takes
+/// no gifts, and its verification goes back to review; restored, it is found again.
+#[tokio::test]
+async fn an_organisation_under_review_leaves_discovery_and_takes_no_gifts() {
+    let app = spawn_app().await;
+    let c = verified_cast(&app).await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    let (_, profile) = app.get_json("/api/v1/organisations/fonds-lumiere").await;
+    let id = profile["id"].as_str().unwrap().to_owned();
+    assert_eq!(profile["under_review"], false);
+    let found = |page: &Value| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["slug"] == "fonds-lumiere")
+    };
+    assert!(found(
+        &app.get_json("/api/v1/organisations?q=lumiere").await.1
+    ));
+
+    // Only platform moderators decide about an organisation.
+    let (status, body) = decide(&app, &c.owner, "organisation", &id, "hide", "No.").await;
+    assert_eq!((status, code(&body)), (403, Some("forbidden")));
+    let (status, body) = decide(
+        &app,
+        &chief,
+        "organisation",
+        &id,
+        "hide",
+        "Impersonates the Fondation Lumière.",
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+
+    let (_, profile) = app.get_json("/api/v1/organisations/fonds-lumiere").await;
+    assert_eq!(profile["under_review"], true);
+    assert_eq!(profile["verification_status"], "pending");
+    for query in [
+        "q=lumiere",
+        "q=lu",
+        "sort=name",
+        "sort=recent",
+        "country=FR",
+    ] {
+        let (status, page) = app
+            .get_json(&format!("/api/v1/organisations?{query}"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(!found(&page), "{query}: {page}");
+    }
+    let response = give(
+        &app,
+        &c.donor,
+        json!({"amount_minor": 2500, "currency": "EUR"}),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 409);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(code(&problem), Some("organisation_under_review"));
+    // Its history says why it went back to review; its owners were told.
+    let (_, history) = app
+        .get_json("/api/v1/organisations/fonds-lumiere/verification")
+        .await;
+    let text = history.to_string();
+    assert!(text.contains("the moderators are reviewing"), "{text}");
+    let (_, notes) = app
+        .call(
+            "GET",
+            "/api/v1/me/notifications",
+            None,
+            Some(&c.owner.token),
+        )
+        .await;
+    assert_eq!(notes["items"][0]["kind"], "verification_changed");
+    let entry = &log(&app, &chief).await[0];
+    assert_eq!(entry["action"], "hide");
+    assert_eq!(
+        entry["before"]["standing"]["verification_status"],
+        "verified"
+    );
+
+    // Restored: in discovery again (its verification waits for an administrator).
+    let (status, _) = decide(
+        &app,
+        &chief,
+        "organisation",
+        &id,
+        "restore",
+        "The real one.",
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, profile) = app.get_json("/api/v1/organisations/fonds-lumiere").await;
+    assert_eq!(profile["under_review"], false);
+    assert!(found(
+        &app.get_json("/api/v1/organisations?q=lumiere").await.1
+    ));
+    let (status, body) = decide(&app, &chief, "organisation", &id, "restore", "Again.").await;
+    assert_eq!((status, code(&body)), (409, Some("not_hidden")));
+}
+
+async fn on_air(app: &TestApp, owner: &Person) -> String {
+    let (status, update) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/radio-libre/updates",
+            Some(json!({"title": "On air", "body": "Tonight."})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 201, "{update}");
+    update["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn someone_blocked_cannot_reply_nor_notify_and_their_comments_come_collapsed() {
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let ana = person(&app, "ana@example.org").await;
+    let pest = person(&app, "pest@example.org").await;
+    let other = person(&app, "other@example.org").await;
+    create(
+        &app,
+        &owner,
+        json!({"name": "Radio Libre", "mission": "Radio."}),
+    )
+    .await;
+    let update_id = on_air(&app, &owner).await;
+    let (_, mine) = comment(&app, &ana, &update_id, json!({"body": "Lovely show."})).await;
+    let ana_comment = mine["id"].as_str().unwrap().to_owned();
+    let (_, theirs) = comment(&app, &pest, &update_id, json!({"body": "Boring."})).await;
+
+    // Blocking: not oneself, not nobody; twice is once.
+    let block = |who: &Person, id: &str| {
+        let (token, path) = (who.token.clone(), format!("/api/v1/me/blocks/{id}"));
+        let app = &app;
+        async move { app.call("PUT", &path, None, Some(&token)).await }
+    };
+    let (status, body) = block(&ana, &ana.id).await;
+    assert_eq!((status, code(&body)), (409, Some("not_yourself")));
+    assert_eq!(block(&ana, "999999").await.0, 404);
+    assert_eq!(block(&ana, "nobody").await.0, 404);
+    for _ in 0..2 {
+        assert_eq!(block(&ana, &pest.id).await.0, 204);
+    }
+    let (_, list) = app
+        .call("GET", "/api/v1/me/blocks", None, Some(&ana.token))
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["user_id"], pest.id.as_str());
+
+    // The pest cannot reply to Ana; someone else can, and Ana hears of it.
+    let (status, body) = comment(
+        &app,
+        &pest,
+        &update_id,
+        json!({"body": "Nobody asked you.", "parent_id": ana_comment}),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (403, Some("blocked")));
+    let (status, _) = comment(
+        &app,
+        &other,
+        &update_id,
+        json!({"body": "Agreed!", "parent_id": ana_comment}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (_, notes) = app
+        .call("GET", "/api/v1/me/notifications", None, Some(&ana.token))
+        .await;
+    let kinds: Vec<&str> = notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["actor"]["user_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, [other.id.as_str()]);
+
+    // Ana sees the pest's comment collapsed; others see it as it is.
+    let seen = |who: Option<&Person>| {
+        let token = who.map(|p| p.token.clone());
+        let app = &app;
+        let path = format!("/api/v1/updates/{update_id}/comments");
+        async move { app.call("GET", &path, None, token.as_deref()).await.1 }
+    };
+    let blocked_flag = |page: &Value| -> Vec<bool> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["id"] == theirs["id"])
+            .map(|c| c["author_blocked"].as_bool().unwrap())
+            .collect()
+    };
+    assert_eq!(blocked_flag(&seen(Some(&ana)).await), [true]);
+    assert_eq!(blocked_flag(&seen(Some(&other)).await), [false]);
+    assert_eq!(blocked_flag(&seen(None).await), [false]);
+    // In Ana's export; then lifted, and the pest may reply again.
+    let (_, export) = app
+        .call("GET", "/api/v1/me/export", None, Some(&ana.token))
+        .await;
+    assert_eq!(export["blocked"][0]["user_id"], pest.id.as_str());
+    let (status, _) = app
+        .call(
+            "DELETE",
+            &format!("/api/v1/me/blocks/{}", pest.id),
+            None,
+            Some(&ana.token),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = comment(
+        &app,
+        &pest,
+        &update_id,
+        json!({"body": "Fair enough.", "parent_id": ana_comment}),
+    )
+    .await;
+    assert_eq!(status, 201);
+}
+
+#[tokio::test]
+async fn an_organisation_bans_a_person_from_its_comments_and_the_log_keeps_it() {
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let pest = person(&app, "pest@example.org").await;
+    let fan = person(&app, "fan@example.org").await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    create(
+        &app,
+        &owner,
+        json!({"name": "Radio Libre", "mission": "Radio."}),
+    )
+    .await;
+    create(
+        &app,
+        &fan,
+        json!({"name": "Other Place", "mission": "Else."}),
+    )
+    .await;
+    let update_id = on_air(&app, &owner).await;
+    let path = format!("/api/v1/organisations/radio-libre/bans/{}", pest.id);
+
+    // Its admins only; a reason is required; the team's own members are not banned.
+    let (status, _) = app
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"reason": "Spam."})),
+            Some(&fan.token),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = app
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"reason": " "})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (422, Some("reason"))
+    );
+    let (status, body) = app
+        .call(
+            "PUT",
+            &format!("/api/v1/organisations/radio-libre/bans/{}", owner.id),
+            Some(json!({"reason": "Me."})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (409, Some("already_member")));
+    let (status, _) = app
+        .call(
+            "PUT",
+            "/api/v1/organisations/radio-libre/bans/999999",
+            Some(json!({"reason": "Nobody."})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, _) = app
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"reason": "Spams our comments."})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = comment(&app, &pest, &update_id, json!({"body": "Buy now!"})).await;
+    assert_eq!((status, code(&body)), (403, Some("banned_here")));
+    // Elsewhere it still comments.
+    let (_, elsewhere) = app
+        .call(
+            "POST",
+            "/api/v1/organisations/other-place/updates",
+            Some(json!({"title": "Hello", "body": "World."})),
+            Some(&fan.token),
+        )
+        .await;
+    let (status, _) = comment(
+        &app,
+        &pest,
+        elsewhere["id"].as_str().unwrap(),
+        json!({"body": "Hi there."}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (_, bans) = app
+        .call(
+            "GET",
+            "/api/v1/organisations/radio-libre/bans",
+            None,
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(bans["items"][0]["reason"], "Spams our comments.");
+    let (status, _) = app
+        .call(
+            "GET",
+            "/api/v1/organisations/radio-libre/bans",
+            None,
+            Some(&pest.token),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    // Lifted (once: then there is none), and logged both times.
+    let (status, _) = app.call("DELETE", &path, None, Some(&owner.token)).await;
+    assert_eq!(status, 204);
+    let (status, _) = app.call("DELETE", &path, None, Some(&owner.token)).await;
+    assert_eq!(status, 404);
+    let (status, _) = comment(&app, &pest, &update_id, json!({"body": "Sorry."})).await;
+    assert_eq!(status, 201);
+    let entries = log(&app, &chief).await;
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["unban", "ban"]);
+    assert_eq!(entries[1]["reason"], "Spams our comments.");
+    assert_eq!(entries[1]["item_kind"], "user");
+    assert_eq!(entries[1]["item_id"], pest.id.as_str());
+}
+
+/// Blocks sent at once are one; a ban and comments at once: nothing the ban's
+/// transaction has seen through gets in after it (PostgreSQL, several workers).
+#[tokio::test]
+async fn blocks_and_bans_hold_under_concurrency() {
+    let app = spawn_app_with(|s| {
+        s.workers = Some(4);
+        s.new_account_comments_per_hour = 1_000;
+    })
+    .await;
+    let owner = person(&app, "owner@example.org").await;
+    let pest = person(&app, "pest@example.org").await;
+    create(
+        &app,
+        &owner,
+        json!({"name": "Radio Libre", "mission": "Radio."}),
+    )
+    .await;
+    let update_id = on_air(&app, &owner).await;
+    let path = format!("/api/v1/me/blocks/{}", pest.id);
+    let calls = (0..20).map(|_| app.call("PUT", &path, None, Some(&owner.token)));
+    for (status, body) in futures_util::future::join_all(calls).await {
+        assert_eq!(status, 204, "{body}");
+    }
+    let (_, list) = app
+        .call("GET", "/api/v1/me/blocks", None, Some(&owner.token))
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    // Comments racing a ban: each one either got in before it, or was refused.
+    let ban_path = format!("/api/v1/organisations/radio-libre/bans/{}", pest.id);
+    // Within the limit of 20 a minute, so that every one meets the ban.
+    let comments = (0..18).map(|i| {
+        comment(
+            &app,
+            &pest,
+            &update_id,
+            json!({"body": format!("Comment number {i}")}),
+        )
+    });
+    let ban = app.call(
+        "PUT",
+        &ban_path,
+        Some(json!({"reason": "Flooding."})),
+        Some(&owner.token),
+    );
+    let (answers, (ban_status, _)) =
+        futures_util::future::join(futures_util::future::join_all(comments), ban).await;
+    assert_eq!(ban_status, 204);
+    let accepted = answers.iter().filter(|(s, _)| *s == 201).count();
+    for (status, body) in &answers {
+        assert!(
+            *status == 201 || (*status == 403 && code(body) == Some("banned_here")),
+            "{status} {body}"
+        );
+    }
+    let (_, listed) = app
+        .get_json(&format!("/api/v1/updates/{update_id}/comments?limit=100"))
+        .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), accepted);
+    let (status, body) = comment(&app, &pest, &update_id, json!({"body": "After the ban."})).await;
+    assert_eq!((status, code(&body)), (403, Some("banned_here")));
+}
