@@ -1112,7 +1112,7 @@ async fn mail_preferences_have_defaults_and_refuse_what_is_not_a_time_zone() {
     assert_eq!(status, 200);
     assert_eq!(choices["digest"], "weekly");
     assert_eq!(choices["time_zone"], "UTC");
-    assert_eq!(choices["categories"].as_array().unwrap().len(), 6);
+    assert_eq!(choices["categories"].as_array().unwrap().len(), 7);
     assert!(
         choices["categories"]
             .as_array()

@@ -626,3 +626,103 @@ async fn blocks_and_bans_hold_under_concurrency() {
     let (status, body) = comment(&app, &pest, &update_id, json!({"body": "After the ban."})).await;
     assert_eq!((status, code(&body)), (403, Some("banned_here")));
 }
+
+/// Each reporter hears what came of their report (not who decided), in the app and by
+/// mail; the moderator who reported it too does not; a deleted item is not named.
+#[tokio::test]
+async fn reporters_are_told_what_came_of_their_reports() {
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let pest = person(&app, "pest@example.org").await;
+    let fan = person(&app, "fan@example.org").await;
+    let other = person(&app, "other@example.org").await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    create(
+        &app,
+        &owner,
+        json!({"name": "Radio Libre", "mission": "Radio."}),
+    )
+    .await;
+    let update_id = on_air(&app, &owner).await;
+    let (_, rude) = comment(
+        &app,
+        &pest,
+        &update_id,
+        json!({"body": "You all sing badly."}),
+    )
+    .await;
+    let rude_id = rude["id"].as_str().unwrap().to_owned();
+    let seen_mail = app.mail_to("fan@example.org").len();
+    for who in [&fan, &other, &chief] {
+        assert_eq!(
+            report(&app, who, "comment", &rude_id, "harassment", "").await,
+            202
+        );
+    }
+    assert_eq!(
+        report(&app, &fan, "update", &update_id, "spam", "").await,
+        202
+    );
+
+    let (status, _) = decide(&app, &chief, "comment", &rude_id, "hide", "Insults.").await;
+    assert_eq!(status, 204);
+    let notes = |who: &Person| {
+        let (token, app) = (who.token.clone(), &app);
+        async move {
+            let (status, page) = app
+                .call("GET", "/api/v1/me/notifications", None, Some(&token))
+                .await;
+            assert_eq!(status, 200);
+            page["items"].as_array().unwrap().clone()
+        }
+    };
+    for who in [&fan, &other] {
+        let items = notes(who).await;
+        assert_eq!(items[0]["kind"], "report_upheld");
+        assert_eq!(items[0]["actor"], Value::Null, "the moderator is not named");
+        assert_eq!(items[0]["comment_id"], rude_id.as_str());
+        assert_eq!(items[0]["update_id"], update_id.as_str());
+    }
+    assert!(
+        notes(&chief).await.is_empty(),
+        "the one who decided is not told"
+    );
+    let mail = app.wait_for_new_mail("fan@example.org", seen_mail).await;
+    assert_eq!(mail.subject, "The moderators acted on your report");
+    assert!(!mail.text.contains("chief"), "{}", mail.text);
+
+    // The update: reported, then deleted; the reporter is told, without a link to it.
+    let (status, _) = decide(&app, &chief, "update", &update_id, "delete", "Spam.").await;
+    assert_eq!(status, 204);
+    let items = notes(&fan).await;
+    assert_eq!(items[0]["kind"], "report_upheld");
+    assert_eq!(items[0]["update_id"], Value::Null);
+
+    // A person reported, nothing wrong: dismissed, and the reporter hears it too.
+    assert_eq!(
+        report(&app, &other, "user", &pest.id, "spam", "").await,
+        202
+    );
+    let (status, _) = decide(&app, &chief, "user", &pest.id, "dismiss", "Just rude once.").await;
+    assert_eq!(status, 204);
+    assert_eq!(notes(&other).await[0]["kind"], "report_dismissed");
+    // Like every category of mail, it may be had in the digest or not at all.
+    let (status, body) = app
+        .call(
+            "PATCH",
+            "/api/v1/me/mail-preferences",
+            Some(json!({"categories": [{"category": "reports", "delivery": "never"}]})),
+            Some(&other.token),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let reports = body["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["category"] == "reports")
+        .unwrap()
+        .clone();
+    assert_eq!(reports["delivery"], "never");
+}

@@ -209,6 +209,15 @@ test('a supporter blocks a pest, the owner bans them from the comments, a modera
     await item.waitFor({ state: 'detached' });
     await desk.close();
 
+    // The supporter who reported them is told, without the moderator's name.
+    const told = await newPage(browser, { phone: true });
+    await signIn(told, fan.email);
+    await told.goto(`${BASE_URL}/notifications`);
+    await told.getByText('The moderators acted on something you reported. Thank you.').waitFor();
+    // The moderator's name ("Moderator", capitalised) is nowhere on the page.
+    assert.ok(!(await told.locator('main').innerText()).includes('Moderator'));
+    await told.close();
+
     // They sign in, read why and until when, and cannot comment.
     const them = await newPage(browser, { phone: true });
     await signIn(them, pest.email);

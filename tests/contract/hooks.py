@@ -139,6 +139,11 @@ SEMANTIC_REJECTIONS = {
         },
     ),
     "POST /api/v1/me/email": (422, {("email", "invalid_email")}),
+    # A suspension ends in the future, and only a suspension has an end.
+    "POST /api/v1/moderation/reports/{kind}/{id}": (
+        422,
+        {("until", "out_of_range"), ("until", "not_for_this_item")},
+    ),
     "PATCH /api/v1/me/mail-preferences": (422, {("time_zone", "invalid_value")}),
     # Limits per currency (CNY's differ; the schema states the widest range), and an
     # Idempotency-Key already used with another body.

@@ -92,6 +92,8 @@ pub enum MailCategory {
     Recurring,
     /// Verification news of the organisations you own.
     Verification,
+    /// What came of your reports to the moderators.
+    Reports,
 }
 
 /// How a category of messages reaches you.
@@ -142,7 +144,7 @@ pub struct MailPreferences {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMailPreferences {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 7))]
     pub categories: Vec<MailChoice>,
     #[serde(default)]
     pub digest: Option<DigestFrequency>,

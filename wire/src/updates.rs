@@ -232,6 +232,11 @@ pub enum NotificationKind {
     VerificationChanged,
     /// The platform verified your organisation: it can receive gifts.
     VerificationApproved,
+    /// The moderators acted on something you reported (`update_id`, `comment_id` or
+    /// `organisation` name it when it is still there).
+    ReportUpheld,
+    /// The moderators looked at something you reported and left it as it was.
+    ReportDismissed,
     /// The platform could not verify your organisation (its verification says why).
     VerificationRejected,
 }

@@ -82,7 +82,9 @@ both_ways!(
         Invitation,
         VerificationChanged,
         VerificationApproved,
-        VerificationRejected
+        VerificationRejected,
+        ReportUpheld,
+        ReportDismissed
     ]
 );
 
@@ -112,7 +114,8 @@ both_ways!(
         Invitations,
         Receipts,
         Recurring,
-        Verification
+        Verification,
+        Reports
     ]
 );
 both_ways!(

@@ -187,7 +187,7 @@ pub fn create(
             .set(updates::comments_count.eq(updates::comments_count + 1))
             .execute(conn)?;
         let event = notifications::Event {
-            actor_id: author_id,
+            actor_id: Some(author_id),
             organisation_id: Some(organisation_id),
             update_id: Some(update_id),
             comment_id: Some(id),

@@ -582,6 +582,13 @@ pub fn decide(
             return Err(StoreError::NotFound(kind.as_str()));
         }
         let was = stood(conn, kind, item_id, standing.as_ref())?;
+        let reporters: Vec<i64> = reports::table
+            .filter(reports::item_kind.eq(kind))
+            .filter(reports::item_id.eq(item_id))
+            .filter(reports::state.eq(ReportState::Open))
+            .select(reports::reporter_id)
+            .load(conn)?;
+        let place = Place::of(conn, kind, item_id)?;
         match (decision.action, kind) {
             (Action::Dismiss, _) if open == 0 && !appeal_waiting => {
                 return Err(StoreError::Conflict(
@@ -735,6 +742,13 @@ pub fn decide(
             reports::decided_at.eq(at),
         ))
         .execute(conn)?;
+        tell_reporters(
+            conn,
+            &reporters,
+            actor_id,
+            decision.action,
+            place.after(decision.action, kind),
+        )?;
         let actor_name = users::table
             .find(actor_id)
             .select(users::display_name)
@@ -754,6 +768,81 @@ pub fn decide(
         )?;
         Ok(())
     })
+}
+
+/// Where a reported item is, as a notification names it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    organisation_id: Option<i64>,
+    update_id: Option<i64>,
+    comment_id: Option<i64>,
+}
+
+impl Place {
+    fn of(conn: &mut DbConnection, kind: ItemKind, item_id: i64) -> QueryResult<Place> {
+        Ok(match kind {
+            ItemKind::Comment => super::comments::context(conn, item_id)?
+                .map(|c| Place {
+                    organisation_id: Some(c.organisation_id),
+                    update_id: Some(c.update_id),
+                    comment_id: Some(item_id),
+                })
+                .unwrap_or_default(),
+            ItemKind::Update => Place {
+                organisation_id: organisation_of(conn, kind, item_id)?,
+                update_id: Some(item_id),
+                comment_id: None,
+            },
+            ItemKind::Organisation => Place {
+                organisation_id: Some(item_id),
+                ..Place::default()
+            },
+            ItemKind::User => Place::default(),
+        })
+    }
+
+    /// What is left to name once the decision is done (a deleted item is not).
+    fn after(self, action: Action, kind: ItemKind) -> Place {
+        match (action, kind) {
+            (Action::Delete, ItemKind::Comment) => Place {
+                comment_id: None,
+                ..self
+            },
+            (Action::Delete, ItemKind::Update) => Place {
+                update_id: None,
+                comment_id: None,
+                ..self
+            },
+            _ => self,
+        }
+    }
+}
+
+/// Tells each person who reported the item what came of it (the moderator is not named:
+/// who decides stays between the moderators and the log).
+fn tell_reporters(
+    conn: &mut DbConnection,
+    reporters: &[i64],
+    moderator_id: i64,
+    action: Action,
+    place: Place,
+) -> QueryResult<()> {
+    use super::notifications::{Event, Kind, notify};
+    let kind = match action.closes_as() {
+        ReportState::Upheld => Kind::ReportUpheld,
+        ReportState::Dismissed | ReportState::Open => Kind::ReportDismissed,
+    };
+    let event = Event {
+        actor_id: None,
+        organisation_id: place.organisation_id,
+        update_id: place.update_id,
+        comment_id: place.comment_id,
+        role: None,
+    };
+    for &reporter in reporters.iter().filter(|r| **r != moderator_id) {
+        notify(conn, reporter, kind, &event)?;
+    }
+    Ok(())
 }
 
 /// Its author appeals a removal: once per removal, while it is hidden.

@@ -12,7 +12,8 @@ use crate::domain::pagination::KeysetAfter;
 
 /// What happened, and who did it.
 pub struct Event {
-    pub actor_id: i64,
+    /// None when nobody is named (the moderators' decisions).
+    pub actor_id: Option<i64>,
     pub organisation_id: Option<i64>,
     pub update_id: Option<i64>,
     pub comment_id: Option<i64>,
@@ -23,7 +24,9 @@ pub struct Event {
 /// wants at once is mailed too (queued in the same transaction).
 pub fn notify(conn: &mut DbConnection, user_id: i64, kind: Kind, event: &Event) -> QueryResult<()> {
     // Nothing from someone this person blocked.
-    if super::blocks::blocks(conn, user_id, event.actor_id)? {
+    if let Some(actor) = event.actor_id
+        && super::blocks::blocks(conn, user_id, actor)?
+    {
         return Ok(());
     }
     let id: i64 = diesel::insert_into(notifications::table)

@@ -155,7 +155,7 @@ fn role_granted(
         return Ok(());
     }
     let event = notifications::Event {
-        actor_id,
+        actor_id: Some(actor_id),
         organisation_id: Some(organisation_id),
         update_id: None,
         comment_id: None,
@@ -484,7 +484,7 @@ pub fn invite(
                 *user_id,
                 notifications::Kind::Invitation,
                 &notifications::Event {
-                    actor_id,
+                    actor_id: Some(actor_id),
                     organisation_id: Some(organisation_id),
                     update_id: None,
                     comment_id: None,

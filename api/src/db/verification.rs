@@ -244,7 +244,7 @@ fn notify_owners(
             owner,
             kind,
             &notifications::Event {
-                actor_id,
+                actor_id: Some(actor_id),
                 organisation_id: Some(organisation_id),
                 update_id: None,
                 comment_id: None,

@@ -17,6 +17,10 @@ crate::text_enum! {
         VerificationApproved = "verification_approved",
         /// The platform could not verify your organisation.
         VerificationRejected = "verification_rejected",
+        /// The moderators acted on something you reported.
+        ReportUpheld = "report_upheld",
+        /// The moderators looked at something you reported and left it as it was.
+        ReportDismissed = "report_dismissed",
     }
 }
 
@@ -35,6 +39,8 @@ crate::text_enum! {
         Recurring = "recurring",
         /// Verification news of one's organisations (for their owners).
         Verification = "verification",
+        /// What came of one's reports to the moderators.
+        Reports = "reports",
     }
 }
 
@@ -68,7 +74,8 @@ impl Category {
             | Category::Invitations
             | Category::Receipts
             | Category::Recurring
-            | Category::Verification => Delivery::Immediately,
+            | Category::Verification
+            | Category::Reports => Delivery::Immediately,
         }
     }
 }
@@ -83,6 +90,7 @@ impl Kind {
             Kind::VerificationChanged | Kind::VerificationApproved | Kind::VerificationRejected => {
                 Category::Verification
             }
+            Kind::ReportUpheld | Kind::ReportDismissed => Category::Reports,
         }
     }
 }

@@ -334,6 +334,16 @@ async fn send_notification(context: &Context, notification_id: i64) -> Result<()
             |t| t.why_verification,
             url.page(&format!("organisations/{slug}/admin"), &[]),
         ),
+        Kind::ReportUpheld => (
+            |t| t.report_upheld,
+            |t| t.why_reports,
+            url.page("notifications", &[]),
+        ),
+        Kind::ReportDismissed => (
+            |t| t.report_dismissed,
+            |t| t.why_reports,
+            url.page("notifications", &[]),
+        ),
     };
     let unsubscribe = unsubscribe_links(context, user.id, Topic::Category(row.kind.category()));
     let message = mail::render_notice(

@@ -43,6 +43,9 @@ pub struct Texts {
     /// The platform's decision on an organisation's identity, to its owners.
     pub verification_approved: Notice,
     pub verification_rejected: Notice,
+    /// What came of a report, to the person who sent it.
+    pub report_upheld: Notice,
+    pub report_dismissed: Notice,
     /// Role names, as notifications say them.
     pub owner: &'static str,
     pub admin: &'static str,
@@ -52,6 +55,7 @@ pub struct Texts {
     pub why_comments: &'static str,
     pub why_invitations: &'static str,
     pub why_verification: &'static str,
+    pub why_reports: &'static str,
     pub unsubscribe: &'static str,
     /// A payment received: `{amount}`, `{organisation}`, `{number}` (the receipt's number).
     pub receipt: Notice,
@@ -176,6 +180,16 @@ static EN: Texts = Texts {
         body: "The platform could not verify the identity of {organisation}. The organisation's administration page says why; you can correct it and ask again.",
         action: "Open {organisation}",
     },
+    report_upheld: Notice {
+        subject: "The moderators acted on your report",
+        body: "The moderators looked at what you reported and acted on it: it was removed, put under review, or its author suspended. Thank you for helping keep Ensemble safe.",
+        action: "See my notifications",
+    },
+    report_dismissed: Notice {
+        subject: "The moderators looked at your report",
+        body: "The moderators looked at what you reported and found nothing against the rules: it stays as it was. Thank you for telling them; you may block a person whose words you would rather not read.",
+        action: "See my notifications",
+    },
     owner: "owner",
     admin: "administrator",
     editor: "editor",
@@ -183,6 +197,7 @@ static EN: Texts = Texts {
     why_comments: "You receive this because you are in the team of {organisation}.",
     why_invitations: "You receive this because someone invited you to a team.",
     why_verification: "You receive this because you own {organisation}.",
+    why_reports: "You receive this because you reported something to the moderators.",
     unsubscribe: "Stop these messages",
     receipt: Notice {
         subject: "Thank you: your gift of {amount} to {organisation}",
@@ -310,6 +325,16 @@ static FR: Texts = Texts {
         body: "La plateforme n'a pas pu vérifier l'identité de {organisation}. La page d'administration de l'organisation en donne la raison ; vous pouvez corriger et demander à nouveau.",
         action: "Ouvrir {organisation}",
     },
+    report_upheld: Notice {
+        subject: "Les modérateurs ont donné suite à votre signalement",
+        body: "Les modérateurs ont examiné ce que vous avez signalé et y ont donné suite : le contenu a été retiré, mis en examen, ou son auteur suspendu. Merci d'aider à garder Ensemble sûr.",
+        action: "Voir mes notifications",
+    },
+    report_dismissed: Notice {
+        subject: "Les modérateurs ont examiné votre signalement",
+        body: "Les modérateurs ont examiné ce que vous avez signalé et n'y ont rien trouvé de contraire aux règles : il reste tel quel. Merci de les avoir prévenus ; vous pouvez bloquer une personne que vous préférez ne pas lire.",
+        action: "Voir mes notifications",
+    },
     owner: "propriétaire",
     admin: "administrateur",
     editor: "rédacteur",
@@ -317,6 +342,7 @@ static FR: Texts = Texts {
     why_comments: "Vous recevez ce message parce que vous faites partie de l'équipe de {organisation}.",
     why_invitations: "Vous recevez ce message parce que quelqu'un vous a invité dans une équipe.",
     why_verification: "Vous recevez ce message parce que vous êtes propriétaire de {organisation}.",
+    why_reports: "Vous recevez ce message parce que vous avez signalé un contenu aux modérateurs.",
     unsubscribe: "Ne plus recevoir ces messages",
     receipt: Notice {
         subject: "Merci : votre don de {amount} à {organisation}",
@@ -444,6 +470,16 @@ static ES: Texts = Texts {
         body: "La plataforma no pudo verificar la identidad de {organisation}. La página de administración de la organización explica por qué; puede corregirlo y pedirlo de nuevo.",
         action: "Abrir {organisation}",
     },
+    report_upheld: Notice {
+        subject: "Los moderadores actuaron sobre su denuncia",
+        body: "Los moderadores revisaron lo que denunció y actuaron: se retiró, se puso en revisión o se suspendió a su autor. Gracias por ayudar a mantener Ensemble seguro.",
+        action: "Ver mis notificaciones",
+    },
+    report_dismissed: Notice {
+        subject: "Los moderadores revisaron su denuncia",
+        body: "Los moderadores revisaron lo que denunció y no encontraron nada contrario a las normas: se queda como estaba. Gracias por avisarles; puede bloquear a una persona que prefiera no leer.",
+        action: "Ver mis notificaciones",
+    },
     owner: "propietario",
     admin: "administrador",
     editor: "editor",
@@ -451,6 +487,7 @@ static ES: Texts = Texts {
     why_comments: "Recibe este mensaje porque forma parte del equipo de {organisation}.",
     why_invitations: "Recibe este mensaje porque alguien le invitó a un equipo.",
     why_verification: "Recibe este mensaje porque es propietario de {organisation}.",
+    why_reports: "Recibe este mensaje porque denunció algo a los moderadores.",
     unsubscribe: "Dejar de recibir estos mensajes",
     receipt: Notice {
         subject: "Gracias: su donación de {amount} a {organisation}",
@@ -566,6 +603,16 @@ static ZH: Texts = Texts {
         body: "平台未能核实 {organisation} 的身份。组织的管理页面说明了原因；您可以更正后重新申请。",
         action: "打开 {organisation}",
     },
+    report_upheld: Notice {
+        subject: "审核员已处理您的举报",
+        body: "审核员查看了您举报的内容并已处理：内容已被移除、列入审核，或其作者已被暂停。感谢您帮助维护 Ensemble 的安全。",
+        action: "查看我的通知",
+    },
+    report_dismissed: Notice {
+        subject: "审核员已查看您的举报",
+        body: "审核员查看了您举报的内容，未发现违反规则之处：内容保持不变。感谢您的告知；您可以屏蔽不想看到其言论的用户。",
+        action: "查看我的通知",
+    },
     owner: "所有者",
     admin: "管理员",
     editor: "编辑",
@@ -573,6 +620,7 @@ static ZH: Texts = Texts {
     why_comments: "您收到此邮件是因为您是 {organisation} 团队的成员。",
     why_invitations: "您收到此邮件是因为有人邀请您加入团队。",
     why_verification: "您收到此邮件是因为您是 {organisation} 的所有者。",
+    why_reports: "您收到此邮件是因为您向审核员举报了内容。",
     unsubscribe: "不再接收此类邮件",
     receipt: Notice {
         subject: "感谢您向 {organisation} 捐赠 {amount}",

@@ -131,6 +131,8 @@ fn notification_text(t: &'static Texts, n: &Notification) -> String {
             t.notification_verification_rejected,
             &[("organisation", &organisation)],
         ),
+        NotificationKind::ReportUpheld => t.notification_report_upheld.to_owned(),
+        NotificationKind::ReportDismissed => t.notification_report_dismissed.to_owned(),
     }
 }
 

@@ -62,7 +62,10 @@ pub async fn block(
     operation_id = "unblock_user",
     security(("bearer" = [])),
     params(("user_id" = String, Path, description = "The person's id")),
-    responses((status = 204, description = "Not blocked"))
+    responses(
+        (status = 204, description = "Not blocked"),
+        (status = 404, description = "Not a person's id"),
+    )
 )]
 #[delete("/me/blocks/{user_id}")]
 pub async fn unblock(

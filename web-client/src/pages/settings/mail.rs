@@ -14,13 +14,14 @@ use crate::components::{Loading, loaded, show_form_error};
 use crate::texts::{Texts, fill, texts};
 
 /// Every category, in the order the section shows them.
-const CATEGORIES: [MailCategory; 6] = [
+const CATEGORIES: [MailCategory; 7] = [
     MailCategory::Replies,
     MailCategory::Comments,
     MailCategory::Invitations,
     MailCategory::Receipts,
     MailCategory::Recurring,
     MailCategory::Verification,
+    MailCategory::Reports,
 ];
 
 const DELIVERIES: [MailDelivery; 3] = [
@@ -67,6 +68,7 @@ pub fn category_name(t: &'static Texts, category: MailCategory) -> &'static str 
         MailCategory::Receipts => t.mail_receipts,
         MailCategory::Recurring => t.mail_recurring,
         MailCategory::Verification => t.mail_verification,
+        MailCategory::Reports => t.mail_reports,
     }
 }
 
@@ -79,6 +81,7 @@ fn category_id(category: MailCategory) -> &'static str {
         MailCategory::Receipts => "mail-receipts",
         MailCategory::Recurring => "mail-recurring",
         MailCategory::Verification => "mail-verification",
+        MailCategory::Reports => "mail-reports",
     }
 }
 
