@@ -243,7 +243,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Db::connect(&cli.settings.database()?, 1)?;
             let key = email.trim().to_lowercase();
             let mut conn = db.get()?;
-            if !users::set_moderator(&mut conn, &key, moderator)? {
+            if !users::set_platform_role(
+                &mut conn,
+                &key,
+                users::PlatformRole::Moderator,
+                moderator,
+            )? {
                 anyhow::bail!("no account has the email {email}");
             }
             let verb = if moderator { "is now" } else { "is no longer" };
@@ -259,7 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Db::connect(&cli.settings.database()?, 1)?;
             let key = email.trim().to_lowercase();
             let mut conn = db.get()?;
-            if !users::set_admin(&mut conn, &key, admin)? {
+            if !users::set_platform_role(&mut conn, &key, users::PlatformRole::Admin, admin)? {
                 anyhow::bail!("no account has the email {email}");
             }
             let verb = if admin { "is now" } else { "is no longer" };

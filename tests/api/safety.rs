@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::donations::{cast as verified_cast, give};
 use crate::helpers::{
-    PASSWORD, Person, TestApp, create, make_admin, person, spawn_app, spawn_app_with,
+    PASSWORD, Person, TestApp, create, join, make_admin, person, spawn_app, spawn_app_with,
 };
 use crate::moderation::{decide, report};
 
@@ -562,6 +562,49 @@ async fn an_organisation_bans_a_person_from_its_comments_and_the_log_keeps_it() 
     assert_eq!(entries[1]["reason"], "Spams our comments.");
     assert_eq!(entries[1]["item_kind"], "user");
     assert_eq!(entries[1]["item_id"], pest.id.as_str());
+
+    // The log, exported whole for platform administrators; a formula stays text.
+    let (status, _) = app
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"reason": "=HYPERLINK(\"http://evil.example\")"})),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let refused = app
+        .client
+        .get(app.url("/api/v1/moderation/audit.csv"))
+        .bearer_auth(&owner.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let csv = app
+        .client
+        .get(app.url("/api/v1/moderation/audit.csv"))
+        .bearer_auth(&chief.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,created_at,actor_id,actor_name,action,item_kind,item_id,reason,before"
+    );
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[1].contains("\"ban\",\"user\""), "{}", lines[1]);
+    assert!(lines[1].contains("\"'=HYPERLINK("), "{}", lines[1]);
+    assert!(lines[2].contains("\"unban\""), "{}", lines[2]);
 }
 
 /// Blocks sent at once are one; a ban and comments at once: nothing the ban's
@@ -725,4 +768,52 @@ async fn reporters_are_told_what_came_of_their_reports() {
         .unwrap()
         .clone();
     assert_eq!(reports["delivery"], "never");
+}
+
+/// The platform's verification decisions and the teams' changes of role are in the same
+/// log as the moderators' decisions, with what stood before.
+#[tokio::test]
+async fn verifications_and_role_changes_are_in_the_moderation_log() {
+    let app = spawn_app().await;
+    let c = verified_cast(&app).await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    let helper = person(&app, "helper@example.org").await;
+    join(&app, "fonds-lumiere", &c.owner, &helper, "editor").await;
+    let member = format!("/api/v1/organisations/fonds-lumiere/members/{}", helper.id);
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &member,
+            Some(json!({"role": "admin"})),
+            Some(&c.owner.token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = app
+        .call("DELETE", &member, None, Some(&c.owner.token))
+        .await;
+    assert_eq!(status, 204);
+
+    let entries = log(&app, &chief).await;
+    let summary: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("role_change", "admin → removed from the team"),
+            ("role_change", "editor → admin"),
+            ("verification", "verified"),
+        ]
+    );
+    assert_eq!(entries[0]["item_id"], helper.id.as_str());
+    assert_eq!(entries[0]["actor_id"], c.owner.id.as_str());
+    assert_eq!(entries[1]["before"]["standing"]["role"], "editor");
+    assert_eq!(entries[2]["item_kind"], "organisation");
+    assert_eq!(
+        entries[2]["before"]["standing"]["verification_status"],
+        "unverified"
+    );
 }

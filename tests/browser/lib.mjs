@@ -504,14 +504,23 @@ export async function provenAccount(who, options) {
     return { email, ...account };
 }
 
-/** Makes this address's account a platform moderator, from the command line as a
- * self-hoster would (`ensemble moderators grant EMAIL`). */
-export function grantModerator(email) {
+/** Runs the server's command line on the server's database (what a self-hoster does). */
+function serverCommand(...args) {
     const { ENSEMBLE_TEST_BIN: bin, ENSEMBLE_TEST_DATABASE: database, ENSEMBLE_TEST_DATA_DIR: data } = process.env;
     assert.ok(bin && database && data, 'run the browser tests with tests/browser/run.sh');
-    execFileSync(bin, ['--database-url', database, '--data-dir', data, 'moderators', 'grant', email], {
+    execFileSync(bin, ['--database-url', database, '--data-dir', data, ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
     });
+}
+
+/** Makes this address's account a platform moderator (`ensemble moderators grant EMAIL`). */
+export function grantModerator(email) {
+    serverCommand('moderators', 'grant', email);
+}
+
+/** Makes this address's account a platform administrator (`ensemble admin grant EMAIL`). */
+export function grantAdmin(email) {
+    serverCommand('admin', 'grant', email);
 }
 
 /** Signs in through the form as a person would, landing on their feed. */

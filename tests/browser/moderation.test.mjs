@@ -13,6 +13,7 @@ import {
     api,
     assertNoPageErrors,
     checkAccessibility,
+    grantAdmin,
     grantModerator,
     launch,
     newPage,
@@ -231,4 +232,23 @@ test('a supporter blocks a pest, the owner bans them from the comments, a modera
     await them.getByRole('button', { name: 'Comment', exact: true }).click();
     await them.getByText('Your account is suspended: this is not possible for now.').waitFor();
     await them.close();
+
+    // A platform administrator reads every decision in the log, and may download it.
+    const chief = await provenAccount('pest-chief', { displayName: 'Chief' });
+    grantAdmin(chief.email);
+    const audit = await newPage(browser);
+    await signIn(audit, chief.email);
+    await audit.goto(`${BASE_URL}/moderation`);
+    await audit.getByRole('link', { name: 'The log of decisions' }).click();
+    await audit.getByRole('heading', { level: 1, name: 'Moderation log' }).waitFor();
+    const suspended = audit.locator('.log li', { hasText: 'Harassment of several organisations.' });
+    await suspended.getByText('Suspended').waitFor();
+    await suspended.getByText('Moderator').waitFor();
+    await audit.locator('.log li', { hasText: 'Insults the choir.' }).getByText('Banned from an organisation’s comments').waitFor();
+    await audit.locator('.log li', { hasText: 'Ban lifted by the organisation.' }).getByText('Ban lifted', { exact: true }).waitFor();
+    const download = audit.getByRole('link', { name: 'Download the whole log (CSV)' });
+    assert.equal(await download.getAttribute('download'), 'moderation-log.csv');
+    await checkAccessibility(audit, 'the moderation log');
+    await screenshot(audit, 'moderation-log');
+    await audit.close();
 });

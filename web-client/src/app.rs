@@ -13,9 +13,9 @@ use crate::api::{ApiClient, DOCS_PATH};
 use crate::components::{Img, SuspendedNotice, UnverifiedNotice};
 use crate::pages::{
     AdminPage, AuthCompletePage, CausePage, DiscoverPage, FeedPage, ForgotPasswordPage,
-    InvitationPage, ModerationPage, MyDonationsPage, NewOrganisationPage, NotFoundPage,
-    NotificationsPage, OrganisationPage, ResetPasswordPage, SettingsPage, SignInPage, SignUpPage,
-    UnsubscribePage, UpdatePage, VerifyEmailPage,
+    InvitationPage, ModerationLogPage, ModerationPage, MyDonationsPage, NewOrganisationPage,
+    NotFoundPage, NotificationsPage, OrganisationPage, ResetPasswordPage, SettingsPage, SignInPage,
+    SignUpPage, UnsubscribePage, UpdatePage, VerifyEmailPage,
 };
 use crate::session;
 use crate::texts::{Lang, choose_lang, initial_lang, lang_chosen_here};
@@ -132,6 +132,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/causes/:slug") view=CausePage />
                     <Route path=path!("/moderation") view=ModerationPage />
+                    <Route path=path!("/moderation/log") view=ModerationLogPage />
                     <Route path=path!("/donations/:id") view=MyDonationsPage />
                     <Route path=path!("/auth/complete") view=AuthCompletePage />
                     // Where the links sent by mail lead.

@@ -559,6 +559,23 @@ pub struct Texts {
     pub comment_ban_label: &'static str,
     pub comment_ban_send: &'static str,
     pub comment_banned: &'static str,
+    pub log_title: &'static str,
+    pub log_intro: &'static str,
+    pub log_link: &'static str,
+    pub log_export: &'static str,
+    pub log_more: &'static str,
+    pub log_empty: &'static str,
+    pub log_forbidden: &'static str,
+    pub action_dismiss: &'static str,
+    pub action_hide: &'static str,
+    pub action_restore: &'static str,
+    pub action_suspend: &'static str,
+    pub action_delete: &'static str,
+    pub action_ban: &'static str,
+    pub action_unban: &'static str,
+    pub action_verification: &'static str,
+    pub action_role_change: &'static str,
+    pub action_platform_role: &'static str,
 }
 
 impl Texts {

@@ -421,6 +421,42 @@ pub fn queue(
     Ok(items)
 }
 
+/// Keeps a decision made outside the moderators' queue in the log (a verification, a
+/// change of role), inside the caller's transaction; without an actor, the command line.
+pub fn log_decision(
+    conn: &mut DbConnection,
+    actor_id: Option<i64>,
+    action: Action,
+    kind: ItemKind,
+    item_id: i64,
+    reason: &str,
+    before: serde_json::Value,
+) -> QueryResult<()> {
+    let actor_name = match actor_id {
+        Some(id) => users::table
+            .find(id)
+            .select(users::display_name)
+            .first::<String>(conn)?,
+        None => COMMAND_LINE.to_owned(),
+    };
+    record(
+        conn,
+        Entry {
+            actor_id,
+            actor_name: &actor_name,
+            action,
+            kind,
+            item_id,
+            reason,
+            before,
+            at: now(),
+        },
+    )
+}
+
+/// The name the log gives what was done from the command line.
+pub const COMMAND_LINE: &str = "command line";
+
 /// One line of the log.
 pub(super) struct Entry<'a> {
     pub actor_id: Option<i64>,

@@ -191,6 +191,14 @@ pub fn change_role(
             .execute(conn)?;
         if role != current {
             role_granted(conn, organisation_id, actor_id, user_id, role)?;
+            log_role(
+                conn,
+                organisation_id,
+                actor_id,
+                user_id,
+                current,
+                &format!("{current} → {role}"),
+            )?;
         }
         Ok(())
     })
@@ -221,8 +229,37 @@ pub fn remove_member(
         }
         diesel::delete(organisation_members::table.find((organisation_id, user_id)))
             .execute(conn)?;
+        let reason = if actor_id == user_id {
+            format!("{current} → left the team")
+        } else {
+            format!("{current} → removed from the team")
+        };
+        log_role(conn, organisation_id, actor_id, user_id, current, &reason)?;
         Ok(())
     })
+}
+
+/// A team's change of role, in the moderation log (the person is the item).
+fn log_role(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    before: Role,
+    reason: &str,
+) -> QueryResult<()> {
+    super::moderation::log_decision(
+        conn,
+        Some(actor_id),
+        crate::domain::moderation::Action::RoleChange,
+        crate::domain::moderation::ItemKind::User,
+        user_id,
+        reason,
+        serde_json::json!({
+            "organisation_id": organisation_id.to_string(),
+            "standing": { "role": before.as_str() },
+        }),
+    )
 }
 
 /// Refuses (409 `sole_owner`) when the user is the only owner of an organisation: deleting

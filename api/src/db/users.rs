@@ -246,6 +246,56 @@ pub fn set_moderator(
         .map(|n| n > 0)
 }
 
+/// A platform role, as the command line grants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformRole {
+    Moderator,
+    Admin,
+}
+
+/// Grants or revokes a platform role from the command line, and keeps it in the moderation
+/// log; false when no account has this email.
+pub fn set_platform_role(
+    conn: &mut DbConnection,
+    email_key: &str,
+    role: PlatformRole,
+    granted: bool,
+) -> Result<bool, StoreError> {
+    write_transaction(conn, |conn| {
+        let Some((id, was_admin, was_moderator)) = users::table
+            .filter(users::email_key.eq(email_key))
+            .select((users::id, users::is_admin, users::is_moderator))
+            .first::<(i64, bool, bool)>(conn)
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        let name = match role {
+            PlatformRole::Moderator => {
+                set_moderator(conn, email_key, granted)?;
+                "moderator"
+            }
+            PlatformRole::Admin => {
+                set_admin(conn, email_key, granted)?;
+                "platform administrator"
+            }
+        };
+        let verb = if granted { "made" } else { "no longer" };
+        super::moderation::log_decision(
+            conn,
+            None,
+            crate::domain::moderation::Action::PlatformRole,
+            crate::domain::moderation::ItemKind::User,
+            id,
+            &format!("{verb} {name}"),
+            serde_json::json!({
+                "standing": { "is_admin": was_admin, "is_moderator": was_moderator },
+            }),
+        )?;
+        Ok(true)
+    })
+}
+
 /// Grants or revokes platform administration; false when no account has this email.
 pub fn set_admin(conn: &mut DbConnection, email_key: &str, admin: bool) -> QueryResult<bool> {
     diesel::update(users::table.filter(users::email_key.eq(email_key)))

@@ -195,6 +195,26 @@ pub fn decide(
             authority,
             actor_id,
         )?;
+        // The platform's decisions, by someone (the demo's, made by nobody, are not).
+        if authority == Authority::Platform && actor_id.is_some() {
+            let reason = if decision.note.trim().is_empty() {
+                decision.status.as_str().to_owned()
+            } else {
+                format!("{}: {}", decision.status, decision.note)
+            };
+            super::moderation::log_decision(
+                conn,
+                actor_id,
+                crate::domain::moderation::Action::Verification,
+                crate::domain::moderation::ItemKind::Organisation,
+                organisation_id,
+                &reason,
+                serde_json::json!({
+                    "text": identity.name,
+                    "standing": { "verification_status": current.as_str() },
+                }),
+            )?;
+        }
         let checked = (decision.status == Status::Verified).then_some(&identity);
         diesel::update(organisations::table.find(organisation_id))
             .set((

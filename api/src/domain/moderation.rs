@@ -36,6 +36,11 @@ crate::text_enum! {
         /// on a report: logged all the same).
         Ban = "ban",
         Unban = "unban",
+        /// Decisions made elsewhere, kept in the same log: the platform's verification of
+        /// an organisation, a change of role in a team, a platform role given or taken.
+        Verification = "verification",
+        RoleChange = "role_change",
+        PlatformRole = "platform_role",
     }
 }
 
@@ -45,6 +50,10 @@ impl Action {
         match self {
             Action::Dismiss | Action::Restore | Action::Unban => ReportState::Dismissed,
             Action::Hide | Action::Suspend | Action::Delete | Action::Ban => ReportState::Upheld,
+            // Not decisions on reports: they close none (`applies_to` refuses them).
+            Action::Verification | Action::RoleChange | Action::PlatformRole => {
+                ReportState::Dismissed
+            }
         }
     }
 
@@ -62,7 +71,11 @@ impl Action {
             ),
             Action::Suspend => kind == ItemKind::User,
             Action::Delete => matches!(kind, ItemKind::Comment | ItemKind::Update),
-            Action::Ban | Action::Unban => false,
+            Action::Ban
+            | Action::Unban
+            | Action::Verification
+            | Action::RoleChange
+            | Action::PlatformRole => false,
         }
     }
 }

@@ -190,6 +190,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(moderation::queue)
                 .service(moderation::decide)
                 .service(moderation::appeal)
-                .service(moderation::audit),
+                .service(moderation::audit)
+                .service(moderation::audit_csv),
         );
 }

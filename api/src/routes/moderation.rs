@@ -339,3 +339,97 @@ pub async fn audit(
         next_cursor,
     }))
 }
+
+/// Rows of the log read per chunk of its CSV.
+const AUDIT_CHUNK: i64 = 500;
+
+/// What the log's CSV sends next: its header, the entries before one (the newest first),
+/// or nothing more.
+enum Chunk {
+    Header,
+    Before(Option<i64>),
+    Done,
+}
+
+/// One decision as a CSV line.
+fn audit_line(row: LogRow) -> String {
+    use crate::routes::donations::csv::cell;
+    let fields = [
+        row.id.to_string(),
+        utc(row.created_at).to_rfc3339(),
+        row.actor_id.map(|id| id.to_string()).unwrap_or_default(),
+        row.actor_name,
+        row.action,
+        row.item_kind.as_str().to_owned(),
+        row.item_id.to_string(),
+        row.reason,
+        row.before,
+    ];
+    let cells: Vec<String> = fields.iter().map(|f| cell(f)).collect();
+    format!("{}\n", cells.join(","))
+}
+
+/// The whole moderation log as CSV, newest first, for keeping or handing over (the `before`
+/// column is the item as it was, in JSON). Platform administrators only. Streamed a chunk
+/// at a time.
+#[utoipa::path(
+    tag = "moderation",
+    operation_id = "moderation_audit_csv",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "CSV (UTF-8, header line first)", content_type = "text/csv", body = String),
+        (status = 403, description = "`platform_admin_only`"),
+    )
+)]
+#[get("/moderation/audit.csv")]
+pub async fn audit_csv(auth: Auth<Read>, db: Data<Db>) -> Result<HttpResponse, ApiError> {
+    use actix_web::http::header;
+    use actix_web::web::Bytes;
+
+    if !auth.is_admin {
+        return Err(ApiError::Forbidden(Code::PlatformAdminOnly));
+    }
+    const HEADER: &str =
+        "id,created_at,actor_id,actor_name,action,item_kind,item_id,reason,before\n";
+    let body = futures_util::stream::unfold(Chunk::Header, move |next| {
+        let db = db.clone();
+        async move {
+            let before = match next {
+                Chunk::Header => {
+                    let header = Bytes::from_static(HEADER.as_bytes());
+                    return Some((Ok(header), Chunk::Before(None)));
+                }
+                Chunk::Before(before) => before,
+                Chunk::Done => return None,
+            };
+            match db
+                .run(move |conn| Ok(store::log(conn, before, AUDIT_CHUNK)?))
+                .await
+            {
+                Ok(mut rows) => {
+                    let more = rows.len() > AUDIT_CHUNK as usize;
+                    rows.truncate(AUDIT_CHUNK as usize);
+                    let last = rows.last().map(|r| r.id);
+                    let text: String = rows.into_iter().map(audit_line).collect();
+                    let next = if more {
+                        Chunk::Before(last)
+                    } else {
+                        Chunk::Done
+                    };
+                    Some((Ok(Bytes::from(text)), next))
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the moderation log's CSV stopped short");
+                    Some((Err(error), Chunk::Done))
+                }
+            }
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"moderation-log.csv\"",
+        ))
+        .streaming(body))
+}

@@ -1,8 +1,8 @@
 //! Moderation: reporting anything, the moderators' queue and their decisions.
 
 use ensemble_wire::{
-    BannedUser, BlockedUser, Decision, ItemKind, NewAppeal, NewBan, NewItemReport, Page,
-    QueueEntry, ReportState,
+    AuditEntry, BannedUser, BlockedUser, Decision, ItemKind, NewAppeal, NewBan, NewItemReport,
+    Page, QueueEntry, ReportState,
 };
 use gloo_net::http::Method;
 
@@ -100,5 +100,19 @@ impl ApiClient {
             None,
         )
         .await
+    }
+
+    /// A page of the moderation log, newest first (platform administrators).
+    pub async fn audit(&self, cursor: Option<&str>) -> Result<Page<AuditEntry>, ApiError> {
+        let mut query = vec![("limit", "50".to_owned())];
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        self.get("/moderation/audit", &query).await
+    }
+
+    /// The whole log, as CSV.
+    pub async fn audit_csv(&self) -> Result<String, ApiError> {
+        self.get_text("/moderation/audit.csv").await
     }
 }

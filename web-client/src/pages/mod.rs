@@ -26,7 +26,7 @@ pub use discover::DiscoverPage;
 pub use donations::{DonateForm, MyDonationsPage};
 pub use feed::FeedPage;
 pub use invitation::InvitationPage;
-pub use moderation::ModerationPage;
+pub use moderation::{ModerationLogPage, ModerationPage};
 pub use new_organisation::NewOrganisationPage;
 pub use not_found::NotFoundPage;
 pub use notifications::NotificationsPage;

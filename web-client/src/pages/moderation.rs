@@ -3,13 +3,16 @@
 //! with what the reporters said; dismissing the reports or deleting the item, with a reason
 //! the log keeps.
 
-use ensemble_wire::{Code, Decision, ItemKind, ModerationAction, QueueEntry, ReportState};
+use ensemble_wire::{
+    AuditEntry, Code, Decision, ItemKind, Me, ModerationAction, QueueEntry, ReportState,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 
-use crate::api::{ApiClient, kind_name, state_name};
+use crate::api::{ApiClient, ApiError, encode, kind_name, state_name};
 use crate::components::{ApiErrorNotice, Loading, SignInFirst, explain, reason_name};
-use crate::texts::{Texts, texts};
+use crate::texts::{Texts, format_date, texts};
 
 fn kind_label(t: &'static Texts, kind: ItemKind) -> &'static str {
     match kind {
@@ -54,10 +57,13 @@ pub fn ModerationPage() -> impl IntoView {
         async move { api.moderation_queue(kind, state).await }
     });
     let decided = Callback::new(move |()| queue.refetch());
+    let me = expect_context::<RwSignal<Option<Me>>>();
+    let is_admin = Memo::new(move |_| me.with(|me| me.as_ref().is_some_and(|me| me.is_admin)));
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{t.moderation_title}</h1>
             <p class="lead">{t.moderation_intro}</p>
+            {move || is_admin.get().then(|| view! { <p><A href="/moderation/log">{t.log_link}</A></p> })}
             <div class="filters">
                 <div class="field">
                     <label for="moderation-kind">{t.moderation_kind_label}</label>
@@ -254,4 +260,99 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
             </article>
         </li>
     }
+}
+
+/// An action of the log, in words.
+fn action_label(t: &'static Texts, action: &str) -> String {
+    match action {
+        "dismiss" => t.action_dismiss,
+        "hide" => t.action_hide,
+        "restore" => t.action_restore,
+        "suspend" => t.action_suspend,
+        "delete" => t.action_delete,
+        "ban" => t.action_ban,
+        "unban" => t.action_unban,
+        "verification" => t.action_verification,
+        "role_change" => t.action_role_change,
+        "platform_role" => t.action_platform_role,
+        // A decision this version does not know yet: its name.
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// `/moderation/log`: every decision, newest first, a page at a time, and the whole log to
+/// download. Platform administrators.
+#[component]
+pub fn ModerationLogPage() -> impl IntoView {
+    let t = texts();
+    let api = expect_context::<ApiClient>();
+    if !api.signed_in() {
+        return view! { <SignInFirst title=t.log_title /> }.into_any();
+    }
+    let entries = RwSignal::new(Vec::<AuditEntry>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let state = RwSignal::new(None::<Result<(), ApiError>>);
+    let load = move |from: Option<String>| {
+        spawn_local(async move {
+            match api.audit(from.as_deref()).await {
+                Ok(page) => {
+                    entries.update(|all| all.extend(page.items));
+                    cursor.set(page.next_cursor);
+                    state.set(Some(Ok(())));
+                }
+                Err(error) => state.set(Some(Err(error))),
+            }
+        });
+    };
+    load(None);
+    let csv = LocalResource::new(move || async move { api.audit_csv().await });
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{t.log_title}</h1>
+            <p class="lead">{t.log_intro}</p>
+            {move || match state.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) if e.code() == Some(Code::PlatformAdminOnly) => {
+                    view! { <p class="notice">{t.log_forbidden}</p> }.into_any()
+                }
+                Some(Err(error)) => view! {
+                    <ApiErrorNotice summary=t.organisations_load_failed error
+                        on_retry=Callback::new(move |()| load(cursor.get_untracked())) />
+                }.into_any(),
+                Some(Ok(())) if entries.with(Vec::is_empty) => {
+                    view! { <p class="empty">{t.log_empty}</p> }.into_any()
+                }
+                Some(Ok(())) => view! {
+                    <Transition>
+                        {move || csv.get().and_then(Result::ok).map(|text| {
+                            let href = format!("data:text/csv;charset=utf-8,{}", encode(&text));
+                            view! { <p><a href=href download="moderation-log.csv">{t.log_export}</a></p> }
+                        })}
+                    </Transition>
+                    <ol class="log">
+                        {move || entries.get().into_iter().map(|entry| view! {
+                            <li class="card">
+                                <p>
+                                    <strong>{action_label(t, &entry.action)}</strong>
+                                    " · "{kind_label(t, entry.item_kind)}" "{entry.item_id.clone()}
+                                </p>
+                                <p>{entry.reason.clone()}</p>
+                                <p class="muted">
+                                    {entry.actor_name.clone()}" · "
+                                    <time datetime=entry.created_at.to_rfc3339()>{format_date(&entry.created_at)}</time>
+                                </p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    {move || cursor.get().map(|next| view! {
+                        <button type="button" class="button-secondary" on:click=move |_| load(Some(next.clone()))>
+                            {t.log_more}
+                        </button>
+                    })}
+                }.into_any(),
+            }}
+        </section>
+    }
+    .into_any()
 }

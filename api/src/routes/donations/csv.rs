@@ -21,7 +21,7 @@ const HEADER: &str = "id,created_at,status,amount,currency,recurring,donor_name,
 const CHUNK: i64 = 500;
 
 /// A CSV cell: quoted, and a leading `= + - @` defused so a spreadsheet never runs it.
-fn cell(value: &str) -> String {
+pub(crate) fn cell(value: &str) -> String {
     let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
