@@ -436,7 +436,10 @@ async fn reports_reach_those_who_may_decide_and_every_decision_is_logged() {
         )
         .await;
     assert_eq!(second["items"][0]["action"], "delete");
-    assert!(second["next_cursor"].is_string(), "the grant is older still");
+    assert!(
+        second["next_cursor"].is_string(),
+        "the grant is older still"
+    );
 
     // A decider whose account goes stays in the log by name.
     let (status, _) = app
