@@ -817,3 +817,79 @@ async fn verifications_and_role_changes_are_in_the_moderation_log() {
         "unverified"
     );
 }
+
+/// A platform moderator closes an update's comments (nobody comments there, the update
+/// says so) and opens them again; an organisation's admin cannot (its own updates' comments
+/// are theirs to moderate one by one).
+#[tokio::test]
+async fn a_moderator_closes_an_updates_comments_and_opens_them_again() {
+    let app = spawn_app().await;
+    let owner = person(&app, "owner@example.org").await;
+    let fan = person(&app, "fan@example.org").await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    create(
+        &app,
+        &owner,
+        json!({"name": "Radio Libre", "mission": "Radio."}),
+    )
+    .await;
+    let update_id = on_air(&app, &owner).await;
+    let (_, first) = comment(&app, &fan, &update_id, json!({"body": "Great!"})).await;
+    assert_eq!(
+        report(
+            &app,
+            &owner,
+            "update",
+            &update_id,
+            "harassment",
+            "A pile-on."
+        )
+        .await,
+        202
+    );
+
+    let (status, body) = decide(&app, &owner, "update", &update_id, "lock", "Pile-on.").await;
+    assert_eq!((status, code(&body)), (403, Some("forbidden")));
+    let (status, body) = decide(
+        &app,
+        &chief,
+        "comment",
+        first["id"].as_str().unwrap(),
+        "lock",
+        "No.",
+    )
+    .await;
+    assert_eq!((status, code(&body)), (409, Some("not_for_this_item")));
+    let (status, _) = decide(&app, &chief, "update", &update_id, "lock", "A pile-on.").await;
+    assert_eq!(status, 204);
+    let (_, update) = app.get_json(&format!("/api/v1/updates/{update_id}")).await;
+    assert_eq!(update["comments_locked"], true);
+    for body in [
+        json!({"body": "Me too!"}),
+        json!({"body": "Reply", "parent_id": first["id"]}),
+    ] {
+        let (status, answer) = comment(&app, &fan, &update_id, body).await;
+        assert_eq!((status, code(&answer)), (409, Some("comments_locked")));
+    }
+    // What was written stays; the feed says so too.
+    let (_, listed) = app
+        .get_json(&format!("/api/v1/updates/{update_id}/comments"))
+        .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    let (_, updates) = app
+        .get_json("/api/v1/organisations/radio-libre/updates")
+        .await;
+    assert_eq!(updates["items"][0]["comments_locked"], true);
+
+    let (status, _) = decide(&app, &chief, "update", &update_id, "unlock", "Calm again.").await;
+    assert_eq!(status, 204);
+    let (status, body) = decide(&app, &chief, "update", &update_id, "unlock", "Again.").await;
+    assert_eq!((status, code(&body)), (409, Some("not_hidden")));
+    let (status, _) = comment(&app, &fan, &update_id, json!({"body": "Welcome back."})).await;
+    assert_eq!(status, 201);
+    let entries = log(&app, &chief).await;
+    assert_eq!(entries[0]["action"], "unlock");
+    assert_eq!(entries[0]["before"]["standing"]["comments_locked"], true);
+    assert_eq!(entries[1]["action"], "lock");
+}

@@ -233,6 +233,20 @@ test('a supporter blocks a pest, the owner bans them from the comments, a modera
     await them.getByText('Your account is suspended: this is not possible for now.').waitFor();
     await them.close();
 
+    // The moderator closes the update's comments: readers are told, and find no form.
+    const locked = await api(BASE_URL, 'POST', `/moderation/reports/update/${update.body.id}`, {
+        token: moderator.access_token,
+        body: { action: 'lock', reason: 'The thread turned into a pile-on.' },
+    });
+    assert.equal(locked.status, 204, JSON.stringify(locked.body));
+    const closed = await newPage(browser, { phone: true });
+    await signIn(closed, fan.email);
+    await closed.goto(`${BASE_URL}/updates/${update.body.id}`);
+    await closed.getByText('The moderators closed the comments of this update.').waitFor();
+    assert.equal(await closed.getByLabel('Your comment').count(), 0);
+    assert.equal(await closed.getByRole('button', { name: 'Reply' }).count(), 0);
+    await closed.close();
+
     // A platform administrator reads every decision in the log, and may download it.
     const chief = await provenAccount('pest-chief', { displayName: 'Chief' });
     grantAdmin(chief.email);

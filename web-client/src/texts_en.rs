@@ -452,4 +452,9 @@ pub const EN: Texts = Texts {
     action_verification: "Verification decided",
     action_role_change: "Role in a team changed",
     action_platform_role: "Platform role changed",
+    comments_locked: "The moderators closed the comments of this update.",
+    decision_lock: "Close its comments",
+    decision_unlock: "Open its comments again",
+    action_lock: "Comments closed",
+    action_unlock: "Comments opened again",
 };

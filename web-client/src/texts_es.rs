@@ -452,4 +452,9 @@ pub const ES: Texts = Texts {
     action_verification: "Verificación decidida",
     action_role_change: "Rol cambiado en un equipo",
     action_platform_role: "Rol en la plataforma cambiado",
+    comments_locked: "Los moderadores cerraron los comentarios de esta novedad.",
+    decision_lock: "Cerrar sus comentarios",
+    decision_unlock: "Reabrir sus comentarios",
+    action_lock: "Comentarios cerrados",
+    action_unlock: "Comentarios reabiertos",
 };

@@ -452,4 +452,9 @@ pub const FR: Texts = Texts {
     action_verification: "Vérification décidée",
     action_role_change: "Rôle changé dans une équipe",
     action_platform_role: "Rôle sur la plateforme changé",
+    comments_locked: "Les modérateurs ont fermé les commentaires de cette actualité.",
+    decision_lock: "Fermer ses commentaires",
+    decision_unlock: "Rouvrir ses commentaires",
+    action_lock: "Commentaires fermés",
+    action_unlock: "Commentaires rouverts",
 };

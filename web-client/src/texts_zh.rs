@@ -452,4 +452,9 @@ pub const ZH: Texts = Texts {
     action_verification: "认证已决定",
     action_role_change: "团队角色已变更",
     action_platform_role: "平台角色已变更",
+    comments_locked: "审核员已关闭此动态的评论。",
+    decision_lock: "关闭其评论",
+    decision_unlock: "重新开放其评论",
+    action_lock: "评论已关闭",
+    action_unlock: "评论已重新开放",
 };

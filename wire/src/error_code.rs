@@ -45,6 +45,7 @@ codes! {
     BannedHere = "banned_here",
     Blocked = "blocked",
     CheckoutCompleting = "checkout_completing",
+    CommentsLocked = "comments_locked",
     ControlCharacters = "control_characters",
     DamagedPicture = "damaged_picture",
     DuplicateComment = "duplicate_comment",

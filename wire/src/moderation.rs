@@ -91,7 +91,8 @@ pub struct QueueEntry {
 /// why, and its author may appeal once; an organisation: under review, out of discovery,
 /// refusing gifts, its verification back to review); `restore` it (a hidden comment, e.g.
 /// on appeal; an organisation under review; a suspended person); `suspend` a person
-/// (`until` a time, or for good); or `delete` it (a comment with its replies; an update
+/// (`until` a time, or for good); `lock` an update's comments (nobody comments there) and
+/// `unlock` them; or `delete` it (a comment with its replies; an update
 /// with its comments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -101,6 +102,8 @@ pub enum ModerationAction {
     Hide,
     Restore,
     Suspend,
+    Lock,
+    Unlock,
     Delete,
 }
 

@@ -49,6 +49,9 @@ pub struct Update {
     pub edited_at: Option<DateTime<Utc>>,
     pub reactions_count: i64,
     pub comments_count: i64,
+    /// The moderators closed its comments: nobody comments there for now (409
+    /// `comments_locked`).
+    pub comments_locked: bool,
     /// Whether you reacted to it (always false when not signed in).
     pub reacted: bool,
 }

@@ -147,6 +147,8 @@ impl From<wire::ModerationAction> for crate::domain::moderation::Action {
             wire::ModerationAction::Hide => Action::Hide,
             wire::ModerationAction::Restore => Action::Restore,
             wire::ModerationAction::Suspend => Action::Suspend,
+            wire::ModerationAction::Lock => Action::Lock,
+            wire::ModerationAction::Unlock => Action::Unlock,
             wire::ModerationAction::Delete => Action::Delete,
         }
     }

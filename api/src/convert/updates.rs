@@ -28,6 +28,7 @@ pub fn update(row: UpdateRow, reacted: bool) -> Update {
         edited_at: row.edited_at.map(utc),
         reactions_count: row.reactions_count,
         comments_count: row.comments_count,
+        comments_locked: row.comments_locked_at.is_some(),
         reacted,
     }
 }

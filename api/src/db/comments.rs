@@ -134,12 +134,21 @@ pub fn create(
                 ));
             }
         }
-        let organisation_id: i64 = updates::table
+        let (organisation_id, locked): (i64, bool) = updates::table
             .find(update_id)
-            .select(updates::organisation_id)
+            .select((
+                updates::organisation_id,
+                updates::comments_locked_at.is_not_null(),
+            ))
             .first(conn)
             .optional()?
             .ok_or(StoreError::NotFound("update"))?;
+        if locked {
+            return Err(StoreError::Conflict(
+                Code::CommentsLocked,
+                "The moderators closed the comments of this update.".to_owned(),
+            ));
+        }
         if super::blocks::banned(conn, organisation_id, author_id)? {
             return Err(StoreError::Forbidden(Code::BannedHere));
         }

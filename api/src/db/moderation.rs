@@ -512,7 +512,12 @@ fn stood(
             "hidden_reason": comment.and_then(|s| s.hidden_reason.clone()),
             "appeal": comment.and_then(|s| s.appeal.clone()),
         }),
-        ItemKind::Update => json!(null),
+        ItemKind::Update => updates::table
+            .find(item_id)
+            .select(updates::comments_locked_at.is_not_null())
+            .first::<bool>(conn)
+            .optional()?
+            .map_or(json!(null), |locked| json!({ "comments_locked": locked })),
         ItemKind::Organisation => organisations::table
             .find(item_id)
             .select((
@@ -757,6 +762,30 @@ pub fn decide(
                         users::suspension_reason.eq(&decision.reason),
                     ))
                     .execute(conn)?;
+            }
+            (Action::Lock, ItemKind::Update) => {
+                diesel::update(
+                    updates::table
+                        .find(item_id)
+                        .filter(updates::comments_locked_at.is_null()),
+                )
+                .set(updates::comments_locked_at.eq(at))
+                .execute(conn)?;
+            }
+            (Action::Unlock, ItemKind::Update) => {
+                let opened = diesel::update(
+                    updates::table
+                        .find(item_id)
+                        .filter(updates::comments_locked_at.is_not_null()),
+                )
+                .set(updates::comments_locked_at.eq(None::<NaiveDateTime>))
+                .execute(conn)?;
+                if opened == 0 {
+                    return Err(StoreError::Conflict(
+                        Code::NotHidden,
+                        "this update's comments are not locked".to_owned(),
+                    ));
+                }
             }
             (Action::Delete, ItemKind::Comment) => super::comments::delete_within(conn, item_id)?,
             (Action::Delete, ItemKind::Update) => super::updates::delete(conn, item_id)?,

@@ -216,6 +216,7 @@ diesel::table! {
         reactions_count -> BigInt,
         comments_count -> BigInt,
         photos -> Text,
+        comments_locked_at -> Nullable<Timestamp>,
     }
 }
 

@@ -50,6 +50,9 @@ pub struct UpdateRow {
     pub reactions_count: i64,
     #[diesel(sql_type = BigInt)]
     pub comments_count: i64,
+    /// The moderators closed its comments, since.
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub comments_locked_at: Option<NaiveDateTime>,
 }
 
 impl UpdateRow {
@@ -63,7 +66,7 @@ impl UpdateRow {
 
 const COLUMNS: &str = "u.id, u.organisation_id, o.slug, o.name, o.logo, \
     o.verification_status, u.title, u.body, u.language, u.photos, u.link_url, \
-    u.created_at, u.edited_at, u.reactions_count, u.comments_count";
+    u.created_at, u.edited_at, u.reactions_count, u.comments_count, u.comments_locked_at";
 
 /// ` AND (alias.created_at, alias.id) < (…)` when there is a cursor.
 fn push_after(sql: &mut Sql, alias: &str, after: Option<&KeysetAfter>) {

@@ -31,6 +31,9 @@ crate::text_enum! {
         Hide = "hide",
         Restore = "restore",
         Suspend = "suspend",
+        /// An update's comments closed, and opened again.
+        Lock = "lock",
+        Unlock = "unlock",
         Delete = "delete",
         /// An organisation bans a person from commenting on its updates (not a decision
         /// on a report: logged all the same).
@@ -48,8 +51,12 @@ impl Action {
     /// What the item's open reports become.
     pub fn closes_as(self) -> ReportState {
         match self {
-            Action::Dismiss | Action::Restore | Action::Unban => ReportState::Dismissed,
-            Action::Hide | Action::Suspend | Action::Delete | Action::Ban => ReportState::Upheld,
+            Action::Dismiss | Action::Restore | Action::Unban | Action::Unlock => {
+                ReportState::Dismissed
+            }
+            Action::Hide | Action::Suspend | Action::Lock | Action::Delete | Action::Ban => {
+                ReportState::Upheld
+            }
             // Not decisions on reports: they close none (`applies_to` refuses them).
             Action::Verification | Action::RoleChange | Action::PlatformRole => {
                 ReportState::Dismissed
@@ -70,6 +77,7 @@ impl Action {
                 ItemKind::Comment | ItemKind::Organisation | ItemKind::User
             ),
             Action::Suspend => kind == ItemKind::User,
+            Action::Lock | Action::Unlock => kind == ItemKind::Update,
             Action::Delete => matches!(kind, ItemKind::Comment | ItemKind::Update),
             Action::Ban
             | Action::Unban

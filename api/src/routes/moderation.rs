@@ -244,8 +244,9 @@ pub async fn queue(
 /// appeal once) or an organisation (under review: out of discovery, refusing gifts, its
 /// verification back to review); `restore` a hidden comment, an organisation under review
 /// or a suspended person; `suspend` a person (`until` a time, or for good: they may still
-/// sign in, export their data and delete their account, nothing else); or `delete` it (a
-/// comment with its replies, an update with its comments). Anything but comments is for
+/// sign in, export their data and delete their account, nothing else); `lock` an update's
+/// comments or `unlock` them; or `delete` it (a comment with its replies, an update with
+/// its comments). Anything but comments is for
 /// platform moderators. Its open reports close, and the log keeps who decided what, why,
 /// and the item as it was.
 #[utoipa::path(

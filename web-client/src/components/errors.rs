@@ -48,6 +48,7 @@ pub fn explain(t: &'static Texts, error: &ApiError) -> String {
             Some(Code::AccountSuspended) => t.account_suspended.to_owned(),
             Some(Code::BannedHere) => t.comment_banned_here.to_owned(),
             Some(Code::Blocked) => t.comment_blocked_reply.to_owned(),
+            Some(Code::CommentsLocked) => t.comments_locked.to_owned(),
             _ => problem
                 .detail
                 .clone()

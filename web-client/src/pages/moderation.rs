@@ -172,6 +172,7 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
     let deletable = item.exists && matches!(kind, ItemKind::Comment | ItemKind::Update);
     let hideable = item.exists && kind == ItemKind::Comment && entry.appeal.is_none();
     let organisation = item.exists && kind == ItemKind::Organisation;
+    let update = item.exists && kind == ItemKind::Update;
     let person = item.exists && kind == ItemKind::User;
     let days_field = format!("suspend-{}", item.id);
     let appealed = entry.appeal.is_some();
@@ -233,6 +234,14 @@ fn QueueItem(entry: QueueEntry, decided: Callback<()>) -> impl IntoView {
                                 {t.decision_end_review}
                             </button>
                         })}
+                        {update.then(|| view! {
+                            <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Lock)>
+                                {t.decision_lock}
+                            </button>
+                            <button type="button" class="button-secondary" on:click=move |_| decide(ModerationAction::Unlock)>
+                                {t.decision_unlock}
+                            </button>
+                        })}
                         {person.then(|| view! {
                             <div class="field">
                                 <label for=days_field.clone()>{t.suspend_for_label}</label>
@@ -272,6 +281,8 @@ fn action_label(t: &'static Texts, action: &str) -> String {
         "delete" => t.action_delete,
         "ban" => t.action_ban,
         "unban" => t.action_unban,
+        "lock" => t.action_lock,
+        "unlock" => t.action_unlock,
         "verification" => t.action_verification,
         "role_change" => t.action_role_change,
         "platform_role" => t.action_platform_role,

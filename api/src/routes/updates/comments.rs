@@ -77,7 +77,7 @@ pub async fn list_comments(
         (status = 201, description = "Posted", body = Comment),
         crate::openapi::problems::NoSuchUpdate,
         (status = 403, description = "`banned_here`: the organisation banned you from commenting on its updates; `blocked`: the author of the comment you reply to blocked you; `email_not_verified`; `account_suspended`"),
-        (status = 409, description = "`duplicate_comment`: the same comment (20 characters or more) posted by its author within a day"),
+        (status = 409, description = "`duplicate_comment`: the same comment (20 characters or more) posted by its author within a day; `comments_locked`: the moderators closed this update's comments"),
         (status = 429, description = "`rate_limited`, wait `Retry-After` seconds: 20 comments a minute; on an account's first day, `ENSEMBLE_NEW_ACCOUNT_COMMENTS_PER_HOUR` (10) an hour, and `ENSEMBLE_NEW_ACCOUNT_LINKS_PER_DAY` (2) with a link"),
     )
 )]

@@ -16,6 +16,8 @@ pub(super) fn Comments(
     slug: String,
     comments: Vec<Comment>,
     role: Memo<Option<Role>>,
+    /// The moderators closed the comments: no form, no replies.
+    locked: bool,
 ) -> impl IntoView {
     let t = texts();
     let comments = RwSignal::new(comments);
@@ -36,11 +38,11 @@ pub(super) fn Comments(
                             let replies: Vec<Comment> = all.iter().filter(|c| c.parent_id.as_deref() == Some(comment.id.as_str())).cloned().collect();
                             view! {
                                 <li>
-                                    <CommentView comment=comment.clone() comments update_id=list_update_id.clone() slug=slug.get_value() role />
+                                    <CommentView comment=comment.clone() comments update_id=list_update_id.clone() slug=slug.get_value() role locked />
                                     {(!replies.is_empty()).then(|| view! {
                                         <ol class="replies">
                                             {replies.into_iter().map(|reply| view! {
-                                                <li><CommentView comment=reply comments update_id=list_update_id.clone() slug=slug.get_value() role /></li>
+                                                <li><CommentView comment=reply comments update_id=list_update_id.clone() slug=slug.get_value() role locked /></li>
                                             }).collect_view()}
                                         </ol>
                                     })}
@@ -50,7 +52,11 @@ pub(super) fn Comments(
                     </ol>
                 }.into_any()
             }}
-            <CommentForm update_id parent=None comments />
+            {if locked {
+                view! { <p class="notice" role="status">{t.comments_locked}</p> }.into_any()
+            } else {
+                view! { <CommentForm update_id parent=None comments /> }.into_any()
+            }}
         </section>
     }
 }
@@ -62,6 +68,7 @@ fn CommentView(
     update_id: String,
     slug: String,
     role: Memo<Option<Role>>,
+    locked: bool,
 ) -> impl IntoView {
     let t = texts();
     let api = expect_context::<ApiClient>();
@@ -150,7 +157,7 @@ fn CommentView(
             </p>
             {body}
             <div class="comment-actions">
-                {(is_top && api.signed_in()).then(|| view! {
+                {(is_top && !locked && api.signed_in()).then(|| view! {
                     <button type="button" class="link-button" aria-expanded=move || replying.get().to_string() on:click=move |_| replying.update(|r| *r = !*r)>
                         {t.comment_reply}
                     </button>

@@ -44,6 +44,7 @@ fn UpdateView(update: Update, comments: Vec<Comment>) -> impl IntoView {
     let t = crate::texts::texts();
     let update_id = update.id.clone();
     let slug = update.organisation.slug.clone();
+    let locked = update.comments_locked;
     let shown = RwSignal::new(update);
     let role = team::my_role(shown);
     view! {
@@ -51,7 +52,7 @@ fn UpdateView(update: Update, comments: Vec<Comment>) -> impl IntoView {
             {move || view! { <UpdateCard update=shown.get() full=true /> }}
             <ReportButton kind=ItemKind::Update id=update_id.clone() label=t.report_update />
             <team::TeamActions update=shown role />
-            <comments::Comments update_id slug comments role />
+            <comments::Comments update_id slug comments role locked />
         </div>
     }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE updates DROP COLUMN comments_locked_at;
