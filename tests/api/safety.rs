@@ -819,8 +819,7 @@ async fn verifications_and_role_changes_are_in_the_moderation_log() {
 }
 
 /// A platform moderator closes an update's comments (nobody comments there, the update
-/// says so) and opens them again; an organisation's admin cannot (its own updates' comments
-/// are theirs to moderate one by one).
+/// says so) and opens them again; so do the organisation's admins, for its updates only.
 #[tokio::test]
 async fn a_moderator_closes_an_updates_comments_and_opens_them_again() {
     let app = spawn_app().await;
@@ -849,8 +848,25 @@ async fn a_moderator_closes_an_updates_comments_and_opens_them_again() {
         202
     );
 
-    let (status, body) = decide(&app, &owner, "update", &update_id, "lock", "Pile-on.").await;
+    // The admin of another organisation may not; nor may the owner do anything else to it.
+    let other = person(&app, "other@example.org").await;
+    create(
+        &app,
+        &other,
+        json!({"name": "Other Place", "mission": "Else."}),
+    )
+    .await;
+    let (status, body) = decide(&app, &other, "update", &update_id, "lock", "Mine?").await;
     assert_eq!((status, code(&body)), (403, Some("forbidden")));
+    let (status, body) = decide(&app, &owner, "update", &update_id, "delete", "No.").await;
+    assert_eq!((status, code(&body)), (403, Some("forbidden")));
+    // Its owner closes them, and opens them again.
+    let (status, _) = decide(&app, &owner, "update", &update_id, "lock", "Pile-on.").await;
+    assert_eq!(status, 204);
+    let (status, _) = comment(&app, &fan, &update_id, json!({"body": "Hello?"})).await;
+    assert_eq!(status, 409);
+    let (status, _) = decide(&app, &owner, "update", &update_id, "unlock", "Calmer.").await;
+    assert_eq!(status, 204);
     let (status, body) = decide(
         &app,
         &chief,

@@ -180,15 +180,24 @@ fn administered(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> 
         .load(conn)
 }
 
-/// Whether this moderator may decide about this item (for an organisation's admin: a
-/// comment under one of their organisation's updates, or reported as such before it went).
+/// Whether this moderator may decide this about this item (for an organisation's admin: a
+/// comment under one of their organisation's updates, or reported as such before it went;
+/// and closing or opening the comments of their organisation's updates).
 pub fn may_decide(
     conn: &mut DbConnection,
     moderator: Moderator,
     user_id: i64,
+    action: Action,
     kind: ItemKind,
     item_id: i64,
 ) -> QueryResult<bool> {
+    if moderator == Moderator::Organisations
+        && kind == ItemKind::Update
+        && matches!(action, Action::Lock | Action::Unlock)
+    {
+        let mine = administered(conn, user_id)?;
+        return Ok(organisation_of(conn, kind, item_id)?.is_some_and(|o| mine.contains(&o)));
+    }
     if !moderator.covers(kind) {
         return Ok(false);
     }

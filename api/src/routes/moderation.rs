@@ -246,8 +246,8 @@ pub async fn queue(
 /// or a suspended person; `suspend` a person (`until` a time, or for good: they may still
 /// sign in, export their data and delete their account, nothing else); `lock` an update's
 /// comments or `unlock` them; or `delete` it (a comment with its replies, an update with
-/// its comments). Anything but comments is for
-/// platform moderators. Its open reports close, and the log keeps who decided what, why,
+/// its comments). Anything but comments is for platform moderators, except that an
+/// organisation's admins close and open the comments of its updates. Its open reports close, and the log keeps who decided what, why,
 /// and the item as it was.
 #[utoipa::path(
     tag = "moderation",
@@ -280,7 +280,7 @@ pub async fn decide(
     let user = auth.user_id;
     let moderator = moderator_of(&db, user).await?;
     db.run(move |conn| {
-        if !store::may_decide(conn, moderator, user, kind, id)? {
+        if !store::may_decide(conn, moderator, user, decision.action, kind, id)? {
             return Err(StoreError::Forbidden(Code::Forbidden));
         }
         store::decide(conn, user, kind, id, &decision)
