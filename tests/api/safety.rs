@@ -909,3 +909,71 @@ async fn a_moderator_closes_an_updates_comments_and_opens_them_again() {
     assert_eq!(entries[0]["before"]["standing"]["comments_locked"], true);
     assert_eq!(entries[1]["action"], "lock");
 }
+
+/// Gifts racing the moderators' review of their organisation, round after round on several
+/// workers: each gift is either in before the review (201, and listed) or refused by it
+/// (409 `organisation_under_review`), never a 500, never half of one.
+#[tokio::test]
+async fn gifts_racing_a_review_are_each_in_before_it_or_refused() {
+    let app = spawn_app_with(|s| s.workers = Some(4)).await;
+    let c = verified_cast(&app).await;
+    let chief = person(&app, "chief@example.org").await;
+    make_admin(&app, "chief@example.org");
+    let (_, profile) = app.get_json("/api/v1/organisations/fonds-lumiere").await;
+    let id = profile["id"].as_str().unwrap().to_owned();
+    let mut accepted = 0;
+    for round in 0..5 {
+        if round > 0 {
+            // Back from review, verified again by a platform administrator.
+            let (status, _) = decide(&app, &chief, "organisation", &id, "restore", "Real.").await;
+            assert_eq!(status, 204);
+            let (status, body) = app
+                .call(
+                    "POST",
+                    "/api/v1/organisations/fonds-lumiere/verification",
+                    Some(json!({"status": "verified"})),
+                    Some(&chief.token),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let gifts = (0..12).map(|_| {
+            give(
+                &app,
+                &c.donor,
+                json!({"amount_minor": 1000, "currency": "EUR"}),
+                None,
+            )
+        });
+        let review = decide(&app, &chief, "organisation", &id, "hide", "Impersonation?");
+        let (answers, (status, _)) =
+            futures_util::future::join(futures_util::future::join_all(gifts), review).await;
+        assert_eq!(status, 204);
+        for answer in answers {
+            let status = answer.status().as_u16();
+            let body: Value = answer.json().await.unwrap();
+            match status {
+                201 => accepted += 1,
+                409 => assert_eq!(code(&body), Some("organisation_under_review"), "{body}"),
+                _ => panic!("{status} {body}"),
+            }
+        }
+        let after = give(
+            &app,
+            &c.donor,
+            json!({"amount_minor": 1000, "currency": "EUR"}),
+            None,
+        )
+        .await;
+        assert_eq!(after.status(), 409);
+    }
+    let (_, mine) = app
+        .call(
+            "GET",
+            "/api/v1/me/donations?limit=100",
+            None,
+            Some(&c.donor.token),
+        )
+        .await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), accepted);
+}
